@@ -1,0 +1,101 @@
+"""exactrank's proven ranks side by side with numpy's float rank and python-flint's fmpz rank.
+
+For n in the sizes and three kinds of integer matrices —
+  full:  n × n, entries uniform in [−100, 100] (full rank);
+  low:   U·V with U n × n/8, V n/8 × n, entries uniform in [−f, f] (rank n/8, generic);
+  J−D:   all-ones minus a 0/1 diagonal on the first n/2 positions (rank n/2 + 1, structured,
+         like the grid tensors of seed 001, Lemma A.2) —
+it times numpy.linalg.matrix_rank (float64 SVD), exactrank's proven lower bound
+(prove="lower"), exactrank's proven exact rank, and fmpz_mat.rank (run in a child process
+with a time limit, since it collapses on generic low-rank matrices), and prints the ratios to
+the float time.
+
+    python benchmarks/bench_rank.py [--sizes 1024 2048 4096] [--kinds full low J-D]
+                                    [--factor-range 2] [--flint-timeout 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from _common import blas_note, timed
+
+import exactrank as er
+
+_FLINT_CHILD = """
+import sys, time, numpy as np, flint
+A = np.load(sys.argv[1])
+t = time.perf_counter()
+r = flint.fmpz_mat(A.tolist()).rank()
+print(time.perf_counter() - t, r)
+"""
+
+
+def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
+    if kind == "full":
+        return rng.integers(-100, 101, size=(n, n))
+    if kind == "low":
+        k = n // 8
+        U = rng.integers(-factor_range, factor_range + 1, size=(n, k))
+        V = rng.integers(-factor_range, factor_range + 1, size=(k, n))
+        return U @ V  # entries <= k·f² ≪ 2**63: no wrap
+    if kind == "J-D":
+        A = np.ones((n, n), dtype=np.int64)
+        idx = np.arange(n // 2)
+        A[idx, idx] = 0
+        return A
+    raise ValueError(kind)
+
+
+def flint_rank(A: np.ndarray, timeout: float) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "A.npy"
+        np.save(path, A)
+        try:
+            out = subprocess.run(
+                [sys.executable, "-c", _FLINT_CHILD, str(path)],
+                capture_output=True, text=True, timeout=timeout, check=True,
+            ).stdout.split()
+        except subprocess.TimeoutExpired:
+            return f">{timeout:.0f}"
+    return f"{float(out[0]):.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1024, 2048, 4096])
+    parser.add_argument("--kinds", nargs="+", default=["full", "low", "J-D"])
+    parser.add_argument("--factor-range", type=int, default=2)
+    parser.add_argument("--flint-timeout", type=float, default=120.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    print(blas_note())
+    print(
+        f"{'n':>5} {'kind':5} {'rank':>5} {'float s':>8} {'lower s':>8} {'ratio':>6} "
+        f"{'exact s':>8} {'ratio':>6} {'fmpz s':>8}  method of the upper bound"
+    )
+    for n in args.sizes:
+        for kind in args.kinds:
+            A = make_matrix(kind, n, args.factor_range, rng)
+            t_float, r_float = timed(np.linalg.matrix_rank, A.astype(np.float64))
+            t_lower, lower = timed(er.rank, A, prove="lower", seed=1)
+            t_exact, exact = timed(er.rank, A, seed=1)
+            assert exact.exact and lower.lower <= exact.rank, (lower, exact)
+            fmpz = flint_rank(A, args.flint_timeout)
+            note = "" if r_float == exact.rank else f" (float rank says {r_float})"
+            print(
+                f"{n:5d} {kind:5} {exact.rank:5d} {t_float:8.2f} {t_lower:8.2f} "
+                f"{t_lower / t_float:6.2f} {t_exact:8.2f} {t_exact / t_float:6.2f} {fmpz:>8}  "
+                f"{exact.method.split('upper bound: ')[-1]}{note}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

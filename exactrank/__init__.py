@@ -1,0 +1,57 @@
+"""exactrank: exact ranks of the grid tensors of networks seen as tensor decompositions.
+
+Build a generalized shallow network or a generalized RNN (Khrulkov, Hrinchuk & Oseledets,
+ICLR 2019, eq. 14-17) from exact weights, compute its grid tensor over QQ, GF(p) or float64,
+matricize it by any partition and compute the rank, saying exactly what is proven.
+"""
+
+__version__ = "0.1.0"
+
+from .domains import FLOAT, QQ, Field, parse_field
+from .errors import (
+    DomainError,
+    ExactRankError,
+    InvalidInputError,
+    InvalidModelError,
+    ModelFileError,
+)
+from .grid import GridTensor, grid_entries, grid_tensor, score
+from .modelfile import load_model, model_from_dict, model_to_dict, save_model
+from .models import GeneralizedRNN, GeneralizedShallow
+from .operators import OPERATORS, Xi, generalized_outer, get_xi
+from .partitions import Partition, left_right, matricize, odd_even, parse_partition
+from .rank import RankResult, rank
+
+__all__ = [
+    "DomainError",
+    "ExactRankError",
+    "FLOAT",
+    "Field",
+    "GeneralizedRNN",
+    "GeneralizedShallow",
+    "GridTensor",
+    "InvalidInputError",
+    "InvalidModelError",
+    "ModelFileError",
+    "OPERATORS",
+    "Partition",
+    "QQ",
+    "RankResult",
+    "Xi",
+    "__version__",
+    "generalized_outer",
+    "get_xi",
+    "grid_entries",
+    "grid_tensor",
+    "left_right",
+    "load_model",
+    "matricize",
+    "model_from_dict",
+    "model_to_dict",
+    "odd_even",
+    "parse_field",
+    "parse_partition",
+    "rank",
+    "save_model",
+    "score",
+]

@@ -1,0 +1,130 @@
+"""Array arithmetic of the grid recursions in one number domain: QQ, GF(p) or float64.
+
+Over QQ a tensor is held as integer numerators and one common positive denominator; the
+integers live in the storage their proven bound allows (see :mod:`exactrank.kernels`).
+Rational weights are scaled to integers where ξ allows it: the product is bilinear
+(ξ(a/c, b/d) = ξ(a, b)/(cd)); max(x, y, 0) and x + y are positively homogeneous
+(ξ(a/d, b/d) = ξ(a, b)/d for d > 0). Over GF(p) the same integer machinery runs on
+residues, reduced after every operation. float64 is the fast path and is never exact.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from .domains import Field, fraction_to_residue
+from .errors import DomainError
+from .kernels import align, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
+from .operators import Xi
+
+
+def arithmetic_for(field: Field, exact_model: bool):
+    """The arithmetic of ``field``; an exact field needs a model with exact weights."""
+    if field.kind == "float":
+        return FloatArithmetic()
+    if not exact_model:
+        raise DomainError(
+            f"the model has float weights, so it cannot be evaluated over {field}; "
+            "give exact weights (integers, Fractions or 'p/q' strings) or use field 'float'"
+        )
+    return ExactArithmetic(field.p if field.kind == "GF" else None)
+
+
+class ExactArithmetic:
+    """Scaled-integer arithmetic over QQ (``p is None``) or residues over GF(p).
+
+    A value is a pair (integer array, denominator); the denominator is always 1 over GF(p).
+    """
+
+    def __init__(self, p: int | None = None):
+        self.p = p
+
+    def lift(self, Q: np.ndarray, where: str = "weights") -> tuple[np.ndarray, int]:
+        """Fractions (object array) as (integer array, common denominator)."""
+        if self.p is not None:
+            flat = [fraction_to_residue(q, self.p, where) for q in Q.flat]
+            den = 1
+        else:
+            den = math.lcm(*(q.denominator for q in Q.flat)) if Q.size else 1
+            flat = [q.numerator * (den // q.denominator) for q in Q.flat]
+        return self.narrow(np.array(flat, dtype=object).reshape(Q.shape)), den
+
+    def scalar(self, q: Fraction) -> tuple[np.ndarray, int]:
+        """A single rational (the unit of ξ, say) as a (1, 1) array and its denominator."""
+        return self.lift(np.array([[Fraction(q)]], dtype=object))
+
+    def narrow(self, X: np.ndarray) -> np.ndarray:
+        """``X`` in the cheapest storage its actual values allow."""
+        return to_storage(X, storage_for(max_abs(X)))
+
+    def _reduce(self, X: np.ndarray) -> np.ndarray:
+        return X if self.p is None else reduce_mod(X, self.p)
+
+    def _scale(self, X: np.ndarray, factor: int) -> np.ndarray:
+        if factor == 1:
+            return X
+        (X,) = align([X], max_abs(X) * abs(factor))
+        return X * factor
+
+    def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        """ξ(A, S) elementwise (A and S broadcast against each other) and its denominator."""
+        if xi.scaling == "bilinear":
+            den = a_den * s_den
+        else:
+            den = math.lcm(a_den, s_den)
+            A, S = self._scale(A, den // a_den), self._scale(S, den // s_den)
+        A, S = align([A, S], xi.bound(max_abs(A), max_abs(S)))
+        return self._reduce(xi(A, S)), den
+
+    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+        """The exact product Z @ G (reduced mod p over GF(p))."""
+        product, _ = exact_matmul(Z, G)
+        return self.narrow(self._reduce(product))
+
+    def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
+        """Σ_r weights[r] · terms[r] exactly (``weights``: integers, one per term)."""
+        total = None
+        for w, X in zip(weights.tolist(), terms):
+            term = self._scale(X, int(w))
+            if total is None:
+                total = term
+            else:
+                total, term = align([total, term], max_abs(total) + max_abs(term))
+                total = total + term
+            total = self._reduce(total)
+        return total
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        """Numerators for the user: int64 when they fit, Python integers otherwise."""
+        X = self.narrow(X)
+        return X.astype(np.int64) if X.dtype == np.float64 else X
+
+
+class FloatArithmetic:
+    """float64 everywhere, with the interface of :class:`ExactArithmetic` (denominators 1)."""
+
+    p = None
+
+    def lift(self, Q: np.ndarray, where: str = "weights") -> tuple[np.ndarray, int]:
+        return np.array([float(q) for q in Q.flat], dtype=np.float64).reshape(Q.shape), 1
+
+    def scalar(self, q) -> tuple[np.ndarray, int]:
+        return np.array([[float(q)]]), 1
+
+    def narrow(self, X: np.ndarray) -> np.ndarray:
+        return X
+
+    def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        return xi(A, S), 1
+
+    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+        return Z @ G
+
+    def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
+        return sum(w * X for w, X in zip(weights.tolist(), terms))
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        return X

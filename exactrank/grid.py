@@ -1,0 +1,266 @@
+"""Grid tensors (seed 001, eq. 18): the score of every sequence of templates.
+
+Γ[i_0, …, i_{T−1}] = score(x^(i_0), …, x^(i_{T−1})), the templates given by the feature
+matrix F (row m = f_θ(x^(m)), eq. 19). Three ways to get entries:
+
+* :func:`grid_tensor` — the whole grid through the models' structured recursions
+  (eq. 20 for shallow networks, eq. 21 for RNNs), never a Python loop over M^T sequences;
+* :func:`grid_entries` — chosen entries only, at given index tuples, through the same
+  recursions run on a batch of sequences (for grids far too large to hold);
+* :func:`score` — the brute-force evaluator: the network run on one sequence by plain
+  Python loops over eq. 14 / eq. 16, used as the oracle in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .arithmetic import arithmetic_for
+from .domains import Field, fraction_to_residue, parse_field
+from .errors import InvalidInputError
+from .kernels import align
+from .models import GeneralizedRNN, GeneralizedShallow
+
+_CHUNK_ENTRIES = 1 << 22  # entries of the ξ-outer block Z formed at once (memory bound)
+
+
+@dataclass(frozen=True, eq=False)
+class GridTensor:
+    """Exact or float values of a grid tensor (or of a batch of its entries).
+
+    Over QQ the value at ``i`` is ``values[i] / denominator`` with integer ``values`` (int64
+    when they fit, Python integers otherwise); over GF(p) ``values`` are residues in [0, p);
+    over float they are float64 and ``exact`` is False.
+    """
+
+    values: np.ndarray
+    denominator: int
+    field: Field
+
+    @property
+    def exact(self) -> bool:
+        return self.field.exact
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.values.shape
+
+    @property
+    def storage(self) -> str:
+        """How the numbers are held: "int64", "bigint" (Python integers) or "float64"."""
+        return {"i": "int64", "O": "bigint", "f": "float64"}[self.values.dtype.kind]
+
+    def entry(self, index) -> Fraction | int | float:
+        """One entry as a Fraction (QQ), an int (GF(p)) or a float."""
+        value = self.values[tuple(index)]
+        if self.field.kind == "QQ":
+            return Fraction(int(value), self.denominator)
+        return int(value) if self.field.kind == "GF" else float(value)
+
+    def to_fractions(self) -> np.ndarray:
+        """All values as an object array of Fraction (QQ only)."""
+        if self.field.kind != "QQ":
+            raise InvalidInputError(f"to_fractions needs a grid over QQ, this one is {self.field}")
+        out = np.empty(self.shape, dtype=object)
+        out.flat[:] = [Fraction(int(v), self.denominator) for v in self.values.flat]
+        return out
+
+
+def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
+    """The grid tensor of ``model`` over ``field`` (seed 001, eq. 18, 20, 21)."""
+    field, arith = _prepare(model, field)
+    M, T = model.M, model.T
+    if isinstance(model, GeneralizedShallow):
+        flat, den = _shallow_entries(model, arith, None)
+    else:
+        flat, den = _rnn_grid(model, arith)
+    return GridTensor(arith.output(flat).reshape((M,) * T), den, field)
+
+
+def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
+    """Entries Γ[i] for each index tuple ``i`` (a row of ``indices``), without the grid.
+
+    ``indices`` has shape (B, T) with values in 0 … M−1; the result has shape (B,).
+    """
+    field, arith = _prepare(model, field)
+    indices = _check_indices(indices, model.M, model.T)
+    if isinstance(model, GeneralizedShallow):
+        flat, den = _shallow_entries(model, arith, indices)
+    else:
+        flat, den = _rnn_entries(model, arith, indices)
+    return GridTensor(arith.output(flat), den, field)
+
+
+def _prepare(model, field):
+    if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+        raise InvalidInputError(
+            f"expected a GeneralizedRNN or GeneralizedShallow model, got {type(model).__name__}"
+        )
+    field = parse_field(field)
+    model.xi.check_field(field)
+    return field, arithmetic_for(field, model.exact)
+
+
+def _check_indices(indices, M: int, T: int) -> np.ndarray:
+    try:
+        idx = np.asarray(indices, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidInputError("indices must be integers in 0 … M−1, one row per entry") from None
+    if idx.ndim == 1 and idx.size == T:
+        idx = idx.reshape(1, T)
+    if idx.ndim != 2 or idx.shape[1] != T:
+        raise InvalidInputError(f"indices must have shape (B, T = {T}), got {idx.shape}")
+    bad = np.argwhere((idx < 0) | (idx >= M))
+    if bad.size:
+        b, t = bad[0]
+        raise InvalidInputError(
+            f"index {idx[b, t]} at entry {b}, mode {t} is outside 0 … {M - 1} (M = {M})"
+        )
+    return idx
+
+
+def _rnn_step(arith, xi, a, a_den, s, s_den, G_mat, g_den):
+    """One step of eq. 16: Z = ξ(a, s) contracted with G over (i, j).
+
+    ``a`` and ``s`` broadcast to Z[..., i, j] = ξ(input_i, state_j) (the last two axes); the
+    leading axes enumerate the new states in C-order.
+    """
+    Z, z_den = arith.xi(xi, a, a_den, s, s_den)
+    return arith.matmul(Z.reshape(-1, G_mat.shape[0]), G_mat), z_den * g_den
+
+
+def _blocks(n: int, entries_per_row: int):
+    """Slices of 0 … n−1 such that a block's ξ-outer Z holds about 4M entries at most."""
+    step = max(1, _CHUNK_ENTRIES // max(1, entries_per_row))
+    return [slice(start, min(n, start + step)) for start in range(0, n, step)] or [slice(0, 0)]
+
+
+def _rnn_cores(model: GeneralizedRNN, arith, t: int):
+    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix."""
+    A, a_den = arith.lift(model.C[t].dot(model.F.T), f"C[{t}]·F^T")
+    G, g_den = arith.lift(model.G[t], f"G[{t}]")
+    return A, a_den, G.reshape(-1, G.shape[2]), g_den
+
+
+def _rnn_grid(model: GeneralizedRNN, arith):
+    """eq. 21: states over all prefixes; each step extends every prefix by the M symbols.
+
+    Row p·M + m of the new state belongs to prefix p followed by symbol m, so the rows end
+    in the C-order of the grid tensor. For ξ = product the step is the TT contraction of
+    Prop. A.1 (C[t] absorbed into G[t]): S_new[p, m, k] = Σ_j S[p, j] · B[j, m, k] with
+    B[j, m, k] = Σ_i A[i, m] G[i, j, k], which needs no ξ-outer block at all.
+    """
+    M = model.M
+    S, s_den = arith.scalar(model.xi.unit)
+    for t in range(model.T):
+        A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
+        L, R_prev, R_t = A.shape[0], S.shape[1], G_mat.shape[1]
+        if model.xi.scaling == "bilinear":
+            B = arith.matmul(A.T, G_mat.reshape(L, R_prev * R_t))  # (M, R_prev·R_t)
+            B = B.reshape(M, R_prev, R_t).transpose(1, 0, 2).reshape(R_prev, M * R_t)
+            S = arith.matmul(S, B).reshape(-1, R_t)
+            s_den = s_den * a_den * g_den
+            continue
+        a = A.T[None, :, :, None]  # (1, M, L, 1): the input of symbol m
+        parts = []
+        for block in _blocks(S.shape[0], M * L * R_prev):
+            s = S[block][:, None, None, :]  # (P, 1, 1, R_prev): the state of prefix p
+            part, den = _rnn_step(arith, model.xi, a, a_den, s, s_den, G_mat, g_den)
+            parts.append(part)
+        S, s_den = np.concatenate(align(parts, 0)), den
+    return S[:, 0], s_den
+
+
+def _rnn_entries(model: GeneralizedRNN, arith, indices: np.ndarray):
+    """eq. 16 on a batch of sequences at once."""
+    S, s_den = arith.scalar(model.xi.unit)
+    S = np.repeat(S, indices.shape[0], axis=0)
+    for t in range(model.T):
+        A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
+        parts = []
+        for block in _blocks(S.shape[0], G_mat.shape[0]):
+            a = A.T[indices[block, t]][:, :, None]  # (B, L, 1)
+            s = S[block][:, None, :]  # (B, 1, R_prev)
+            part, den = _rnn_step(arith, model.xi, a, a_den, s, s_den, G_mat, g_den)
+            parts.append(part)
+        S, s_den = np.concatenate(align(parts, 0)), den
+    return S[:, 0], s_den
+
+
+def _shallow_entries(model: GeneralizedShallow, arith, indices):
+    """eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
+
+    With ``indices`` None the ξ-outer product builds every entry in C-order; otherwise
+    the n-ary ξ is folded over the chosen templates of each sequence.
+    """
+    xi = model.xi
+    U, u_den = arith.lift(np.einsum("rtm,nm->rtn", model.V, model.F), "F·V")
+    lam, lam_den = arith.lift(model.lambda_, "lambda")
+    terms, den = [], 1
+    for r in range(model.R):
+        if indices is None:
+            O, o_den = U[r, 0], u_den
+            for t in range(1, model.T):
+                O, o_den = arith.xi(xi, O[:, None], o_den, U[r, t][None, :], u_den)
+                O = O.reshape(-1)
+        else:
+            O, o_den = U[r, 0][indices[:, 0]], u_den
+            for t in range(1, model.T):
+                O, o_den = arith.xi(xi, O, o_den, U[r, t][indices[:, t]], u_den)
+        terms.append(O)
+        den = o_den
+    return arith.weighted_sum(terms, lam), den * lam_den
+
+
+def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
+    """The brute-force evaluator: the network run on one sequence of template indices.
+
+    Plain Python loops over eq. 16 (RNN) or eq. 14 (shallow network), in Fractions over
+    QQ, residues over GF(p) and floats in the float field: the oracle for the recursions.
+    """
+    field = parse_field(field)
+    if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+        raise InvalidInputError(f"expected a model, got {type(model).__name__}")
+    model.xi.check_field(field)
+    arithmetic_for(field, model.exact)  # refuses float weights in an exact field
+    (sequence,) = _check_indices([list(sequence)], model.M, model.T)
+    num = _scalar_domain(field)
+    xi = model.xi
+    features = [[num(v) for v in model.F[m]] for m in range(model.M)]
+    if isinstance(model, GeneralizedShallow):
+        total = num(0)
+        for r in range(model.R):
+            inputs = []
+            for t, m in enumerate(sequence):
+                v = [num(w) for w in model.V[r, t]]
+                inputs.append(num(sum(a * b for a, b in zip(features[m], v))))
+            total = num(total + num(model.lambda_[r]) * num(xi.fold(inputs)))
+        return total
+    h = [num(xi.unit)]
+    for t, m in enumerate(sequence):
+        C, G = model.C[t], model.G[t]
+        a = [num(sum(num(c) * f for c, f in zip(C[i], features[m]))) for i in range(C.shape[0])]
+        h = [
+            num(
+                sum(
+                    num(G[i, j, k]) * num(xi(a[i], h[j]))
+                    for i in range(G.shape[0])
+                    for j in range(G.shape[1])
+                )
+            )
+            for k in range(G.shape[2])
+        ]
+    return h[0]
+
+
+def _scalar_domain(field: Field):
+    """The map from exact weights (or plain numbers) to scalars of ``field``."""
+    if field.kind == "QQ":
+        return Fraction
+    if field.kind == "GF":
+        p = field.p
+        return lambda v: v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
+    return float

@@ -1,0 +1,148 @@
+"""Bringing user matrices into exact integer form, and removing what cannot change the rank.
+
+Rank is invariant under scaling by a nonzero rational, under removing zero rows and
+columns, and under removing repeated rows and columns; grid tensors of ReLU networks are
+full of all three, so every rank computation starts here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import flint
+import numpy as np
+
+from .domains import Field, fraction_to_residue, to_fraction
+from .errors import DomainError, InvalidInputError
+from .kernels import reduce_mod, storage_for, to_storage
+
+
+def integer_matrix(A, field: Field) -> np.ndarray:
+    """``A`` as a 2-D integer array (int64 or Python integers) of the same rank over ``field``.
+
+    Over QQ a rational matrix is multiplied by the lcm of its denominators; over GF(p) its
+    entries are mapped to residues. Accepts numpy arrays, nested lists, python-flint
+    matrices and :class:`~exactrank.grid.GridTensor` (2-D). Floats are refused.
+    """
+    from .grid import GridTensor
+
+    if isinstance(A, GridTensor):
+        if not A.field.exact:
+            raise DomainError("a float grid tensor has no exact rank; compute it over QQ or GF(p)")
+        if field.kind == "GF" and A.field.kind == "GF" and A.field.p != field.p:
+            raise DomainError(f"a grid tensor over {A.field} has no rank over {field}")
+        if field.kind == "QQ" and A.field.kind == "GF":
+            raise DomainError(f"a grid tensor over {A.field} has no rank over QQ")
+        if field.kind == "GF" and A.denominator % field.p == 0:
+            raise DomainError(
+                f"the grid tensor's denominator {A.denominator} is divisible by p = {field.p}"
+            )
+        A = A.values
+    elif isinstance(A, flint.nmod_mat):
+        if field.kind != "GF" or int(A.modulus()) != field.p:
+            raise DomainError(
+                f"an nmod_mat modulo {A.modulus()} has a rank over GF({A.modulus()}) only, "
+                f"not over {field}"
+            )
+        A = np.array([[int(v) for v in row] for row in A.tolist()], dtype=object)
+    elif isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
+        A = np.array(A.tolist(), dtype=object).reshape(A.nrows(), A.ncols())
+    elif not isinstance(A, np.ndarray):
+        try:
+            A = np.array(A, dtype=object)
+        except ValueError as exc:
+            raise InvalidInputError(f"matrix: not a rectangular array ({exc})") from None
+    if A.ndim != 2:
+        raise InvalidInputError(f"a matrix must be 2-D, got an array of shape {A.shape}")
+    if A.dtype.kind == "f":
+        raise DomainError(
+            f"a float matrix ({A.dtype}) has no exact rank over {field}; pass integers, "
+            "Fractions or 'p/q' strings, or ask for field 'float'"
+        )
+    if A.dtype.kind == "b":
+        A = A.astype(np.int64)
+    if A.dtype.kind in "iu":
+        X = A.astype(np.int64) if A.dtype != np.uint64 else A.astype(object)
+    else:
+        X = _rational_to_integers(A, field)
+    return reduce_mod(X, field.p) if field.kind == "GF" else X
+
+
+def _rational_to_integers(A: np.ndarray, field: Field) -> np.ndarray:
+    entries = [
+        to_fraction(v, f"matrix entry [{i // A.shape[1]}][{i % A.shape[1]}]")
+        for i, v in enumerate(A.flat)
+    ] if A.shape[1] else []
+    if field.kind == "GF":
+        flat = [fraction_to_residue(q, field.p, "matrix entry") for q in entries]
+    else:
+        den = math.lcm(*(q.denominator for q in entries)) if entries else 1
+        flat = [q.numerator * (den // q.denominator) for q in entries]
+    X = np.array(flat, dtype=object).reshape(A.shape)
+    bound = max((abs(v) for v in flat), default=0)
+    return to_storage(X, np.int64 if storage_for(bound) is not object else object)
+
+
+def float_matrix(A) -> np.ndarray:
+    """``A`` as float64 (exact inputs are rounded: this is the non-exact path)."""
+    from .grid import GridTensor
+
+    if isinstance(A, GridTensor):
+        values = A.values
+        if A.field.kind == "QQ":
+            return np.array([float(Fraction(int(v), A.denominator)) for v in values.flat]).reshape(
+                values.shape
+            ) if values.dtype == object or A.denominator != 1 else values.astype(np.float64)
+        return values.astype(np.float64)
+    if isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
+        A = A.tolist()
+    X = np.asarray(A)
+    if X.dtype.kind in "fiub":
+        out = X.astype(np.float64)
+    else:
+        out = np.array([float(to_fraction(v, "matrix entry")) if not isinstance(v, float) else v
+                        for v in X.flat], dtype=np.float64).reshape(X.shape)
+    if out.ndim != 2:
+        raise InvalidInputError(f"a matrix must be 2-D, got an array of shape {out.shape}")
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Reduced:
+    """The distinct nonzero rows and columns of a matrix, with where each came from."""
+
+    matrix: np.ndarray
+    rows: np.ndarray  # rows[i] = index in the original matrix of reduced row i
+    cols: np.ndarray
+
+
+def distinct_nonzero(A: np.ndarray) -> Reduced:
+    """Drop zero and repeated rows, then zero and repeated columns (rank is unchanged)."""
+    rows = _distinct_nonzero_rows(A)
+    B = A[rows]
+    cols = _distinct_nonzero_rows(B.T)
+    return Reduced(B[:, cols], rows, cols)
+
+
+def _distinct_nonzero_rows(A: np.ndarray) -> np.ndarray:
+    """Indices (ascending) of the first occurrence of each distinct nonzero row."""
+    if A.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    if A.shape[1] == 0:
+        return np.zeros(0, dtype=np.int64)
+    if A.dtype == object:
+        seen, keep = set(), []
+        for i, row in enumerate(A.tolist()):
+            key = tuple(row)
+            if key not in seen and any(row):
+                seen.add(key)
+                keep.append(i)
+        return np.array(keep, dtype=np.int64)
+    contiguous = np.ascontiguousarray(A)
+    keys = contiguous.view(np.dtype((np.void, contiguous.dtype.itemsize * A.shape[1]))).ravel()
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    nonzero = np.any(A[first] != 0, axis=1)
+    return first[nonzero]

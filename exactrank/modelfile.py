@@ -1,0 +1,149 @@
+"""Model files: the ``exactrank-model`` JSON format, version 1.
+
+::
+
+    {"format": "exactrank-model", "version": 1,
+     "kind": "generalized-rnn" | "generalized-shallow",
+     "xi": "product" | "relu" | "sum" | "softplus" | "l2",
+     "M": 2, "T": 4,                       # optional, checked against the weights
+     "F": [[...], ...],                    # optional, M × M, default identity
+     # generalized-rnn (seed 001, eq. 16-17):
+     "C": [C_0, …, C_{T-1}],               # C_t: L_t × M
+     "G": [G_0, …, G_{T-1}],               # G_t: L_t × R_{t-1} × R_t, R_{-1} = R_{T-1} = 1
+     "shared": true,                        # optional: C and G then hold three cores
+                                            # (first, inner, last) and "T" is required
+     # generalized-shallow (seed 001, eq. 14-15):
+     "lambda": [λ_0, …, λ_{R-1}], "V": R × T × M}
+
+Numbers are JSON integers or strings "p/q"; a JSON float is refused (0.1 is not 1/10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .domains import fraction_to_text
+from .errors import InvalidModelError, ModelFileError
+from .models import GeneralizedRNN, GeneralizedShallow
+
+FORMAT = "exactrank-model"
+VERSION = 1
+KINDS = {"generalized-rnn": ("C", "G"), "generalized-shallow": ("lambda", "V")}
+
+
+def load_model(path) -> GeneralizedRNN | GeneralizedShallow:
+    """Read a model file; every problem is a :class:`ModelFileError` naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    return model_from_dict(data, where=str(path))
+
+
+def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedShallow:
+    """Build a model from the parsed JSON of a model file."""
+    if not isinstance(data, dict):
+        raise ModelFileError(f"{where}: expected a JSON object, got {type(data).__name__}")
+    if data.get("format") != FORMAT:
+        raise ModelFileError(
+            f"{where}: expected \"format\": \"{FORMAT}\", got {data.get('format')!r}"
+        )
+    if data.get("version") != VERSION:
+        raise ModelFileError(
+            f"{where}: unsupported version {data.get('version')!r}; this reader knows {VERSION}"
+        )
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise ModelFileError(f"{where}: unknown kind {kind!r}; expected one of {sorted(KINDS)}")
+    for key in ("xi",) + KINDS[kind]:
+        if key not in data:
+            raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
+    try:
+        model = _build(kind, data)
+    except InvalidModelError as exc:
+        raise ModelFileError(f"{where}: {exc}") from None
+    for key in ("M", "T"):
+        if key in data and data[key] != getattr(model, key):
+            raise ModelFileError(
+                f"{where}: \"{key}\": {data[key]!r} disagrees with the weights, which give "
+                f"{key} = {getattr(model, key)}"
+            )
+    return model
+
+
+def _build(kind: str, data: dict):
+    F = data.get("F")
+    if kind == "generalized-shallow":
+        return GeneralizedShallow(data["xi"], data["lambda"], data["V"], F)
+    if data.get("shared", False):
+        C, G = data["C"], data["G"]
+        if not (isinstance(C, list) and isinstance(G, list) and len(C) == len(G) == 3):
+            raise InvalidModelError(
+                "with \"shared\": true, C and G must each hold 3 cores (first, inner, last)"
+            )
+        if not isinstance(data.get("T"), int):
+            raise InvalidModelError("with \"shared\": true the key \"T\" (an integer) is required")
+        return GeneralizedRNN.with_shared_cores(
+            data["xi"], (C[0], G[0]), (C[1], G[1]), (C[2], G[2]), data["T"], F
+        )
+    return GeneralizedRNN(data["xi"], data["C"], data["G"], F)
+
+
+def _exact_list(A: np.ndarray):
+    if A.ndim == 0:
+        return fraction_to_text(A.item())
+    return [_exact_list(a) for a in A]
+
+
+def model_to_dict(model) -> dict:
+    """The JSON-ready dict of an exact model (float models have no file form)."""
+    if not model.exact:
+        raise InvalidModelError(
+            "only exact models can be saved: the file format holds integers and 'p/q' strings"
+        )
+    out = {"format": FORMAT, "version": VERSION, "kind": model.kind, "xi": model.xi.name,
+           "M": model.M, "T": model.T, "F": _exact_list(model.F)}
+    if isinstance(model, GeneralizedShallow):
+        out["lambda"] = _exact_list(model.lambda_)
+        out["V"] = _exact_list(model.V)
+    elif model.shared:
+        steps = (0, 1, model.T - 1)
+        out["shared"] = True
+        out["C"] = [_exact_list(model.C[t]) for t in steps]
+        out["G"] = [_exact_list(model.G[t]) for t in steps]
+    else:
+        out["C"] = [_exact_list(c) for c in model.C]
+        out["G"] = [_exact_list(g) for g in model.G]
+    return out
+
+
+def save_model(model, path) -> None:
+    """Write a model file atomically: a failure leaves no half-written file behind."""
+    write_json_atomic(model_to_dict(model), path)
+
+
+def write_json_atomic(data, path) -> None:
+    """Write JSON to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=1)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

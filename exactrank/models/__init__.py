@@ -1,0 +1,8 @@
+"""Network models: generalized shallow networks (CP) and generalized RNNs (TT)."""
+
+from .rnn import GeneralizedRNN
+from .shallow import GeneralizedShallow
+
+Model = GeneralizedRNN | GeneralizedShallow
+
+__all__ = ["GeneralizedRNN", "GeneralizedShallow", "Model"]

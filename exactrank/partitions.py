@@ -1,0 +1,129 @@
+"""Partitions of the modes and matricizations (seed 001, Appendix A, proof of Theorem 5.2).
+
+A matricization by (row_modes, col_modes) arranges a tensor as a matrix whose rows are the
+C-order flattening over ``row_modes`` in the order listed, and whose columns are the same
+over ``col_modes``. Modes are 0-based. Named partitions:
+
+* ``odd-even``: rows = modes 0, 2, 4, …, columns = 1, 3, 5, … (the papers' s_odd / t_even,
+  which count from 1);
+* ``left-right``: rows = 0 … ⌈T/2⌉−1, columns = the rest;
+* explicit: ``rows=0,2,5`` (columns = the complement, ascending), or a pair of mode lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A split of the modes 0 … T−1 into row modes and column modes (each in its order)."""
+
+    row_modes: tuple[int, ...]
+    col_modes: tuple[int, ...]
+
+    def __post_init__(self):
+        rows, cols = tuple(self.row_modes), tuple(self.col_modes)
+        object.__setattr__(self, "row_modes", rows)
+        object.__setattr__(self, "col_modes", cols)
+        modes = rows + cols
+        for mode in modes:
+            if not isinstance(mode, int | np.integer) or isinstance(mode, bool):
+                raise InvalidInputError(f"modes must be integers, got {mode!r}")
+        T = len(modes)
+        if sorted(modes) != list(range(T)):
+            raise InvalidInputError(
+                f"row_modes {list(rows)} and col_modes {list(cols)} must together list each "
+                f"mode 0 … {T - 1} exactly once"
+            )
+
+    @property
+    def T(self) -> int:
+        return len(self.row_modes) + len(self.col_modes)
+
+    def swapped(self) -> Partition:
+        """The transposed matricization (same rank)."""
+        return Partition(self.col_modes, self.row_modes)
+
+
+def odd_even(T: int) -> Partition:
+    """Rows = even 0-based modes (the paper's odd ones), columns = the others."""
+    return Partition(tuple(range(0, T, 2)), tuple(range(1, T, 2)))
+
+
+def left_right(T: int) -> Partition:
+    """Rows = the first ⌈T/2⌉ modes, columns = the rest."""
+    half = (T + 1) // 2
+    return Partition(tuple(range(half)), tuple(range(half, T)))
+
+
+def parse_partition(spec, T: int) -> Partition:
+    """A partition of T modes from a name, ``"rows=0,2,5"``, a (rows, cols) pair or a Partition."""
+    if isinstance(spec, Partition):
+        partition = spec
+    elif isinstance(spec, str):
+        text = spec.strip().lower()
+        if text == "odd-even":
+            partition = odd_even(T)
+        elif text == "left-right":
+            partition = left_right(T)
+        elif text.startswith("rows="):
+            partition = _explicit_rows(text[5:], T, spec)
+        else:
+            raise InvalidInputError(
+                f"unknown partition {spec!r}; expected 'odd-even', 'left-right' or 'rows=0,2,5'"
+            )
+    elif isinstance(spec, tuple | list) and len(spec) == 2:
+        partition = Partition(tuple(spec[0]), tuple(spec[1]))
+    else:
+        raise InvalidInputError(
+            f"a partition is a name, 'rows=…' or a (row_modes, col_modes) pair; got {spec!r}"
+        )
+    if partition.T != T:
+        raise InvalidInputError(
+            f"partition {list(partition.row_modes)} | {list(partition.col_modes)} covers "
+            f"{partition.T} modes but the tensor has T = {T}"
+        )
+    return partition
+
+
+def _explicit_rows(text: str, T: int, spec: str) -> Partition:
+    try:
+        rows = tuple(int(part) for part in text.split(",") if part.strip() != "")
+    except ValueError:
+        raise InvalidInputError(
+            f"partition {spec!r}: expected comma-separated 0-based modes such as 'rows=0,2,5'"
+        ) from None
+    out_of_range = [m for m in rows if not 0 <= m < T]
+    if out_of_range:
+        raise InvalidInputError(
+            f"partition {spec!r}: modes {out_of_range} are outside 0 … {T - 1} (T = {T})"
+        )
+    return Partition(rows, tuple(m for m in range(T) if m not in rows))
+
+
+def matricize(tensor, partition, col_modes=None):
+    """The matrix of ``tensor`` by a partition (rows: C-order over row_modes as listed).
+
+    ``tensor`` is a numpy array (result: a 2-D numpy array) or a
+    :class:`~exactrank.grid.GridTensor` (result: a GridTensor with 2-D values and the same
+    denominator and field). ``partition`` is anything :func:`parse_partition` accepts, or
+    the row modes when ``col_modes`` is given too.
+    """
+    from .grid import GridTensor
+
+    values = tensor.values if isinstance(tensor, GridTensor) else np.asarray(tensor)
+    if col_modes is not None:
+        partition = (tuple(partition), tuple(col_modes))
+    p = parse_partition(partition, values.ndim)
+    shape = values.shape
+    n_rows = int(np.prod([shape[m] for m in p.row_modes], dtype=object))
+    n_cols = int(np.prod([shape[m] for m in p.col_modes], dtype=object))
+    matrix = np.transpose(values, p.row_modes + p.col_modes).reshape(n_rows, n_cols)
+    if isinstance(tensor, GridTensor):
+        return GridTensor(matrix, tensor.denominator, tensor.field)
+    return matrix
