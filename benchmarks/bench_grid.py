@@ -40,8 +40,10 @@ def main() -> None:
         model = random_rnn(xi, args.M, args.T, args.R, args.seed)
         t_float, g_float = timed(er.grid_tensor, model, "float")
         t_exact, g_exact = timed(er.grid_tensor, model, "QQ")
-        biggest = int(np.max(np.abs(g_exact.values))) if g_exact.storage != "bigint" else max(
-            abs(int(v)) for v in g_exact.values.flat
+        biggest = (
+            int(np.max(np.abs(g_exact.values)))
+            if g_exact.storage != "bigint"
+            else max(abs(int(v)) for v in g_exact.values.flat)
         )
         print(
             f"{xi:8} {t_float:9.2f} {t_exact:9.2f} {t_exact / t_float:7.2f}  "

@@ -59,7 +59,10 @@ def flint_rank(A: np.ndarray, timeout: float) -> str:
         try:
             out = subprocess.run(
                 [sys.executable, "-c", _FLINT_CHILD, str(path)],
-                capture_output=True, text=True, timeout=timeout, check=True,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=True,
             ).stdout.split()
         except subprocess.TimeoutExpired:
             return f">{timeout:.0f}"

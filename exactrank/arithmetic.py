@@ -87,7 +87,7 @@ class ExactArithmetic:
     def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
         """Σ_r weights[r] · terms[r] exactly (``weights``: integers, one per term)."""
         total = None
-        for w, X in zip(weights.tolist(), terms):
+        for w, X in zip(weights.tolist(), terms, strict=True):
             term = self._scale(X, int(w))
             if total is None:
                 total = term
@@ -124,7 +124,7 @@ class FloatArithmetic:
         return Z @ G
 
     def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
-        return sum(w * X for w, X in zip(weights.tolist(), terms))
+        return sum(w * X for w, X in zip(weights.tolist(), terms, strict=True))
 
     def output(self, X: np.ndarray) -> np.ndarray:
         return X

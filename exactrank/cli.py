@@ -34,11 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     commands.required = True
     p = commands.add_parser("rank", help="rank of a matricization of a model's grid tensor")
     p.add_argument("model", metavar="MODEL.json")
-    p.add_argument("--partition", required=True,
-                   help="odd-even, left-right, or rows=0,2,5 (0-based modes)")
+    p.add_argument(
+        "--partition", required=True, help="odd-even, left-right, or rows=0,2,5 (0-based modes)"
+    )
     p.add_argument("--field", default="QQ", help="QQ (default), GF(p) or float")
-    p.add_argument("--prove", default="exact", choices=("exact", "lower", "monte-carlo"),
-                   help="over QQ: prove both bounds (default), only the lower one, or Monte-Carlo")
+    p.add_argument(
+        "--prove",
+        default="exact",
+        choices=("exact", "lower", "monte-carlo"),
+        help="over QQ: prove both bounds (default), only the lower one, or Monte-Carlo",
+    )
     p.add_argument("--tol", type=float, default=None, help="float field: singular value cut-off")
     p.add_argument("--seed", type=int, default=None, help="seed of the random primes")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -65,12 +70,18 @@ def _run_rank(args) -> int:
     if args.json:
         print(json.dumps(report))
     else:
-        status = "exact" if result.exact else f"NOT exact (proven: {result.lower} <= rank <= {result.upper})"
+        status = (
+            "exact"
+            if result.exact
+            else f"NOT exact (proven: {result.lower} <= rank <= {result.upper})"
+        )
         if result.field == "float":
             status = f"NOT exact (float64 SVD, tolerance {result.tolerance:.3g})"
         print(f"rank {result.rank} over {result.field}, {status}")
-        print(f"matrix {result.shape[0]} x {result.shape[1]}: rows = modes {report['row_modes']}, "
-              f"columns = modes {report['col_modes']}")
+        print(
+            f"matrix {result.shape[0]} x {result.shape[1]}: rows = modes {report['row_modes']}, "
+            f"columns = modes {report['col_modes']}"
+        )
         print(f"method: {result.method}")
     return 0
 
@@ -85,8 +96,10 @@ def main(argv=None) -> int:
     except ExactRankError as exc:
         print(f"exactrank: error: {exc}", file=sys.stderr)
     except MemoryError:
-        print("exactrank: error: out of memory (the grid tensor is too large to build)",
-              file=sys.stderr)
+        print(
+            "exactrank: error: out of memory (the grid tensor is too large to build)",
+            file=sys.stderr,
+        )
     return 2
 
 

@@ -101,13 +101,14 @@ def to_fraction(value, where: str = "value") -> Fraction:
             raise InvalidInputError(f"{where}: zero denominator in {value!r}") from None
     if isinstance(value, (float, np.floating)):
         raise InvalidInputError(
-            f"{where}: float {value!r} in an exact model; write it as a rational string "
-            f"such as {_suggest_rational(float(value))!r}"
+            f"{where}: the float {value!r} is not an exact number; write it as a rational "
+            f"string such as {suggest_rational(float(value))!r}"
         )
     raise InvalidInputError(f"{where}: expected an exact number, got {type(value).__name__}")
 
 
-def _suggest_rational(x: float) -> str:
+def suggest_rational(x: float) -> str:
+    """The "p/q" string a user most likely meant by the float ``x`` (a hint, never a value)."""
     if not np.isfinite(x):
         return "p/q"
     q = Fraction(x).limit_denominator(10**6)

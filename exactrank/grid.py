@@ -25,6 +25,7 @@ from .kernels import align
 from .models import GeneralizedRNN, GeneralizedShallow
 
 _CHUNK_ENTRIES = 1 << 22  # entries of the ξ-outer block Z formed at once (memory bound)
+MAX_GRID_ENTRIES = 1 << 30  # 8 GiB of float64 / int64: larger grids go through grid_entries
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +74,12 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
     """The grid tensor of ``model`` over ``field`` (seed 001, eq. 18, 20, 21)."""
     field, arith = _prepare(model, field)
     M, T = model.M, model.T
+    if M**T > MAX_GRID_ENTRIES:
+        raise InvalidInputError(
+            f"the grid tensor has M^T = {M}^{T} = {M**T} entries, more than the "
+            f"{MAX_GRID_ENTRIES} (2^30) exactrank builds at once; evaluate chosen entries "
+            "with grid_entries instead"
+        )
     if isinstance(model, GeneralizedShallow):
         flat, den = _shallow_entries(model, arith, None)
     else:
@@ -105,10 +112,18 @@ def _prepare(model, field):
 
 
 def _check_indices(indices, M: int, T: int) -> np.ndarray:
+    """Index tuples as an int64 array (B, T); floats, even 1.0, are refused, never truncated."""
+    message = "indices must be integers in 0 … M−1, one row of T per entry"
+    raw = indices if isinstance(indices, np.ndarray) else np.asarray(indices, dtype=object)
+    if raw.dtype == object:
+        if not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in raw.flat):
+            raise InvalidInputError(f"{message}; got {_first_non_integer(raw)!r}")
+    elif raw.dtype.kind not in "iu":
+        raise InvalidInputError(f"{message}; got an array of dtype {raw.dtype}")
     try:
-        idx = np.asarray(indices, dtype=np.int64)
+        idx = raw.astype(np.int64)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidInputError("indices must be integers in 0 … M−1, one row per entry") from None
+        raise InvalidInputError(message) from None
     if idx.ndim == 1 and idx.size == T:
         idx = idx.reshape(1, T)
     if idx.ndim != 2 or idx.shape[1] != T:
@@ -120,6 +135,10 @@ def _check_indices(indices, M: int, T: int) -> np.ndarray:
             f"index {idx[b, t]} at entry {b}, mode {t} is outside 0 … {M - 1} (M = {M})"
         )
     return idx
+
+
+def _first_non_integer(raw: np.ndarray):
+    return next(v for v in raw.flat if not isinstance(v, int | np.integer) or isinstance(v, bool))
 
 
 def _rnn_step(arith, xi, a, a_den, s, s_den, G_mat, g_den):
@@ -194,20 +213,24 @@ def _shallow_entries(model: GeneralizedShallow, arith, indices):
     """eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
 
     With ``indices`` None the ξ-outer product builds every entry in C-order; otherwise
-    the n-ary ξ is folded over the chosen templates of each sequence.
+    the n-ary ξ is folded over the chosen templates of each sequence. Both start at the
+    unit, as :meth:`~exactrank.operators.Xi.fold` does.
     """
     xi = model.xi
     U, u_den = arith.lift(np.einsum("rtm,nm->rtn", model.V, model.F), "F·V")
     lam, lam_den = arith.lift(model.lambda_, "lambda")
+    unit, unit_den = arith.scalar(xi.unit)
     terms, den = [], 1
     for r in range(model.R):
+        # the fold starts at the unit (Xi.fold): ξ(u, v) = max(v, 0) for relu, |v| for l2
+        first = U[r, 0] if indices is None else U[r, 0][indices[:, 0]]
+        O, o_den = arith.xi(xi, unit, unit_den, first, u_den)
+        O = O.reshape(-1)
         if indices is None:
-            O, o_den = U[r, 0], u_den
             for t in range(1, model.T):
                 O, o_den = arith.xi(xi, O[:, None], o_den, U[r, t][None, :], u_den)
                 O = O.reshape(-1)
         else:
-            O, o_den = U[r, 0][indices[:, 0]], u_den
             for t in range(1, model.T):
                 O, o_den = arith.xi(xi, O, o_den, U[r, t][indices[:, t]], u_den)
         terms.append(O)
@@ -236,13 +259,16 @@ def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
             inputs = []
             for t, m in enumerate(sequence):
                 v = [num(w) for w in model.V[r, t]]
-                inputs.append(num(sum(a * b for a, b in zip(features[m], v))))
+                inputs.append(num(sum(a * b for a, b in zip(features[m], v, strict=True))))
             total = num(total + num(model.lambda_[r]) * num(xi.fold(inputs)))
         return total
     h = [num(xi.unit)]
     for t, m in enumerate(sequence):
         C, G = model.C[t], model.G[t]
-        a = [num(sum(num(c) * f for c, f in zip(C[i], features[m]))) for i in range(C.shape[0])]
+        a = [
+            num(sum(num(c) * f for c, f in zip(C[i], features[m], strict=True)))
+            for i in range(C.shape[0])
+        ]
         h = [
             num(
                 sum(

@@ -157,6 +157,8 @@ def reduce_mod(X: np.ndarray, p: int) -> np.ndarray:
     """Residues of an integer array in [0, p), as int64 when p fits (object otherwise)."""
     if X.dtype == np.float64:
         X = X.astype(np.int64)
+    if p >= INT64_SAFE and X.dtype != object:
+        X = to_storage(X, object)  # p itself does not fit a machine integer
     R = np.mod(X, p)
     if p < INT64_SAFE and R.dtype == object:
         return to_storage(R, np.int64)

@@ -71,10 +71,14 @@ def integer_matrix(A, field: Field) -> np.ndarray:
 
 
 def _rational_to_integers(A: np.ndarray, field: Field) -> np.ndarray:
-    entries = [
-        to_fraction(v, f"matrix entry [{i // A.shape[1]}][{i % A.shape[1]}]")
-        for i, v in enumerate(A.flat)
-    ] if A.shape[1] else []
+    entries = (
+        [
+            to_fraction(v, f"matrix entry [{i // A.shape[1]}][{i % A.shape[1]}]")
+            for i, v in enumerate(A.flat)
+        ]
+        if A.shape[1]
+        else []
+    )
     if field.kind == "GF":
         flat = [fraction_to_residue(q, field.p, "matrix entry") for q in entries]
     else:
@@ -86,26 +90,40 @@ def _rational_to_integers(A: np.ndarray, field: Field) -> np.ndarray:
 
 
 def float_matrix(A) -> np.ndarray:
-    """``A`` as float64 (exact inputs are rounded: this is the non-exact path)."""
+    """``A`` as float64 (exact inputs are rounded: this is the non-exact path).
+
+    NaN and infinite entries are refused: they have no rank.
+    """
     from .grid import GridTensor
 
     if isinstance(A, GridTensor):
-        values = A.values
-        if A.field.kind == "QQ":
-            return np.array([float(Fraction(int(v), A.denominator)) for v in values.flat]).reshape(
+        values, den = A.values, (A.denominator if A.field.kind == "QQ" else 1)
+        if values.dtype == object or den != 1:
+            out = np.array([float(Fraction(int(v), den)) for v in values.flat]).reshape(
                 values.shape
-            ) if values.dtype == object or A.denominator != 1 else values.astype(np.float64)
-        return values.astype(np.float64)
-    if isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
-        A = A.tolist()
-    X = np.asarray(A)
-    if X.dtype.kind in "fiub":
-        out = X.astype(np.float64)
+            )
+        else:
+            out = values.astype(np.float64)
     else:
-        out = np.array([float(to_fraction(v, "matrix entry")) if not isinstance(v, float) else v
-                        for v in X.flat], dtype=np.float64).reshape(X.shape)
+        if isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
+            A = A.tolist()
+        X = np.asarray(A)
+        if X.dtype.kind in "fiub":
+            out = X.astype(np.float64)
+        else:
+            out = np.array(
+                [
+                    v if isinstance(v, float) else float(to_fraction(v, "matrix entry"))
+                    for v in X.flat
+                ],
+                dtype=np.float64,
+            ).reshape(X.shape)
     if out.ndim != 2:
         raise InvalidInputError(f"a matrix must be 2-D, got an array of shape {out.shape}")
+    bad = np.argwhere(~np.isfinite(out))
+    if bad.size:
+        i, j = bad[0]
+        raise InvalidInputError(f"matrix entry [{i}, {j}] is {out[i, j]}: entries must be finite")
     return out
 
 

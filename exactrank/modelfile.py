@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .domains import fraction_to_text
+from .domains import fraction_to_text, suggest_rational
 from .errors import InvalidModelError, ModelFileError
 from .models import GeneralizedRNN, GeneralizedShallow
 
@@ -43,6 +43,11 @@ def load_model(path) -> GeneralizedRNN | GeneralizedShallow:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(
+            f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded); "
+            "a model file is UTF-8 JSON"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -57,12 +62,11 @@ def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedS
     if not isinstance(data, dict):
         raise ModelFileError(f"{where}: expected a JSON object, got {type(data).__name__}")
     if data.get("format") != FORMAT:
+        raise ModelFileError(f'{where}: expected "format": "{FORMAT}", got {data.get("format")!r}')
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:
         raise ModelFileError(
-            f"{where}: expected \"format\": \"{FORMAT}\", got {data.get('format')!r}"
-        )
-    if data.get("version") != VERSION:
-        raise ModelFileError(
-            f"{where}: unsupported version {data.get('version')!r}; this reader knows {VERSION}"
+            f"{where}: unsupported version {version!r}; this reader knows {VERSION}"
         )
     kind = data.get("kind")
     if kind not in KINDS:
@@ -70,6 +74,8 @@ def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedS
     for key in ("xi",) + KINDS[kind]:
         if key not in data:
             raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
+    for key in ("F",) + KINDS[kind]:
+        _refuse_floats(data.get(key), key, where)
     try:
         model = _build(kind, data)
     except InvalidModelError as exc:
@@ -77,10 +83,22 @@ def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedS
     for key in ("M", "T"):
         if key in data and data[key] != getattr(model, key):
             raise ModelFileError(
-                f"{where}: \"{key}\": {data[key]!r} disagrees with the weights, which give "
+                f'{where}: "{key}": {data[key]!r} disagrees with the weights, which give '
                 f"{key} = {getattr(model, key)}"
             )
     return model
+
+
+def _refuse_floats(value, path: str, where: str) -> None:
+    """A JSON float is not an exact number (0.1 is not 1/10): name it and its exact spelling."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_floats(item, f"{path}[{i}]", where)
+    elif isinstance(value, float):
+        raise ModelFileError(
+            f"{where}: {path} is the JSON float {value!r}; model files hold integers and "
+            f'"p/q" strings only (write "{suggest_rational(value)}")'
+        )
 
 
 def _build(kind: str, data: dict):
@@ -91,20 +109,23 @@ def _build(kind: str, data: dict):
         C, G = data["C"], data["G"]
         if not (isinstance(C, list) and isinstance(G, list) and len(C) == len(G) == 3):
             raise InvalidModelError(
-                "with \"shared\": true, C and G must each hold 3 cores (first, inner, last)"
+                'with "shared": true, C and G must each hold 3 cores (first, inner, last)'
             )
         if not isinstance(data.get("T"), int):
-            raise InvalidModelError("with \"shared\": true the key \"T\" (an integer) is required")
+            raise InvalidModelError('with "shared": true the key "T" (an integer) is required')
         return GeneralizedRNN.with_shared_cores(
             data["xi"], (C[0], G[0]), (C[1], G[1]), (C[2], G[2]), data["T"], F
         )
     return GeneralizedRNN(data["xi"], data["C"], data["G"], F)
 
 
-def _exact_list(A: np.ndarray):
-    if A.ndim == 0:
-        return fraction_to_text(A.item())
-    return [_exact_list(a) for a in A]
+def _exact_list(A):
+    """A nested list of integers and "p/q" strings from an array (or list) of Fraction."""
+    if isinstance(A, np.ndarray):
+        A = A.tolist()
+    if isinstance(A, list):
+        return [_exact_list(a) for a in A]
+    return fraction_to_text(A)
 
 
 def model_to_dict(model) -> dict:
@@ -113,8 +134,15 @@ def model_to_dict(model) -> dict:
         raise InvalidModelError(
             "only exact models can be saved: the file format holds integers and 'p/q' strings"
         )
-    out = {"format": FORMAT, "version": VERSION, "kind": model.kind, "xi": model.xi.name,
-           "M": model.M, "T": model.T, "F": _exact_list(model.F)}
+    out = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": model.kind,
+        "xi": model.xi.name,
+        "M": model.M,
+        "T": model.T,
+        "F": _exact_list(model.F),
+    }
     if isinstance(model, GeneralizedShallow):
         out["lambda"] = _exact_list(model.lambda_)
         out["V"] = _exact_list(model.V)

@@ -54,12 +54,16 @@ class Xi:
         return self._bound(a_max, b_max)
 
     def fold(self, values):
-        """The n-ary ξ(v_1, …, v_n) as the fold of the binary one (seed 001, eq. 14)."""
+        """The n-ary ξ(v_1, …, v_n) of seed 001, eq. 14, folded from the unit: ξ(u, v_1, …).
+
+        Starting at the unit makes relu's n-ary form max(v_1, …, v_n, 0) for every n
+        (DESIGN.md), as a width-1 RNN computes it from h^(−1) = u (seed 001, Prop. A.4).
+        """
         values = list(values)
         if not values:
             raise InvalidModelError(f"ξ = {self.name} needs at least one operand, got none")
-        result = values[0]
-        for v in values[1:]:
+        result = self.unit
+        for v in values:
             result = self(result, v)
         return result
 

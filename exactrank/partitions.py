@@ -34,11 +34,16 @@ class Partition:
         for mode in modes:
             if not isinstance(mode, int | np.integer) or isinstance(mode, bool):
                 raise InvalidInputError(f"modes must be integers, got {mode!r}")
+        where = f"row_modes {list(rows)}, col_modes {list(cols)}"
+        repeated = sorted({m for m in modes if modes.count(m) > 1})
+        if repeated:
+            raise InvalidInputError(f"{where}: mode {repeated[0]} is listed twice")
         T = len(modes)
         if sorted(modes) != list(range(T)):
+            missing = sorted(set(range(T)) - set(modes))
             raise InvalidInputError(
-                f"row_modes {list(rows)} and col_modes {list(cols)} must together list each "
-                f"mode 0 … {T - 1} exactly once"
+                f"{where}: the modes of T = {T} steps are 0 … {T - 1}, each once; "
+                f"mode {missing[0]} is missing"
             )
 
     @property

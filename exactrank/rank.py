@@ -60,8 +60,14 @@ class RankResult:
         return out
 
 
-def rank(A, field: str | Field = "QQ", *, prove: str = "exact", tol: float | None = None,
-         seed: int | None = None) -> RankResult:
+def rank(
+    A,
+    field: str | Field = "QQ",
+    *,
+    prove: str = "exact",
+    tol: float | None = None,
+    seed: int | None = None,
+) -> RankResult:
     """The rank of the matrix ``A`` over ``field`` ("QQ", "GF(p)" or "float").
 
     ``A``: a numpy array (integer or object), nested lists (ints, Fractions, "p/q"
@@ -75,6 +81,10 @@ def rank(A, field: str | Field = "QQ", *, prove: str = "exact", tol: float | Non
     if prove not in _PROVE_MODES:
         raise InvalidInputError(f"prove must be one of {', '.join(_PROVE_MODES)}, got {prove!r}")
     if field.kind == "float":
+        if tol is not None and not (
+            isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0
+        ):
+            raise InvalidInputError(f"tol must be a finite number >= 0, got {tol!r}")
         return _float_rank(float_matrix(A), tol)
     if tol is not None:
         raise InvalidInputError(f"tol is for the float field only, not for {field}")
@@ -92,9 +102,7 @@ def _result(value, exact, field, X, reduced, profile, method, **extra) -> RankRe
     cols = tuple(int(reduced.cols[j]) for j in profile.cols) if profile else ()
     lower = len(rows)
     upper = extra.pop("upper", value if exact else min(X.shape))
-    return RankResult(
-        value, exact, str(field), X.shape, lower, upper, method, rows, cols, **extra
-    )
+    return RankResult(value, exact, str(field), X.shape, lower, upper, method, rows, cols, **extra)
 
 
 def _rational_rank(X, reduced, prove, rng) -> RankResult:
@@ -109,17 +117,33 @@ def _rational_rank(X, reduced, prove, rng) -> RankResult:
         method = f"rank modulo the prime {profile.p} (a proven lower bound)"
         if full:
             method += "; full rank of the reduced matrix, so also the upper bound"
-        return _result(profile.rank, full, field, X, reduced, profile, method,
-                       upper=profile.rank if full else min(X.shape), primes=tuple(primes))
+        return _result(
+            profile.rank,
+            full,
+            field,
+            X,
+            reduced,
+            profile,
+            method,
+            upper=profile.rank if full else min(X.shape),
+            primes=tuple(primes),
+        )
     if prove == "monte-carlo":
         return _monte_carlo(X, reduced, A, profile, rng, primes)
     for _ in range(_MAX_ATTEMPTS):
         proof = prove_upper_bound(A, profile.rows, profile.cols, rng)
         primes.extend(proof.primes)
         if proof.proven:
-            return _result(profile.rank, True, field, X, reduced, profile,
-                           f"lower bound modulo {profile.p}; upper bound: {proof.method}",
-                           primes=tuple(primes))
+            return _result(
+                profile.rank,
+                True,
+                field,
+                X,
+                reduced,
+                profile,
+                f"lower bound modulo {profile.p}; upper bound: {proof.method}",
+                primes=tuple(primes),
+            )
         # The rank is proven larger than profile.rank: the prime was unlucky. Try others.
         for _ in range(_MAX_ATTEMPTS):
             other = _profile(A, rng, primes)
@@ -142,16 +166,26 @@ def _monte_carlo(X, reduced, A, profile, rng, primes) -> RankResult:
     """The largest rank modulo k random primes; wrong only if every prime divides all the
     maximal nonzero minors (see :func:`monte_carlo_error_bound`)."""
     per_prime = monte_carlo_error_bound(A, LOWER_BOUND_PRIME_BITS)
-    k = 1 if per_prime <= MONTE_CARLO_TARGET else math.ceil(
-        math.log(MONTE_CARLO_TARGET) / math.log(per_prime)
+    k = (
+        1
+        if per_prime <= MONTE_CARLO_TARGET
+        else math.ceil(math.log(MONTE_CARLO_TARGET) / math.log(per_prime))
     )
     for _ in range(k - 1):
         other = _profile(A, rng, primes)
         if other.rank > profile.rank:
             profile = other
-    return _result(profile.rank, False, Field("QQ"), X, reduced, profile,
-                   f"Monte-Carlo: largest rank modulo {k} random primes",
-                   primes=tuple(primes), error_probability=per_prime**k)
+    return _result(
+        profile.rank,
+        False,
+        Field("QQ"),
+        X,
+        reduced,
+        profile,
+        f"Monte-Carlo: largest rank modulo {k} random primes",
+        primes=tuple(primes),
+        error_probability=per_prime**k,
+    )
 
 
 def monte_carlo_error_bound(A: np.ndarray, bits: int) -> float:
@@ -163,8 +197,9 @@ def monte_carlo_error_bound(A: np.ndarray, bits: int) -> float:
     """
     norms = np.sqrt(np.sum(A.astype(np.float64) ** 2, axis=1)) if A.dtype != object else None
     if norms is None:
-        log2_h = sum(max(abs(int(v)) for v in row).bit_length() + 0.5 * math.log2(A.shape[1])
-                     for row in A)
+        log2_h = sum(
+            max(abs(int(v)) for v in row).bit_length() + 0.5 * math.log2(A.shape[1]) for row in A
+        )
     else:
         r = min(A.shape)
         log2_h = float(np.sum(np.sort(np.log2(np.maximum(norms, 1.0)))[::-1][:r])) + 1
@@ -180,9 +215,17 @@ def _float_rank(A: np.ndarray, tol: float | None) -> RankResult:
     S = np.linalg.svd(A, compute_uv=False)
     if tol is None:
         tol = float(S.max() * max(m, n) * np.finfo(np.float64).eps)
-    value = int(np.sum(S > tol))
-    return RankResult(value, False, "float", (m, n), None, None,
-                      "singular values above the tolerance (float64 SVD)", tolerance=tol)
+    value = int(np.sum(tol < S))
+    return RankResult(
+        value,
+        False,
+        "float",
+        (m, n),
+        None,
+        None,
+        "singular values above the tolerance (float64 SVD)",
+        tolerance=tol,
+    )
 
 
 __all__ = ["RankResult", "rank", "monte_carlo_error_bound"]

@@ -91,7 +91,7 @@ def _small_witness(A, rows, cols, rng) -> UpperBoundProof | None:
     others = _split(A.shape[1], cols)
     A11 = reduce_mod(A[np.ix_(rows, cols)], p)
     A12 = reduce_mod(A[np.ix_(rows, others)], p)
-    sample = others[: _SAMPLE_COLUMNS] if len(others) > 2 * _SAMPLE_COLUMNS else None
+    sample = others[:_SAMPLE_COLUMNS] if len(others) > 2 * _SAMPLE_COLUMNS else None
     try:
         if sample is not None:  # a generic matrix fails here cheaply, before the full solve
             Y = solve_mod_p(A11, A12[:, : len(sample)], p)
@@ -200,7 +200,8 @@ def _schur_multimodular(A, rows, cols, rng) -> UpperBoundProof:
         product *= p
     return UpperBoundProof(
         True,
-        f"Schur complement zero modulo {len(primes)} primes past a {needed_bits}-bit Hadamard bound",
+        f"Schur complement zero modulo {len(primes)} primes "
+        f"past a {needed_bits}-bit Hadamard bound",
         tuple(primes),
     )
 

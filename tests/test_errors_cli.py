@@ -205,6 +205,28 @@ def test_json_float_in_a_model_file_is_refused(tmp_path):
     assert "p/q" in proc.stderr or "1/2" in proc.stderr
 
 
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "-Infinity", "1e400", "0.1"])
+def test_json_non_integers_name_their_place(tmp_path, text):
+    """Python's json reads NaN, Infinity and 1e400 as floats: each is refused by position."""
+    content = json.dumps(RNN).replace('"C": [[[1', f'"C": [[[{text}', 1)
+    assert text in content
+    path = write(tmp_path, content)
+    with pytest.raises(er.ModelFileError, match=r"C\[0\]\[0\]\[0\]"):
+        er.load_model(path)
+    assert_clean_failure(cli("rank", path, "--partition", "odd-even"), "C[0][0][0]")
+
+
+def test_grid_too_large_to_build(tmp_path):
+    """M^T = 2^40 entries: refused up front with the count, not a MemoryError mid-way."""
+    core = ([[1, 2]], [[[1]]])
+    model = er.GeneralizedRNN.with_shared_cores("product", core, core, core, 40)
+    with pytest.raises(er.InvalidInputError, match="2\\^40"):
+        er.grid_tensor(model)
+    assert er.grid_entries(model, [[1] * 40]).entry((0,)) == 2**40
+    path = write(tmp_path, er.model_to_dict(model))
+    assert_clean_failure(cli("rank", path, "--partition", "odd-even"), "grid_entries")
+
+
 # ---------------------------------------------------------------------------- shapes
 
 # (name, change to RNN, substrings): each message names the array/step and both sizes
@@ -346,7 +368,7 @@ def test_bad_fields(field):
     [
         ("rows=9", "9"),
         ("rows=a", "rows=a"),
-        ("rows=0,0", "0"),
+        ("rows=0,0", "mode 0 is listed twice"),
         ("rows=-1", "-1"),
         ("zigzag", "zigzag"),
         (("a", "b"), ""),

@@ -67,7 +67,7 @@ def test_rational_reconstruction_finds_small_fractions():
     fractions = [Fraction(3, 7), Fraction(-22, 5), Fraction(0), Fraction(10**8, 10**9 + 7)]
     Y = np.array([q.numerator * pow(q.denominator, -1, p) % p for q in fractions])
     num, den = rational_reconstruction(Y, p)
-    assert [Fraction(int(a), int(b)) for a, b in zip(num, den)] == fractions
+    assert [Fraction(int(a), int(b)) for a, b in zip(num, den, strict=True)] == fractions
 
 
 def test_hadamard_bound_dominates_the_bordered_minors():

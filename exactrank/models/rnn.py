@@ -36,14 +36,14 @@ class GeneralizedRNN:
 
     def __post_init__(self):
         xi = get_xi(self.xi)
-        C, G = list(self.C), list(self.G)
+        C, G = _steps(self.C, "C"), _steps(self.G, "G")
         if not C:
             raise InvalidModelError("an RNN needs T >= 1 steps: C is empty")
         if len(C) != len(G):
             raise InvalidModelError(f"C has {len(C)} steps but G has {len(G)}; both need T")
         C = [as_array(c, f"C[{t}]") for t, c in enumerate(C)]
         G = [as_array(g, f"G[{t}]") for t, g in enumerate(G)]
-        for t, (c, g) in enumerate(zip(C, G)):
+        for t, (c, g) in enumerate(zip(C, G, strict=True)):
             check_ndim(c, 2, f"C[{t}]", "(L_t, M)")
             check_ndim(g, 3, f"G[{t}]", "(L_t, R_{t-1}, R_t)")
         M = C[0].shape[1]
@@ -97,6 +97,17 @@ class GeneralizedRNN:
         )
 
 
+def _steps(value, name: str) -> list:
+    """The per-step list of ``C`` or ``G``; anything else is refused by name."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, np.ndarray) and value.ndim >= 1:
+        return list(value)
+    raise InvalidModelError(
+        f"{name} must be a list with one array per step t = 0 … T−1, got {type(value).__name__}"
+    )
+
+
 def _validate_shapes(C: list, G: list, M: int) -> None:
     """Every mismatch names the step, the arrays and both sizes."""
     T = len(C)
@@ -111,10 +122,11 @@ def _validate_shapes(C: list, G: list, M: int) -> None:
             )
         R_prev = 1 if t == 0 else G[t - 1].shape[2]
         if G[t].shape[1] != R_prev:
-            what = "R_{-1} = 1 at the first step" if t == 0 else f"G[{t - 1}] has R_{t - 1} = {R_prev}"
+            what = (
+                "R_{-1} = 1 at the first step" if t == 0 else f"G[{t - 1}] has R_{t - 1} = {R_prev}"
+            )
             raise InvalidModelError(
-                f"step {t}: G[{t}] has R_{t - 1} = {G[t].shape[1]} (shape {G[t].shape}) "
-                f"but {what}"
+                f"step {t}: G[{t}] has R_{t - 1} = {G[t].shape[1]} (shape {G[t].shape}) but {what}"
             )
     if G[T - 1].shape[2] != 1:
         raise InvalidModelError(
