@@ -17,7 +17,7 @@ from .errors import (
 )
 from .grid import GridTensor, grid_entries, grid_tensor, score
 from .modelfile import load_model, model_from_dict, model_to_dict, save_model
-from .models import GeneralizedRNN, GeneralizedShallow
+from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
 from .operators import OPERATORS, Xi, generalized_outer, get_xi
 from .partitions import Partition, left_right, matricize, odd_even, parse_partition
 from .rank import RankResult, rank
@@ -52,6 +52,7 @@ __all__ = [
     "parse_field",
     "parse_partition",
     "rank",
+    "require_invertible_features",
     "save_model",
     "score",
 ]

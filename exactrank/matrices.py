@@ -64,7 +64,7 @@ def integer_matrix(A, field: Field) -> np.ndarray:
     if A.dtype.kind == "b":
         A = A.astype(np.int64)
     if A.dtype.kind in "iu":
-        X = A.astype(np.int64) if A.dtype != np.uint64 else A.astype(object)
+        X = A.astype(np.int64, copy=False) if A.dtype != np.uint64 else A.astype(object)
     else:
         X = _rational_to_integers(A, field)
     return reduce_mod(X, field.p) if field.kind == "GF" else X
@@ -139,16 +139,24 @@ class Reduced:
 def distinct_nonzero(A: np.ndarray) -> Reduced:
     """Drop zero and repeated rows, then zero and repeated columns (rank is unchanged)."""
     rows = _distinct_nonzero_rows(A)
-    B = A[rows]
+    B = A if len(rows) == A.shape[0] else A[rows]
     cols = _distinct_nonzero_rows(B.T)
-    return Reduced(B[:, cols], rows, cols)
+    return Reduced(B if len(cols) == B.shape[1] else B[:, cols], rows, cols)
+
+
+_FINGERPRINT_SEED = 0x5EED  # fixed: the fingerprints only route the exact comparisons
+_COMPARE_ENTRIES = 1 << 22  # entries compared at once when checking duplicates
 
 
 def _distinct_nonzero_rows(A: np.ndarray) -> np.ndarray:
-    """Indices (ascending) of the first occurrence of each distinct nonzero row."""
-    if A.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    if A.shape[1] == 0:
+    """Indices (ascending) of the first occurrence of each distinct nonzero row.
+
+    int64 rows are grouped by a fingerprint, their product with a fixed random vector
+    computed modulo 2^64 (equal rows have equal fingerprints); every row is then compared
+    in full with the first row of its group, so the answer never rests on the fingerprint.
+    If two different rows share one, the rows are sorted and compared instead.
+    """
+    if 0 in A.shape:
         return np.zeros(0, dtype=np.int64)
     if A.dtype == object:
         seen, keep = set(), []
@@ -158,9 +166,36 @@ def _distinct_nonzero_rows(A: np.ndarray) -> np.ndarray:
                 seen.add(key)
                 keep.append(i)
         return np.array(keep, dtype=np.int64)
-    contiguous = np.ascontiguousarray(A)
-    keys = contiguous.view(np.dtype((np.void, contiguous.dtype.itemsize * A.shape[1]))).ravel()
+    nonzero = np.flatnonzero(np.any(A != 0, axis=1))
+    if nonzero.size == 0 or A.dtype != np.int64:
+        return _distinct_rows_by_sorting(A, nonzero)
+    # A @ w wraps modulo 2^64 on purpose: the keys are a hash, never a value
+    keys = (A @ _fingerprint_vector(A.shape[1]))[nonzero]
+    _, first, group = np.unique(keys, return_index=True, return_inverse=True)
+    leaders = nonzero[first][group]
+    copies = np.flatnonzero(leaders != nonzero)
+    if not _rows_equal(A, nonzero[copies], leaders[copies]):
+        return _distinct_rows_by_sorting(A, nonzero)
+    return np.sort(nonzero[first])
+
+
+def _fingerprint_vector(n: int) -> np.ndarray:
+    return np.random.default_rng(_FINGERPRINT_SEED).integers(-(2**62), 2**62, size=n)
+
+
+def _rows_equal(A: np.ndarray, i: np.ndarray, j: np.ndarray) -> bool:
+    """Whether A[i[k]] == A[j[k]] for every k, compared a block of rows at a time."""
+    step = max(1, _COMPARE_ENTRIES // A.shape[1])
+    return all(
+        np.array_equal(A[i[s : s + step]], A[j[s : s + step]]) for s in range(0, len(i), step)
+    )
+
+
+def _distinct_rows_by_sorting(A: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """The first occurrence of each distinct row among ``candidates`` (ascending indices)."""
+    if candidates.size == 0:
+        return candidates
+    rows = np.ascontiguousarray(A[candidates])
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
     _, first = np.unique(keys, return_index=True)
-    first.sort()
-    nonzero = np.any(A[first] != 0, axis=1)
-    return first[nonzero]
+    return np.sort(candidates[first])

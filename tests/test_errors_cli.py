@@ -678,3 +678,34 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["model.json"]
     _same_model(first, er.load_model(path))
+
+
+# ---------------------------------------------------------------------------- feature matrix
+
+
+@pytest.mark.parametrize(
+    "F,singular",
+    [
+        ([[1, 2], [3, 4]], False),
+        ([[1, 2], [2, 4]], True),
+        ([["1/3", "1/2"], ["2/3", 1]], True),
+        ([["1/3", "1/2"], ["2/3", "1000000000000000000001/1000000000000000000000"]], False),
+        ([[0, 0], [0, 0]], True),
+    ],
+)
+def test_invertible_features_checked_exactly(F, singular):
+    """Near-singular but invertible F passes (a float determinant would say 0); the verdict
+    agrees with Gaussian elimination on Fractions."""
+    assert singular == (rank_fraction(F) < 2)
+    model = er.model_from_dict(with_(RNN, F=F))
+    if singular:
+        with pytest.raises(er.InvalidModelError, match=f"rank is {rank_fraction(F)} < 2"):
+            er.require_invertible_features(model, "Lemma A.2")
+    else:
+        er.require_invertible_features(model, "Lemma A.2")
+
+
+def test_invertible_features_of_a_float_model_is_refused():
+    model = er.GeneralizedShallow("relu", [1.0], [[[1.0, 0.0]]])
+    with pytest.raises(er.InvalidModelError, match="float weights"):
+        er.require_invertible_features(model, "Theorem 5.2")

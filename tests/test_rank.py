@@ -246,6 +246,45 @@ def test_repeated_and_zero_rows_and_columns(base, data):
         check_result(res_p, A, "GF(2)", res_p.rank)
 
 
+def _first_distinct_nonzero(rows) -> list[int]:
+    """Reference: index of the first occurrence of each distinct nonzero row, by a set."""
+    seen, keep = set(), []
+    for i, row in enumerate(rows):
+        if any(row) and tuple(row) not in seen:
+            seen.add(tuple(row))
+            keep.append(i)
+    return keep
+
+
+@SETTINGS
+@given(
+    st.integers(1, 8),
+    st.lists(st.integers(0, 5), min_size=1, max_size=30),
+    st.sampled_from([3, 2**40, 2**62]),
+    st.sampled_from(["random", "colliding"]),
+    st.randoms(use_true_random=False),
+)
+def test_distinct_nonzero_against_a_set(n, picks, size, fingerprint, rnd):
+    """Rows and columns kept are the first occurrences of the distinct nonzero ones, also
+    when every fingerprint collides (the exact comparison must catch it)."""
+    from exactrank import matrices
+
+    pool = [[rnd.randint(-size, size) for _ in range(n)] for _ in range(5)] + [[0] * n]
+    A = np.array([pool[k] for k in picks], dtype=np.int64)
+    original = matrices._fingerprint_vector
+    if fingerprint == "colliding":
+        matrices._fingerprint_vector = lambda n: np.zeros(n, dtype=np.int64)
+    try:
+        reduced = matrices.distinct_nonzero(A)
+    finally:
+        matrices._fingerprint_vector = original
+    rows = _first_distinct_nonzero(A.tolist())
+    assert reduced.rows.tolist() == rows
+    cols = _first_distinct_nonzero(A[rows].T.tolist())
+    assert reduced.cols.tolist() == cols
+    assert np.array_equal(reduced.matrix, A[np.ix_(rows, cols)])
+
+
 # ---------------------------------------------------------------------------- float
 
 

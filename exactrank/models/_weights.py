@@ -87,3 +87,23 @@ def feature_matrix(F, M: int, exact: bool) -> np.ndarray:
     if F.shape != (M, M):
         raise InvalidModelError(f"F must have shape ({M}, {M}) for M = {M}, got {F.shape}")
     return convert(F, "F", exact)
+
+
+def require_invertible_features(model, needed_for: str) -> None:
+    """Check exactly that the feature matrix F (seed 001, eq. 19) is invertible.
+
+    Constructions that pass from a grid tensor back to the cores (seed 001, Lemma A.2 and
+    the universality of Theorem 5.2) need F invertible. The determinant is computed over QQ
+    by FLINT, so the check is exact; a float model cannot be checked and is refused.
+    """
+    if not model.exact:
+        raise InvalidModelError(
+            f"{needed_for} needs an invertible F, which can only be checked exactly for a model "
+            "with exact weights; this one has float weights"
+        )
+    F = flint.fmpq_mat([[flint.fmpq(q.numerator, q.denominator) for q in row] for row in model.F])
+    if F.det() == 0:
+        raise InvalidModelError(
+            f"{needed_for} needs an invertible F, but F (M = {model.M}) is singular: "
+            f"its rank is {F.rank()} < {model.M}"
+        )
