@@ -211,6 +211,18 @@ def _centered(X: np.ndarray, p: int) -> np.ndarray:
     return X - p * np.rint(X / p)
 
 
+def _divide_exactly(X: np.ndarray, p: int, out: np.ndarray) -> bool:
+    """``out = X / p`` if p divides every entry of the integer array X (|X| < 2**53).
+
+    X is clobbered. The quotient is rounded from X·(1/p), so it is the integer X/p when p
+    divides X; ``X − p·out`` is exact (integers below 2**53) and is zero exactly then.
+    """
+    np.multiply(X, 1.0 / p, out=out)
+    np.rint(out, out=out)
+    X -= p * out
+    return not X.any()
+
+
 def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     """Route 2, p-adic: Dixon digits of A11⁻¹A12 and a carried check of A21·Y ≡ A22 mod p^k.
 
@@ -219,6 +231,11 @@ def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     below r·a, so |A11⁻¹·R_i| (inverse centered) stays below r·(p/2 + 1)·r·a. The prime is
     chosen so that all of these, plus the carries, stay below 2**53. Returns None when the
     entries are too large for a useful prime (the multimodular route then runs).
+
+    Every division by p is checked exact, so A12 = A11·X_k + p^k·R_k and
+    A21·X_k − A22 = p^k·C_k hold as integer identities whatever the digits are; then
+    D·S = −p^k·(D·C_k + A21·adj(A11)·R_k) with D = det A11 ≠ 0 (the lower bound's minor),
+    so the bordered minors D·S are multiples of p^k below it in size: zero.
     """
     r, a = len(rows), max_abs(A)
     if a == 0 or a >= 2**40:
@@ -244,14 +261,19 @@ def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     A21 = Af[np.ix_(others_r, cols_l)]
     R = Af[np.ix_(rows_l, others_c)]
     carry = -Af[np.ix_(others_r, others_c)]
+    T, V = np.empty_like(R), np.empty_like(carry)
     digits = math.ceil(needed_bits / math.log2(p))
     for _ in range(digits):
         Y = _centered(inverse @ R, p)
-        R = (R - A11 @ Y) / p
-        V = A21 @ Y
+        # A12 = A11·(Y_0 + … + p^i Y_i) + p^(i+1) R_(i+1) holds exactly because every division
+        # by p is checked to be exact: the digits need not be trusted, only these identities.
+        np.matmul(A11, Y, out=T)
+        np.subtract(R, T, out=T)
+        if not _divide_exactly(T, p, R):
+            return UpperBoundProof(False, f"a Dixon remainder is not divisible by {p}", (p,))
+        np.matmul(A21, Y, out=V)
         V += carry
-        carry = np.rint(V / p)
-        if not np.array_equal(carry * p, V):
+        if not _divide_exactly(V, p, carry):  # carry = (A21·Y + carry) / p
             return UpperBoundProof(False, f"a bordered minor is nonzero modulo {p}^k", (p,))
     return UpperBoundProof(
         True,

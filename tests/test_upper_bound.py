@@ -84,3 +84,24 @@ def test_hadamard_bound_dominates_the_bordered_minors():
                 continue
             minor = sympy.Matrix(A[np.ix_(rows + [i], cols + [j])].tolist()).det()
             assert minor == 0 or np.log2(abs(int(minor))) <= log2_bound
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_padic_route_does_not_trust_its_inverse(seed, monkeypatch):
+    """A wrong inverse of the pivot minor mod p breaks the checked Dixon identities: the
+    route refuses instead of proving anything (true bound or not)."""
+    import exactrank.upper_bound as ub
+
+    A = _low_rank(seed)
+    profile = rank_profile_mod_p(A, 1000003)
+    real = ub.solve_mod_p
+
+    def wrong_inverse(M, B, p):
+        X = real(M, B, p)
+        X[0, 0] = (X[0, 0] + 1) % p
+        return X
+
+    monkeypatch.setattr(ub, "solve_mod_p", wrong_inverse)
+    proof = _schur_padic(A, profile.rows, profile.cols, random.Random(seed))
+    assert proof is not None and not proof.proven
+    assert "Dixon" in proof.method
