@@ -57,7 +57,9 @@ class ExactArithmetic:
         return self.lift(np.array([[Fraction(q)]], dtype=object))
 
     def narrow(self, X: np.ndarray) -> np.ndarray:
-        """``X`` in the cheapest storage its actual values allow."""
+        """``X`` in the cheapest storage its actual values allow (float64 is the cheapest)."""
+        if X.dtype == np.float64:
+            return X
         return to_storage(X, storage_for(max_abs(X)))
 
     def _reduce(self, X: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from .errors import InvalidInputError
 from .kernels import align
 from .models import GeneralizedRNN, GeneralizedShallow
 
-_CHUNK_ENTRIES = 1 << 22  # entries of the ξ-outer block Z formed at once (memory bound)
+_CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
 MAX_GRID_ENTRIES = 1 << 30  # 8 GiB of float64 / int64: larger grids go through grid_entries
 
 
@@ -183,7 +183,9 @@ def _rnn_grid(model: GeneralizedRNN, arith):
             S = arith.matmul(S, B).reshape(-1, R_t)
             s_den = s_den * a_den * g_den
             continue
-        a = A.T[None, :, :, None]  # (1, M, L, 1): the input of symbol m
+        # (1, M, L, 1): the input of symbol m, C-ordered so that ξ's output Z is too and the
+        # reshape before the contraction is a view, not a copy
+        a = np.ascontiguousarray(A.T)[None, :, :, None]
         parts = []
         for block in _blocks(S.shape[0], M * L * R_prev):
             s = S[block][:, None, None, :]  # (P, 1, 1, R_prev): the state of prefix p

@@ -72,10 +72,8 @@ def max_abs(X: np.ndarray) -> int:
         return max(abs(int(v)) for v in X.flat)
     if X.dtype.kind == "u":
         return int(X.max())
-    if X.dtype.kind == "i" and X.dtype.itemsize == 8:
-        lo, hi = int(X.min()), int(X.max())
-        return max(-lo, hi)
-    return int(np.max(np.abs(X)))
+    lo, hi = int(X.min()), int(X.max())  # np.abs would allocate a copy (and wrap at -2**63)
+    return max(-lo, hi)
 
 
 def column_abs_sums(B: np.ndarray) -> int:
