@@ -227,10 +227,12 @@ def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     """Route 2, p-adic: Dixon digits of A11⁻¹A12 and a carried check of A21·Y ≡ A22 mod p^k.
 
     Exactness in float64: with r = |P| and a = max|A|, centered digits |Y_i| <= p/2 + 1,
-    so |A21·Y_i| and |A11·Y_i| stay below r·a·(p/2 + 1); the Dixon remainders R_i stay
-    below r·a, so |A11⁻¹·R_i| (inverse centered) stays below r·(p/2 + 1)·r·a. The prime is
-    chosen so that all of these, plus the carries, stay below 2**53. Returns None when the
-    entries are too large for a useful prime (the multimodular route then runs).
+    so |A21·Y_i| and |A11·Y_i| stay below r·a·(p/2 + 1), and the carries below r·a; the
+    prime has at most 51 − bitlen(r·a) bits. The Dixon remainders R_i stay below r·a; they
+    are split into two limbs of b bits, so that each product A11⁻¹·R_limb (inverse
+    centered) stays below r·(p/2 + 1)·2^b and the recombination below (r + 1)·(p/2 + 1)·2^b,
+    under 2**53. Returns None when the entries are too large for a useful prime (the
+    multimodular route then runs).
 
     Every division by p is checked exact, so A12 = A11·X_k + p^k·R_k and
     A21·X_k − A22 = p^k·C_k hold as integer identities whatever the digits are; then
@@ -240,7 +242,8 @@ def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     r, a = len(rows), max_abs(A)
     if a == 0 or a >= 2**40:
         return None
-    bits = min(51 - (r * a).bit_length(), 51 - (r * r * a).bit_length())
+    limb = -(-((r * a).bit_length() + 1) // 2)  # two limbs hold |R_i| <= r·a, sign included
+    bits = min(51 - (r * a).bit_length(), 52 - (r + 1).bit_length() - limb)
     if bits < _MIN_PADIC_BITS:
         return None
     needed_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 1
@@ -264,7 +267,8 @@ def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
     T, V = np.empty_like(R), np.empty_like(carry)
     digits = math.ceil(needed_bits / math.log2(p))
     for _ in range(digits):
-        Y = _centered(inverse @ R, p)
+        high = np.floor(R / 2**limb)  # R = high·2^b + low, 0 <= low < 2^b
+        Y = _centered(_centered(inverse @ high, p) * 2**limb + inverse @ (R - high * 2**limb), p)
         # A12 = A11·(Y_0 + … + p^i Y_i) + p^(i+1) R_(i+1) holds exactly because every division
         # by p is checked to be exact: the digits need not be trusted, only these identities.
         np.matmul(A11, Y, out=T)
