@@ -18,7 +18,7 @@ import numpy as np
 from .errors import DomainError, InvalidInputError
 
 _GF_PATTERN = re.compile(r"^\s*GF\s*\(\s*(\d+)\s*\)\s*$|^\s*GF\s*(\d+)\s*$", re.IGNORECASE)
-_RATIONAL_PATTERN = re.compile(r"^\s*[+-]?\d+\s*(/\s*\d+\s*)?$")
+_RATIONAL_PATTERN = re.compile(r"-?[0-9]+(/[0-9]+)?")  # "p", "-p", "p/q", "-p/q" (ASCII)
 
 
 def is_prime(p: int) -> bool:
@@ -91,14 +91,16 @@ def to_fraction(value, where: str = "value") -> Fraction:
     if isinstance(value, flint.fmpq):
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, str):
-        if not _RATIONAL_PATTERN.match(value):
+        if not _RATIONAL_PATTERN.fullmatch(value):
             raise InvalidInputError(
                 f"{where}: expected an integer or a rational written as 'p/q', got {value!r}"
             )
         try:
-            return Fraction(value.replace(" ", ""))
+            return Fraction(value)
         except ZeroDivisionError:
             raise InvalidInputError(f"{where}: zero denominator in {value!r}") from None
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise InvalidInputError(f"{where}: a number of {len(value)} characters") from None
     if isinstance(value, (float, np.floating)):
         raise InvalidInputError(
             f"{where}: the float {value!r} is not an exact number; write it as a rational "
