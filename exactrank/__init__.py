@@ -7,8 +7,16 @@ matricize it by any partition and compute the rank, saying exactly what is prove
 
 __version__ = "0.1.0"
 
+from .certificates import (
+    Verdict,
+    certify,
+    load_certificate,
+    save_certificate,
+    verify_certificate,
+)
 from .domains import FLOAT, QQ, Field, parse_field
 from .errors import (
+    CertificateFormatError,
     DomainError,
     ExactRankError,
     InvalidInputError,
@@ -23,6 +31,7 @@ from .partitions import Partition, left_right, matricize, odd_even, parse_partit
 from .rank import RankResult, rank
 
 __all__ = [
+    "CertificateFormatError",
     "DomainError",
     "ExactRankError",
     "FLOAT",
@@ -37,13 +46,16 @@ __all__ = [
     "Partition",
     "QQ",
     "RankResult",
+    "Verdict",
     "Xi",
     "__version__",
+    "certify",
     "generalized_outer",
     "get_xi",
     "grid_entries",
     "grid_tensor",
     "left_right",
+    "load_certificate",
     "load_model",
     "matricize",
     "model_from_dict",
@@ -53,6 +65,8 @@ __all__ = [
     "parse_partition",
     "rank",
     "require_invertible_features",
+    "save_certificate",
     "save_model",
     "score",
+    "verify_certificate",
 ]

@@ -1,4 +1,4 @@
-"""The command line: ``exactrank rank MODEL.json --partition P [--field F] [--json]``.
+"""The command line: ``exactrank rank | certify | verify`` (see the README for a tour).
 
 Usage errors and bad input exit 2 with one line on stderr and no traceback; ``--json``
 prints one JSON document on stdout, and prose goes to stderr.
@@ -11,6 +11,7 @@ import json
 import sys
 
 from . import __version__
+from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError
 from .grid import grid_tensor
 from .modelfile import load_model
@@ -48,7 +49,41 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed of the random primes")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=_run_rank)
+
+    c = commands.add_parser("certify", help="write a certificate of a rank claim")
+    c.add_argument("model", metavar="MODEL.json")
+    c.add_argument("--partition", required=True, help="odd-even, left-right, or rows=0,2,5")
+    c.add_argument("--field", default="QQ", help="QQ (default) or GF(p)")
+    c.add_argument(
+        "--claim",
+        choices=("ge", "le", "eq"),
+        default=None,
+        help="default: the strongest claim provable (eq when the grid can be built)",
+    )
+    c.add_argument("--r", type=int, default=None, help="the rank claimed")
+    c.add_argument("--rows", type=_indices, default=None, help="a ge minor's rows: 0,5,7")
+    c.add_argument("--cols", type=_indices, default=None, help="a ge minor's columns: 1,2,3")
+    c.add_argument("--seed", type=int, default=None, help="seed of the random primes")
+    c.add_argument("--theorem", default=None, help="recorded in the provenance")
+    c.add_argument("-o", "--output", required=True, metavar="CERT.json")
+    c.set_defaults(run=_run_certify)
+
+    v = commands.add_parser(
+        "verify", help="check a certificate: exit 0 verified, 1 not, 2 bad file"
+    )
+    v.add_argument("certificate", metavar="CERT.json")
+    v.add_argument("--json", action="store_true", help="print one JSON object")
+    v.set_defaults(run=_run_verify)
     return parser
+
+
+def _indices(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated indices such as 0,5,7, got {text!r}"
+        ) from None
 
 
 def _run_rank(args) -> int:
@@ -84,6 +119,42 @@ def _run_rank(args) -> int:
         )
         print(f"method: {result.method}")
     return 0
+
+
+def _run_certify(args) -> int:
+    model = load_model(args.model)
+    cert = certify(
+        model,
+        args.partition,
+        args.field,
+        claim=args.claim,
+        r=args.r,
+        rows=args.rows,
+        cols=args.cols,
+        seed=args.seed,
+        theorem=args.theorem,
+    )
+    save_certificate(cert, args.output)
+    claim = cert["claim"]
+    print(
+        f"wrote {args.output}: rank {claim['kind']} {claim['r']} over {claim['field']}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _run_verify(args) -> int:
+    cert = load_certificate(args.certificate)
+    verdict = verify_certificate(cert)
+    if args.json:
+        print(
+            json.dumps(
+                {"verified": verdict.verified, "reason": verdict.reason, "claim": cert["claim"]}
+            )
+        )
+    else:
+        print("s VERIFIED" if verdict else f"s NOT VERIFIED: {verdict.reason}")
+    return 0 if verdict else 1
 
 
 def main(argv=None) -> int:

@@ -23,3 +23,8 @@ class InvalidInputError(ExactRankError, ValueError):
 
 class DomainError(ExactRankError, ValueError):
     """An operation is not exact (or not meaningful) in the requested number domain."""
+
+
+class CertificateFormatError(ExactRankError, ValueError):
+    """A file is not a certificate at all: unreadable, not JSON, wrong format or version, or
+    without its claim, tensor or witness (``exactrank verify`` exits 2)."""

@@ -1,0 +1,574 @@
+"""Rank certificates (``exactrank-certificate`` v1, see docs/certificates.md): make and check.
+
+A certificate states rank ≥ r, ≤ r or = r for a matricization of a tensor over QQ or GF(p),
+gives the tensor (explicit entries, or the model, evaluated lazily: seed 001, eq. 16–18) and
+a witness: a nonsingular minor for "≥"; for "≤" a basis of rows with the exact coefficients
+of every other row, or a factorization U·V. :func:`verify_certificate` recomputes every entry
+it uses and trusts no other number in the file; :func:`certify` checks what it wrote with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import random
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import flint
+import numpy as np
+
+from . import __version__
+from .domains import (
+    QQ,
+    Field,
+    fraction_to_residue,
+    fraction_to_text,
+    is_prime,
+    parse_field,
+    to_fraction,
+)
+from .errors import CertificateFormatError, ExactRankError, InvalidInputError
+from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
+from .kernels import INT64_SAFE, align, exact_matmul, max_abs, to_storage
+from .modelfile import model_from_dict, model_to_dict, write_json_atomic
+from .models import GeneralizedRNN, GeneralizedShallow
+from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p
+from .partitions import Partition, parse_partition
+from .rank import rank
+
+FORMAT = "exactrank-certificate"
+VERSION = 1
+MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–Rabin below this
+EXACT_XI = ("product", "relu", "sum")
+_SEARCH_ROUNDS = 4
+# what malformed content inside a certificate can raise while it is checked
+_CHECK_ERRORS = (ExactRankError, ValueError, TypeError, OverflowError, MemoryError, RecursionError)
+_INDEX_BLOCK = 1 << 24  # index-tuple entries formed at once when evaluating a minor
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of checking a certificate: ``verified`` and, if not, the reason."""
+
+    verified: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.verified
+
+
+class _Rejected(Exception):
+    """A certificate whose claim does not follow (verdict NOT VERIFIED)."""
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def load_certificate(path) -> dict:
+    """Read a certificate file; "not a certificate" is a :class:`CertificateFormatError`."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CertificateFormatError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise CertificateFormatError(f"{path}: not UTF-8 text") from None
+    except (ValueError, RecursionError) as exc:  # also integers past Python's digit limit
+        raise CertificateFormatError(f"{path}: not valid JSON ({exc})") from None
+    check_header(data, str(path))
+    return data
+
+
+def save_certificate(cert: dict, path) -> None:
+    """Write a certificate atomically (no half-written file on failure)."""
+    write_json_atomic(cert, path)
+
+
+def check_header(cert, where: str = "certificate") -> None:
+    """Refuse what is not a certificate at all (exit 2 of ``exactrank verify``)."""
+    if not isinstance(cert, dict):
+        raise CertificateFormatError(f"{where}: expected a JSON object, got {type(cert).__name__}")
+    if cert.get("format") != FORMAT:
+        raise CertificateFormatError(
+            f'{where}: expected "format": "{FORMAT}", got {cert.get("format")!r}'
+        )
+    version = cert.get("version")
+    if type(version) is not int or version != VERSION:
+        raise CertificateFormatError(f"{where}: unsupported version {version!r}; expected 1")
+    for key in ("claim", "tensor", "witness"):
+        if key not in cert:
+            raise CertificateFormatError(f"{where}: missing key {key!r}")
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+def verify_certificate(cert: dict) -> Verdict:
+    """Check a certificate (a dict, as loaded) and say whether its claim is proven.
+
+    Raises :class:`CertificateFormatError` only for what is not a certificate at all.
+    """
+    check_header(cert)
+    try:
+        kind, r, field, partition = _claim(cert["claim"])
+        tensor = _Tensor.from_json(cert["tensor"], field, partition.T)
+        witness = _expect(cert["witness"], dict, "witness")
+        if kind in ("ge", "eq"):
+            _check_minor(tensor, partition, field, r, _expect(witness.get("minor"), dict, "minor"))
+        if kind in ("le", "eq"):
+            _check_upper(tensor, partition, field, r, witness)
+    except _Rejected as exc:
+        return Verdict(False, str(exc))
+    except (
+        ExactRankError,
+        ValueError,
+        TypeError,
+        OverflowError,
+        MemoryError,
+        RecursionError,
+    ) as exc:
+        return Verdict(False, f"{type(exc).__name__}: {exc}")
+    return Verdict(True)
+
+
+def _expect(value, kind, where: str):
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise _Rejected(f"{where}: expected {getattr(kind, '__name__', kind)}, got {value!r:.60}")
+    return value
+
+
+def _index_list(value, bound: int, where: str) -> list[int]:
+    items = _expect(value, list, where)
+    for i in items:
+        if type(i) is not int or not 0 <= i < bound:
+            raise _Rejected(f"{where}: {i!r:.40} is not an index in 0 … {bound - 1}")
+    if len(set(items)) != len(items):
+        raise _Rejected(f"{where}: an index is repeated")
+    return items
+
+
+def _claim(claim) -> tuple[str, int, Field, Partition]:
+    claim = _expect(claim, dict, "claim")
+    kind = claim.get("kind")
+    if kind not in ("ge", "le", "eq"):
+        raise _Rejected(f"claim.kind: expected 'ge', 'le' or 'eq', got {kind!r:.40}")
+    r = claim.get("r")
+    if type(r) is not int or r < 0:
+        raise _Rejected(f"claim.r: expected an integer >= 0, got {r!r:.40}")
+    field = _field(claim.get("field"))
+    rows, cols = claim.get("row_modes"), claim.get("col_modes")
+    T = len(_expect(rows, list, "claim.row_modes")) + len(_expect(cols, list, "claim.col_modes"))
+    modes = _index_list(rows + cols, T, "claim.row_modes + col_modes")
+    return kind, r, field, Partition(tuple(modes[: len(rows)]), tuple(modes[len(rows) :]))
+
+
+def _field(text) -> Field:
+    """Exactly "QQ" or "GF(p)" (decimal p, a prime below 3.3e24), as the format says."""
+    match = re.fullmatch(r"GF\(([1-9][0-9]{0,24})\)", text) if isinstance(text, str) else None
+    if text == "QQ":
+        return QQ
+    if match is None or int(match.group(1)) >= MAX_PRIME or not is_prime(int(match.group(1))):
+        raise _Rejected(f"claim.field: {text!r:.40} is not QQ or GF(p) with p prime < 3.3e24")
+    return Field("GF", int(match.group(1)))
+
+
+@dataclass(frozen=True)
+class _Tensor:
+    """The tensor of a certificate: a model (entries evaluated on demand) or all entries."""
+
+    dims: tuple[int, ...]
+    field: Field
+    model: GeneralizedRNN | GeneralizedShallow | None = None
+    values: GridTensor | None = None
+
+    @classmethod
+    def from_json(cls, data, field: Field, T: int) -> _Tensor:
+        data = _expect(data, dict, "tensor")
+        if ("model" in data) == ("entries" in data):
+            raise _Rejected("tensor: expected exactly one of 'model' and 'entries'")
+        if "model" in data:
+            model = model_from_dict(_expect(data["model"], dict, "tensor.model"), "tensor.model")
+            if model.xi.name not in EXACT_XI:
+                raise _Rejected(f"tensor.model: xi must be one of {EXACT_XI}, got {model.xi.name}")
+            model.xi.check_field(field)
+            dims = (model.M,) * model.T
+            tensor = cls(dims, field, model=model)
+        else:
+            dims = tuple(_expect(data.get("dims"), list, "tensor.dims"))
+            if any(type(d) is not int or d < 1 for d in dims):
+                raise _Rejected("tensor.dims: expected integers >= 1")
+            entries = _expect(data["entries"], list, "tensor.entries")
+            if len(entries) != math.prod(dims):
+                raise _Rejected(f"tensor.entries: {len(entries)} entries for dims {list(dims)}")
+            values, den = _exact_values(entries, field, "tensor.entries")
+            tensor = cls(dims, field, values=GridTensor(values.reshape(dims), den, field))
+        if len(dims) != T:
+            raise _Rejected(f"the partition has {T} modes but the tensor has {len(dims)}")
+        return tensor
+
+    def shape(self, partition: Partition) -> tuple[int, int]:
+        return (
+            math.prod(self.dims[m] for m in partition.row_modes),
+            math.prod(self.dims[m] for m in partition.col_modes),
+        )
+
+    def submatrix(self, partition: Partition, rows: list[int], cols: list[int]):
+        """(integers, denominator) of the matrix entries at rows × cols, evaluated lazily.
+
+        Index tuples are formed for a block of rows at a time, which bounds the memory.
+        """
+        if not rows or not cols:
+            return np.zeros((len(rows), len(cols)), dtype=np.int64), 1
+        r_digits = _digits(rows, [self.dims[m] for m in partition.row_modes])
+        c_digits = _digits(cols, [self.dims[m] for m in partition.col_modes])
+        step = max(1, _INDEX_BLOCK // (len(cols) * len(self.dims)))
+        blocks, den = [], 1
+        for start in range(0, len(rows), step):
+            block = r_digits[start : start + step]
+            index = np.empty((len(block), len(cols), len(self.dims)), dtype=np.int64)
+            index[:, :, list(partition.row_modes)] = block[:, None, :]
+            index[:, :, list(partition.col_modes)] = c_digits[None, :, :]
+            index = index.reshape(-1, len(self.dims))
+            if self.model is not None:
+                grid = grid_entries(self.model, index, self.field)
+                values, den = grid.values, grid.denominator
+            else:
+                values, den = self.values.values[tuple(index.T)], self.values.denominator
+            blocks.append(values.reshape(len(block), len(cols)))
+        return np.concatenate(align(blocks, 0)), den
+
+    def matrix(self, partition: Partition):
+        """(integers, denominator) of the whole matrix."""
+        if self.values is None:
+            if math.prod(self.dims) > MAX_GRID_ENTRIES:
+                raise _Rejected(f"an upper-bound witness needs all {math.prod(self.dims)} entries")
+            values = grid_tensor(self.model, self.field)
+        else:
+            values = self.values
+        m, n = self.shape(partition)
+        order = partition.row_modes + partition.col_modes
+        return np.transpose(values.values, order).reshape(m, n), values.denominator
+
+
+def _digits(indices: list[int], dims: list[int]) -> np.ndarray:
+    """The mode indices of matricization rows (C order over ``dims``), one row per index."""
+    out = np.zeros((len(indices), len(dims)), dtype=np.int64)
+    for row, i in enumerate(indices):
+        for k in range(len(dims) - 1, -1, -1):
+            i, out[row, k] = divmod(i, dims[k])
+    return out
+
+
+def _exact_values(items: list, field: Field, where: str) -> tuple[np.ndarray, int]:
+    """Numbers of a certificate as (integer array, denominator) over QQ, residues over GF(p)."""
+    fractions = []
+    for i, item in enumerate(items):
+        if type(item) is not int and not isinstance(item, str):
+            raise _Rejected(
+                f"{where}[{i}]: expected an integer or a 'p/q' string, got {item!r:.40}"
+            )
+        fractions.append(to_fraction(item, f"{where}[{i}]"))
+    if field.kind == "GF":
+        flat, den = [fraction_to_residue(q, field.p, where) for q in fractions], 1
+    else:
+        den = math.lcm(*(q.denominator for q in fractions)) if fractions else 1
+        flat = [q.numerator * (den // q.denominator) for q in fractions]
+    return _narrow(np.array(flat, dtype=object)), den
+
+
+def _narrow(X: np.ndarray) -> np.ndarray:
+    """Integers as int64 when they fit (fast paths), else as Python integers."""
+    return to_storage(X, np.int64 if max_abs(X) < INT64_SAFE else object)
+
+
+def _check_minor(tensor: _Tensor, partition, field: Field, r: int, minor: dict) -> None:
+    m, n = tensor.shape(partition)
+    rows = _index_list(minor.get("rows"), m, "minor.rows")
+    cols = _index_list(minor.get("cols"), n, "minor.cols")
+    if len(rows) != r or len(cols) != r:
+        raise _Rejected(f"minor: {len(rows)} rows and {len(cols)} columns for r = {r}")
+    if r and not _nonsingular(tensor.submatrix(partition, rows, cols)[0], field):
+        raise _Rejected(f"the {r} × {r} minor is singular over {field}")
+
+
+def _nonsingular(K: np.ndarray, field: Field) -> bool:
+    """Whether the square integer matrix K is nonsingular over QQ (or mod p over GF(p)).
+
+    Over QQ: a nonzero determinant modulo any prime proves it nonzero; a few random 62-bit
+    primes are tried, and only if all divide it does an exact FLINT rank decide.
+    """
+    r = K.shape[0]
+    if field.kind == "GF":
+        return rank_mod_p(K, field.p) == r
+    rng = random.Random()
+    for _ in range(3):
+        if rank_mod_p(K, random_prime(62, rng)) == r:
+            return True
+    return flint.fmpz_mat(K.tolist()).rank() == r
+
+
+def _check_upper(tensor: _Tensor, partition, field: Field, r: int, witness: dict) -> None:
+    if "basis" in witness:
+        _check_basis(tensor, partition, field, r, _expect(witness["basis"], dict, "basis"))
+    elif "factorization" in witness:
+        _check_factorization(tensor, partition, field, r, witness["factorization"])
+    else:
+        raise _Rejected("witness: an upper bound needs 'basis' or 'factorization'")
+
+
+def _check_basis(tensor: _Tensor, partition, field: Field, r: int, basis: dict) -> None:
+    m, _ = tensor.shape(partition)
+    rows = _index_list(basis.get("rows"), m, "basis.rows")
+    if len(rows) > r:
+        raise _Rejected(f"basis: {len(rows)} rows for r = {r}")
+    others, coefficients = [], []
+    for pair in _expect(basis.get("coefficients"), list, "basis.coefficients"):
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _Rejected(f"basis.coefficients: expected [row, terms], got {pair!r:.60}")
+        terms = _expect(pair[1], list, "basis.coefficients terms")
+        if not all(isinstance(t, list) and len(t) == 2 for t in terms):
+            raise _Rejected("basis.coefficients: a term is not a pair [k, c]")
+        slots = _index_list([t[0] for t in terms], len(rows), "basis.coefficients k")
+        others.append(pair[0])
+        coefficients.append((slots, [t[1] for t in terms]))
+    others = _index_list(others, m, "basis.coefficients rows")
+    if set(others) & set(rows) or len(others) + len(rows) != m:
+        raise _Rejected("basis: the basis and coefficient rows must cover every row exactly once")
+    A, _ = tensor.matrix(partition)
+    N = np.zeros((len(others), len(rows)), dtype=object)
+    scale = np.ones((len(others), 1), dtype=object)
+    for i, (slots, numbers) in enumerate(coefficients):
+        values, den = _exact_values(numbers, field, f"coefficients of row {others[i]}")
+        N[i, slots], scale[i] = values, den
+    Z = A[others] if np.all(scale == 1) else scale * to_storage(A[others], object)
+    if not _product_equals(_narrow(N), A[rows], Z, field):
+        raise _Rejected("basis: a row is not the stated combination of the basis rows")
+
+
+def _check_factorization(tensor: _Tensor, partition, field: Field, r: int, fac) -> None:
+    fac = _expect(fac, dict, "factorization")
+    m, n = tensor.shape(partition)
+    U, du = _exact_matrix(fac.get("U"), m, "U", field)
+    V, dv = _exact_matrix(fac.get("V"), None, "V", field)
+    s = U.shape[1]
+    if V.shape != (s, n) or s > r:
+        raise _Rejected(f"factorization: U is {U.shape}, V is {V.shape}, matrix {m} × {n}, r = {r}")
+    A, den = tensor.matrix(partition)
+    if not _product_equals(U, V, (du * dv) * to_storage(A, object), field, den):
+        raise _Rejected("factorization: U·V differs from the matrix")
+
+
+def _exact_matrix(value, rows: int | None, where: str, field: Field):
+    value = _expect(value, list, where)
+    if rows is not None and len(value) != rows:
+        raise _Rejected(f"{where}: {len(value)} rows, expected {rows}")
+    widths = {len(_expect(row, list, where)) for row in value}
+    if len(widths) > 1:
+        raise _Rejected(f"{where}: rows of different lengths")
+    width = widths.pop() if widths else 0
+    values, den = _exact_values([x for row in value for x in row], field, where)
+    return values.reshape(len(value), width), den
+
+
+def _product_equals(X, Y, Z, field: Field, scale: int = 1) -> bool:
+    """Whether scale·(X @ Y) == Z exactly (over GF(p): modulo p); integer arrays."""
+    if field.kind == "GF":
+        p = field.p
+        return bool(np.all((matmul_mod_p(X, Y, p).astype(object) * scale - Z) % p == 0))
+    product, _ = exact_matmul(X, Y)
+    if scale == 1 and product.dtype != object and Z.dtype != object:
+        return bool(np.array_equal(to_storage(product, np.int64), Z))
+    return bool(np.array_equal(to_storage(product, object) * scale, to_storage(Z, object)))
+
+
+# ----------------------------------------------------------------------------- making
+
+
+def certify(
+    source,
+    partition,
+    field: str | Field = "QQ",
+    *,
+    claim: str | None = None,
+    r: int | None = None,
+    rows=None,
+    cols=None,
+    seed: int | None = None,
+    theorem: str | None = None,
+) -> dict:
+    """A certificate of the rank of a matricization of ``source`` (a model or exact tensor).
+
+    ``claim`` None gives the strongest claim: "eq" with the exact rank. "le" and "eq" need
+    the whole grid. "ge" needs only a minor: ``rows`` and ``cols`` (matricization indices)
+    if given, else the exact minor of the whole matrix when it can be built, else a search:
+    up to four rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
+    each round), whose rank profile modulo a prime gives a nonsingular minor. The result
+    is checked with :func:`verify_certificate` before it is returned.
+    """
+    field = parse_field(field)
+    if field.kind == "float" or (field.kind == "GF" and field.p >= MAX_PRIME):
+        raise InvalidInputError(f"certificates are over QQ or GF(p) with p < 3.3e24, not {field}")
+    if claim not in (None, "ge", "le", "eq"):
+        raise InvalidInputError(f"claim must be 'ge', 'le' or 'eq', got {claim!r}")
+    if r is not None and (type(r) is not int or r < 0):
+        raise InvalidInputError(f"r must be an integer >= 0, got {r!r}")
+    tensor_json, dims = _tensor_json(source, field)
+    partition = parse_partition(partition, len(dims))
+    try:
+        tensor = _Tensor.from_json(tensor_json, field, len(dims))
+    except _Rejected as exc:
+        raise InvalidInputError(str(exc)) from None
+    rng = random.Random(seed)
+    lazy = rows is not None or cols is not None or math.prod(dims) > MAX_GRID_ENTRIES
+    if claim == "ge" and lazy:
+        r, witness = _lazy_minor(tensor, partition, field, r, rows, cols, rng)
+    else:
+        if lazy:
+            raise InvalidInputError(
+                f"a '{claim or 'eq'}' certificate needs all {math.prod(dims)} entries; only "
+                "'ge' certificates are made from a minor (give --rows/--cols or let it search)"
+            )
+        claim, r, witness = _whole_matrix(tensor, partition, field, claim, r, seed)
+    cert = {
+        "format": FORMAT,
+        "version": VERSION,
+        "claim": {
+            "kind": claim,
+            "r": r,
+            "field": str(field),
+            "row_modes": list(partition.row_modes),
+            "col_modes": list(partition.col_modes),
+        },
+        "tensor": tensor_json,
+        "witness": witness,
+        "provenance": {
+            "tool": f"exactrank {__version__}",
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            **({"theorem": theorem} if theorem else {}),
+        },
+    }
+    verdict = verify_certificate(cert)
+    if not verdict and rows is not None:
+        raise InvalidInputError(f"the minor given does not prove the claim: {verdict.reason}")
+    if not verdict:
+        raise ExactRankError(f"the certificate made does not verify: {verdict.reason}")
+    return cert
+
+
+def _tensor_json(source, field: Field) -> tuple[dict, tuple[int, ...]]:
+    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+        return {"model": model_to_dict(source)}, (source.M,) * source.T
+    if isinstance(source, GridTensor):
+        if source.field != field:
+            raise InvalidInputError(f"a grid over {source.field} has no certificate over {field}")
+        if field.kind == "GF":
+            flat = [int(v) for v in source.values.flat]
+        else:
+            flat = [
+                fraction_to_text(Fraction(int(v), source.denominator)) for v in source.values.flat
+            ]
+        return {"dims": list(source.shape), "entries": flat}, source.shape
+    array = np.asarray(source, dtype=object)
+    flat = [fraction_to_text(to_fraction(v, "tensor entry")) for v in array.flat]
+    return {"dims": list(array.shape), "entries": flat}, array.shape
+
+
+def _whole_matrix(tensor: _Tensor, partition, field: Field, claim, r, seed):
+    """Claim, r and witness from the exact rank of the whole matrix."""
+    A, _ = tensor.matrix(partition)
+    result = rank(A, field, seed=seed, prove="exact" if claim != "ge" else "lower")
+    if claim != "ge" and not result.exact:
+        raise ExactRankError(f"the rank could not be proven exactly ({result.method})")
+    claim, r = claim or "eq", result.rank if r is None else r
+    holds = {"ge": r <= result.rank, "le": r >= result.rank, "eq": r == result.rank}[claim]
+    if not holds:
+        raise InvalidInputError(f"the claim rank {claim} {r} is false: the rank is {result.rank}")
+    witness = {}
+    if claim in ("ge", "eq"):
+        witness["minor"] = _sub_minor(A, list(result.rows), list(result.cols), r, field)
+    if claim in ("le", "eq"):
+        witness["basis"] = _basis(A, list(result.rows), list(result.cols), field)
+    return claim, r, witness
+
+
+def _sub_minor(A: np.ndarray, rows: list, cols: list, r: int, field: Field) -> dict:
+    """An r × r nonsingular minor inside the nonsingular minor rows × cols (r <= its size)."""
+    rows = rows[:r]  # any r rows of a nonsingular matrix are independent
+    p = field.p if field.kind == "GF" else random_prime(62, random.Random(r))
+    profile = rank_profile_mod_p(A[np.ix_(rows, cols)], p)
+    return {"rows": rows, "cols": [cols[j] for j in profile.cols]}
+
+
+def _basis(A: np.ndarray, rows: list, cols: list, field: Field) -> dict:
+    """Every other row as an exact combination of the pivot rows (solved on the pivot columns)."""
+    others = [i for i in range(A.shape[0]) if i not in set(rows)]
+    coefficients = []
+    if others and rows:
+        K = A[np.ix_(rows, cols)].T.tolist()
+        B = A[np.ix_(others, cols)].T.tolist()
+        if field.kind == "GF":
+            X = flint.nmod_mat(K, field.p).solve(flint.nmod_mat(B, field.p))
+        else:
+            X = flint.fmpz_mat(K).solve(flint.fmpz_mat(B))
+        for j, i in enumerate(others):
+            terms = [[k, _number(X[k, j])] for k in range(len(rows)) if X[k, j] != 0]
+            coefficients.append([i, terms])
+    else:
+        coefficients = [[i, []] for i in others]
+    return {"rows": rows, "coefficients": coefficients}
+
+
+def _number(x) -> int | str:
+    if isinstance(x, flint.fmpq):
+        return fraction_to_text(Fraction(int(x.p), int(x.q)))
+    return int(x)
+
+
+def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
+    """A 'ge' witness from the given minor, or from the documented random search."""
+    if rows is None or cols is None:
+        if rows is not None or cols is not None:
+            raise InvalidInputError("give both rows and cols of the minor, or neither")
+        rows, cols = _search(tensor, partition, field, r, rng)
+    m, n = tensor.shape(partition)
+    for name, items, bound in (("rows", rows, m), ("cols", cols, n)):
+        try:
+            _index_list(list(items), bound, name)
+        except _Rejected as exc:
+            raise InvalidInputError(str(exc)) from None
+    rows, cols = [int(i) for i in rows], [int(j) for j in cols]
+    if len(rows) != len(cols) or (r is not None and r != len(rows)):
+        raise InvalidInputError(f"the minor has {len(rows)} rows and {len(cols)} cols for r = {r}")
+    return len(rows), {"minor": {"rows": rows, "cols": cols}}  # checked by verify_certificate
+
+
+def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, list]:
+    m, n = tensor.shape(partition)
+    size = min(m, n, 2 * (r or 64) + 8)
+    best = ([], [])
+    for _ in range(_SEARCH_ROUNDS):
+        rows, cols = sorted(rng.sample(range(m), size)), sorted(rng.sample(range(n), size))
+        K, _ = tensor.submatrix(partition, rows, cols)
+        p = field.p if field.kind == "GF" else random_prime(62, rng)
+        profile = rank_profile_mod_p(K, p)
+        if profile.rank > len(best[0]):
+            best = ([rows[i] for i in profile.rows], [cols[j] for j in profile.cols])
+        if r is not None and len(best[0]) >= r:
+            return best[0][:r], _sub_minor_cols(tensor, partition, best, r, field)
+        size = min(m, n, 2 * size)
+    if r is None:
+        return best
+    raise InvalidInputError(
+        f"the search found a nonsingular minor of size {len(best[0])} only, fewer than r = {r}; "
+        "give the minor's rows and cols"
+    )
+
+
+def _sub_minor_cols(tensor: _Tensor, partition, best, r: int, field: Field) -> list:
+    K, _ = tensor.submatrix(partition, best[0][:r], best[1])
+    p = field.p if field.kind == "GF" else random_prime(62, random.Random(r))
+    return [best[1][j] for j in rank_profile_mod_p(K, p).cols]
