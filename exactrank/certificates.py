@@ -33,7 +33,7 @@ from .domains import (
 )
 from .errors import CertificateFormatError, ExactRankError, InvalidInputError
 from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
-from .kernels import INT64_SAFE, align, exact_matmul, max_abs, to_storage
+from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modelfile import model_from_dict, model_to_dict, write_json_atomic
 from .models import GeneralizedRNN, GeneralizedShallow
 from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p
@@ -265,6 +265,9 @@ def _digits(indices: list[int], dims: list[int]) -> np.ndarray:
 
 def _exact_values(items: list, field: Field, where: str) -> tuple[np.ndarray, int]:
     """Numbers of a certificate as (integer array, denominator) over QQ, residues over GF(p)."""
+    if all(type(item) is int for item in items):  # the common case, without Fractions
+        X = _narrow(np.array(items, dtype=object))
+        return (reduce_mod(X, field.p) if field.kind == "GF" else X), 1
     fractions = []
     for i, item in enumerate(items):
         if type(item) is not int and not isinstance(item, str):
@@ -282,7 +285,19 @@ def _exact_values(items: list, field: Field, where: str) -> tuple[np.ndarray, in
 
 def _narrow(X: np.ndarray) -> np.ndarray:
     """Integers as int64 when they fit (fast paths), else as Python integers."""
-    return to_storage(X, np.int64 if max_abs(X) < INT64_SAFE else object)
+    try:
+        Y = np.array(X, dtype=np.int64)
+    except OverflowError:
+        return np.asarray(X, dtype=object)
+    return Y if max_abs(Y) < INT64_SAFE else np.asarray(X, dtype=object)
+
+
+def _json_numbers(X) -> list:
+    """The entries of an exact array, flat in C order, as JSON integers and "p/q" strings."""
+    X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+    if X.dtype.kind in "iu":
+        return X.ravel().tolist()
+    return [fraction_to_text(to_fraction(v, "an exact number")) for v in X.flat]
 
 
 def _check_minor(tensor: _Tensor, partition, field: Field, r: int, minor: dict) -> None:
@@ -399,6 +414,7 @@ def certify(
     cols=None,
     seed: int | None = None,
     theorem: str | None = None,
+    factors=None,
 ) -> dict:
     """A certificate of the rank of a matricization of ``source`` (a model or exact tensor).
 
@@ -408,6 +424,10 @@ def certify(
     up to four rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
     each round), whose rank profile modulo a prime gives a nonsingular minor. The result
     is checked with :func:`verify_certificate` before it is returned.
+
+    ``factors`` = (U, V), exact matrices with U·V equal to the matrix, replaces the basis
+    witness of the upper bound (a construction often knows one with small entries, where
+    the basis coefficients of a generic matrix are ratios of large minors).
     """
     field = parse_field(field)
     if field.kind == "float" or (field.kind == "GF" and field.p >= MAX_PRIME):
@@ -432,7 +452,7 @@ def certify(
                 f"a '{claim or 'eq'}' certificate needs all {math.prod(dims)} entries; only "
                 "'ge' certificates are made from a minor (give --rows/--cols or let it search)"
             )
-        claim, r, witness = _whole_matrix(tensor, partition, field, claim, r, seed)
+        claim, r, witness = _whole_matrix(tensor, partition, field, claim, r, seed, factors)
     cert = {
         "format": FORMAT,
         "version": VERSION,
@@ -452,8 +472,8 @@ def certify(
         },
     }
     verdict = verify_certificate(cert)
-    if not verdict and rows is not None:
-        raise InvalidInputError(f"the minor given does not prove the claim: {verdict.reason}")
+    if not verdict and (rows is not None or factors is not None):
+        raise InvalidInputError(f"the witness given does not prove the claim: {verdict.reason}")
     if not verdict:
         raise ExactRankError(f"the certificate made does not verify: {verdict.reason}")
     return cert
@@ -472,27 +492,58 @@ def _tensor_json(source, field: Field) -> tuple[dict, tuple[int, ...]]:
                 fraction_to_text(Fraction(int(v), source.denominator)) for v in source.values.flat
             ]
         return {"dims": list(source.shape), "entries": flat}, source.shape
-    array = np.asarray(source, dtype=object)
-    flat = [fraction_to_text(to_fraction(v, "tensor entry")) for v in array.flat]
-    return {"dims": list(array.shape), "entries": flat}, array.shape
+    array = source if isinstance(source, np.ndarray) else np.asarray(source, dtype=object)
+    return {"dims": list(array.shape), "entries": _json_numbers(array)}, array.shape
 
 
-def _whole_matrix(tensor: _Tensor, partition, field: Field, claim, r, seed):
-    """Claim, r and witness from the exact rank of the whole matrix."""
+def _whole_matrix(tensor: _Tensor, partition, field: Field, claim, r, seed, factors):
+    """Claim, r and witness from the rank of the whole matrix (and the factors, if given)."""
     A, _ = tensor.matrix(partition)
-    result = rank(A, field, seed=seed, prove="exact" if claim != "ge" else "lower")
-    if claim != "ge" and not result.exact:
+    exact = claim != "ge" and factors is None
+    result = rank(A, field, seed=seed, prove="exact" if exact else "lower")
+    lower = result.lower
+    if factors is not None:
+        factorization = _factorization_json(factors, field)
+        upper = len(factorization["V"])
+    else:
+        upper = result.upper if result.exact else None
+    if claim in ("le", "eq") and upper is None:
         raise ExactRankError(f"the rank could not be proven exactly ({result.method})")
-    claim, r = claim or "eq", result.rank if r is None else r
-    holds = {"ge": r <= result.rank, "le": r >= result.rank, "eq": r == result.rank}[claim]
-    if not holds:
-        raise InvalidInputError(f"the claim rank {claim} {r} is false: the rank is {result.rank}")
+    if claim is None:
+        claim = "eq" if lower == upper else "le"
+    if r is None:
+        r = lower if claim in ("ge", "eq") else upper
+    holds = {"ge": r <= lower, "le": upper is not None and r >= upper}
+    holds["eq"] = holds["ge"] and holds["le"]
+    if not holds[claim]:
+        raise InvalidInputError(
+            f"the claim rank {claim} {r} does not follow: proven {lower} <= rank <= {upper}"
+        )
     witness = {}
     if claim in ("ge", "eq"):
         witness["minor"] = _sub_minor(A, list(result.rows), list(result.cols), r, field)
     if claim in ("le", "eq"):
-        witness["basis"] = _basis(A, list(result.rows), list(result.cols), field)
+        if factors is not None:
+            witness["factorization"] = factorization
+        else:
+            witness["basis"] = _basis(A, list(result.rows), list(result.cols), field)
     return claim, r, witness
+
+
+def _factorization_json(factors, field: Field) -> dict:
+    """A user's factorization (U, V) as the witness: exact numbers, checked like the rest."""
+    try:
+        U, V = factors
+    except (TypeError, ValueError):
+        raise InvalidInputError("factors must be a pair (U, V) of exact matrices") from None
+    out = {}
+    for name, X in (("U", U), ("V", V)):
+        X = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+        if X.ndim != 2:
+            raise InvalidInputError(f"factors: {name} must be 2-D, got shape {X.shape}")
+        numbers = _json_numbers(X)
+        out[name] = [numbers[i : i + X.shape[1]] for i in range(0, len(numbers), X.shape[1])]
+    return out
 
 
 def _sub_minor(A: np.ndarray, rows: list, cols: list, r: int, field: Field) -> dict:
