@@ -1,6 +1,7 @@
 """The README stays true: its Python tour runs, and its CLI transcripts are what the CLI prints.
 
-In a transcript, a line starting with "$ " is a command run from the repository root; the
+In a transcript, a line starting with "$ " is a command run, in order, in a folder holding a
+copy of examples/ (as from the repository root); the
 lines after it are its expected output (stdout and stderr together), where "…" stands for
 any text (a random prime, a tolerance).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,14 +50,22 @@ def test_python_tour_runs(code, tmp_path, monkeypatch):
     exec(compile(code, "README.md", "exec"), {})
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A folder holding a copy of examples/, where the transcripts run in order."""
+    folder = tmp_path_factory.mktemp("readme")
+    shutil.copytree(ROOT / "examples", folder / "examples")
+    return folder
+
+
 @pytest.mark.parametrize("command,expected", _transcripts(), ids=lambda v: str(v)[:60])
-def test_cli_transcript(command, expected):
+def test_cli_transcript(command, expected, workdir):
     argv = shlex.split(command)
     assert argv[0] == "exactrank"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run(
         [sys.executable, "-m", "exactrank", *argv[1:]],
-        cwd=ROOT,
+        cwd=workdir,
         capture_output=True,
         text=True,
         env=env,
