@@ -44,7 +44,7 @@ FORMAT = "exactrank-certificate"
 VERSION = 1
 MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–Rabin below this
 EXACT_XI = ("product", "relu", "sum")
-_SEARCH_ROUNDS = 4
+_SEARCH_ROUNDS = 3
 # what malformed content inside a certificate can raise while it is checked
 _CHECK_ERRORS = (ExactRankError, ValueError, TypeError, OverflowError, MemoryError, RecursionError)
 _INDEX_BLOCK = 1 << 24  # index-tuple entries formed at once when evaluating a minor
@@ -421,7 +421,7 @@ def certify(
     ``claim`` None gives the strongest claim: "eq" with the exact rank. "le" and "eq" need
     the whole grid. "ge" needs only a minor: ``rows`` and ``cols`` (matricization indices)
     if given, else the exact minor of the whole matrix when it can be built, else a search:
-    up to four rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
+    up to three rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
     each round), whose rank profile modulo a prime gives a nonsingular minor. The result
     is checked with :func:`verify_certificate` before it is returned.
 
@@ -549,9 +549,7 @@ def _factorization_json(factors, field: Field) -> dict:
 def _sub_minor(A: np.ndarray, rows: list, cols: list, r: int, field: Field) -> dict:
     """An r × r nonsingular minor inside the nonsingular minor rows × cols (r <= its size)."""
     rows = rows[:r]  # any r rows of a nonsingular matrix are independent
-    p = field.p if field.kind == "GF" else random_prime(62, random.Random(r))
-    profile = rank_profile_mod_p(A[np.ix_(rows, cols)], p)
-    return {"rows": rows, "cols": [cols[j] for j in profile.cols]}
+    return {"rows": rows, "cols": _independent_cols(A[np.ix_(rows, cols)], cols, field)}
 
 
 def _basis(A: np.ndarray, rows: list, cols: list, field: Field) -> dict:
@@ -598,18 +596,24 @@ def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
 
 
 def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, list]:
+    """Random square samples of rows and columns, doubling each round (see :func:`certify`).
+
+    Without a target r the search stops at the first round that finds no larger minor.
+    """
     m, n = tensor.shape(partition)
     size = min(m, n, 2 * (r or 64) + 8)
     best = ([], [])
     for _ in range(_SEARCH_ROUNDS):
         rows, cols = sorted(rng.sample(range(m), size)), sorted(rng.sample(range(n), size))
         K, _ = tensor.submatrix(partition, rows, cols)
-        p = field.p if field.kind == "GF" else random_prime(62, rng)
-        profile = rank_profile_mod_p(K, p)
+        profile = rank_profile_mod_p(K, field.p if field.kind == "GF" else random_prime(62, rng))
+        if r is None and profile.rank <= len(best[0]):
+            break
         if profile.rank > len(best[0]):
             best = ([rows[i] for i in profile.rows], [cols[j] for j in profile.cols])
         if r is not None and len(best[0]) >= r:
-            return best[0][:r], _sub_minor_cols(tensor, partition, best, r, field)
+            K, _ = tensor.submatrix(partition, best[0][:r], best[1])
+            return best[0][:r], _independent_cols(K, best[1], field)
         size = min(m, n, 2 * size)
     if r is None:
         return best
@@ -619,7 +623,10 @@ def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, lis
     )
 
 
-def _sub_minor_cols(tensor: _Tensor, partition, best, r: int, field: Field) -> list:
-    K, _ = tensor.submatrix(partition, best[0][:r], best[1])
-    p = field.p if field.kind == "GF" else random_prime(62, random.Random(r))
-    return [best[1][j] for j in rank_profile_mod_p(K, p).cols]
+def _independent_cols(K: np.ndarray, cols: list, field: Field) -> list:
+    """Columns of ``cols`` on which the full-row-rank K (its rows × cols) is nonsingular.
+
+    The rank profile is taken modulo a prime: independent there, independent over QQ.
+    """
+    p = field.p if field.kind == "GF" else random_prime(62, random.Random(len(cols)))
+    return [cols[j] for j in rank_profile_mod_p(K, p).cols]
