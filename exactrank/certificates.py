@@ -422,8 +422,9 @@ def certify(
     the whole grid. "ge" needs only a minor: ``rows`` and ``cols`` (matricization indices)
     if given, else the exact minor of the whole matrix when it can be built, else a search:
     up to three rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
-    each round), whose rank profile modulo a prime gives a nonsingular minor. The result
-    is checked with :func:`verify_certificate` before it is returned.
+    each round; r = 64 when none is given), whose rank profile modulo a prime gives a
+    nonsingular minor. The result is checked with :func:`verify_certificate` before it is
+    returned.
 
     ``factors`` = (U, V), exact matrices with U·V equal to the matrix, replaces the basis
     witness of the upper bound (a construction often knows one with small entries, where
