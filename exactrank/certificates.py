@@ -36,17 +36,27 @@ from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modelfile import model_from_dict, model_to_dict, write_json_atomic
 from .models import GeneralizedRNN, GeneralizedShallow
-from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p
+from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p, solve_mod_p
 from .partitions import Partition, parse_partition
 from .rank import rank
 
 FORMAT = "exactrank-certificate"
 VERSION = 1
 MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–Rabin below this
+MAX_DEPTH = 64  # deeper JSON is not a certificate (both checkers decide it the same way)
 EXACT_XI = ("product", "relu", "sum")
 _SEARCH_ROUNDS = 3
 # what malformed content inside a certificate can raise while it is checked
-_CHECK_ERRORS = (ExactRankError, ValueError, TypeError, OverflowError, MemoryError, RecursionError)
+_CHECK_ERRORS = (
+    ExactRankError,
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    MemoryError,
+    RuntimeError,
+    IndexError,
+    KeyError,
+)
 _INDEX_BLOCK = 1 << 24  # index-tuple entries formed at once when evaluating a minor
 
 
@@ -102,6 +112,21 @@ def check_header(cert, where: str = "certificate") -> None:
     for key in ("claim", "tensor", "witness"):
         if key not in cert:
             raise CertificateFormatError(f"{where}: missing key {key!r}")
+    if _depth(cert) > MAX_DEPTH:
+        raise CertificateFormatError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+
+
+def _depth(value) -> int:
+    """The nesting depth of JSON lists and objects (iterative: no recursion limit)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, list | dict):
+            deepest = max(deepest, depth)
+            stack.extend(
+                (v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
+            )
+    return deepest
 
 
 # ----------------------------------------------------------------------------- checking
@@ -195,6 +220,9 @@ class _Tensor:
             if model.xi.name not in EXACT_XI:
                 raise _Rejected(f"tensor.model: xi must be one of {EXACT_XI}, got {model.xi.name}")
             model.xi.check_field(field)
+            if field.kind == "GF":
+                for key in ("F", "C", "G", "lambda", "V"):
+                    _check_residues(data["model"].get(key), field.p, f"tensor.model.{key}")
             dims = (model.M,) * model.T
             tensor = cls(dims, field, model=model)
         else:
@@ -225,7 +253,7 @@ class _Tensor:
             return np.zeros((len(rows), len(cols)), dtype=np.int64), 1
         r_digits = _digits(rows, [self.dims[m] for m in partition.row_modes])
         c_digits = _digits(cols, [self.dims[m] for m in partition.col_modes])
-        step = max(1, _INDEX_BLOCK // (len(cols) * len(self.dims)))
+        step = max(1, _INDEX_BLOCK // (len(cols) * max(1, len(self.dims))))
         blocks, den = [], 1
         for start in range(0, len(rows), step):
             block = r_digits[start : start + step]
@@ -252,6 +280,17 @@ class _Tensor:
         m, n = self.shape(partition)
         order = partition.row_modes + partition.col_modes
         return np.transpose(values.values, order).reshape(m, n), values.denominator
+
+
+def _check_residues(value, p: int, where: str) -> None:
+    """Every weight has an image in GF(p), even one that cancels out or is never used."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif value is not None:
+            fraction_to_residue(to_fraction(value, where), p, where)
 
 
 def _digits(indices: list[int], dims: list[int]) -> np.ndarray:
@@ -370,6 +409,8 @@ def _check_factorization(tensor: _Tensor, partition, field: Field, r: int, fac) 
     U, du = _exact_matrix(fac.get("U"), m, "U", field)
     V, dv = _exact_matrix(fac.get("V"), None, "V", field)
     s = U.shape[1]
+    if s == 0 and V.size == 0:  # V = []: an s = 0 factorization, of the zero matrix
+        V = np.zeros((0, n), dtype=np.int64)
     if V.shape != (s, n) or s > r:
         raise _Rejected(f"factorization: U is {U.shape}, V is {V.shape}, matrix {m} × {n}, r = {r}")
     A, den = tensor.matrix(partition)
@@ -555,27 +596,21 @@ def _sub_minor(A: np.ndarray, rows: list, cols: list, r: int, field: Field) -> d
 
 def _basis(A: np.ndarray, rows: list, cols: list, field: Field) -> dict:
     """Every other row as an exact combination of the pivot rows (solved on the pivot columns)."""
-    others = [i for i in range(A.shape[0]) if i not in set(rows)]
-    coefficients = []
-    if others and rows:
-        K = A[np.ix_(rows, cols)].T.tolist()
-        B = A[np.ix_(others, cols)].T.tolist()
-        if field.kind == "GF":
-            X = flint.nmod_mat(K, field.p).solve(flint.nmod_mat(B, field.p))
-        else:
-            X = flint.fmpz_mat(K).solve(flint.fmpz_mat(B))
-        for j, i in enumerate(others):
-            terms = [[k, _number(X[k, j])] for k in range(len(rows)) if X[k, j] != 0]
-            coefficients.append([i, terms])
+    chosen = set(rows)
+    others = [i for i in range(A.shape[0]) if i not in chosen]
+    if not (others and rows):
+        return {"rows": rows, "coefficients": [[i, []] for i in others]}
+    K, B = A[np.ix_(rows, cols)].T, A[np.ix_(others, cols)].T
+    if field.kind == "GF":
+        X = solve_mod_p(K, B, field.p).tolist()
     else:
-        coefficients = [[i, []] for i in others]
+        solution = flint.fmpz_mat(K.tolist()).solve(flint.fmpz_mat(B.tolist()))
+        X = [[Fraction(int(x.p), int(x.q)) for x in row] for row in solution.tolist()]
+    coefficients = [
+        [i, [[k, fraction_to_text(Fraction(X[k][j]))] for k in range(len(rows)) if X[k][j]]]
+        for j, i in enumerate(others)
+    ]
     return {"rows": rows, "coefficients": coefficients}
-
-
-def _number(x) -> int | str:
-    if isinstance(x, flint.fmpq):
-        return fraction_to_text(Fraction(int(x.p), int(x.q)))
-    return int(x)
 
 
 def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):

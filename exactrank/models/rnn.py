@@ -69,6 +69,11 @@ class GeneralizedRNN:
         """
         if T < 2:
             raise InvalidModelError(f"shared cores need T >= 2 (a first and a last step), got {T}")
+        if T == 2:  # no inner step, but a bad inner core is still refused (a reader checks it)
+            for name, A, ndim in (("C", inner[0], 2), ("G", inner[1], 3)):
+                A = as_array(A, f"{name}[1]")
+                check_ndim(A, ndim, f"{name}[1]", "(the inner core)")
+                convert(A, f"{name}[1]", not is_float_array(A))
         steps = [first] + [inner] * (T - 2) + [last]
         return cls(xi, [c for c, _ in steps], [g for _, g in steps], F=F, shared=True)
 

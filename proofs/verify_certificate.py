@@ -1,0 +1,367 @@
+"""Stand-alone checker of exactrank rank certificates (docs/certificates.md, version 1).
+
+``python proofs/verify_certificate.py CERT.json`` prints ``s VERIFIED`` (exit 0) or
+``s NOT VERIFIED: <reason>`` (exit 1); what is not a certificate at all (unreadable, not UTF-8
+JSON, not an object, wrong format or version, no claim, tensor or witness) gets one line on
+stderr (exit 2). Standard library only: it never imports exactrank, and it trusts no number
+in the file but the tensor, read from its entries or recomputed from its model at only the
+entries the witness needs (memoized per index tuple). Fields: QQ (ints and Fractions) and
+GF(p) (ints mod p, p prime below 3.3e24, where Miller-Rabin with the first 13 primes as bases
+is deterministic). Matrix rows: C order over row_modes as listed; columns likewise.
+Model entries (seed 001): eq. 19 templates f = F[i_t] (F = I by default); eq. 18 entry =
+score of the sequence; eq. 16-17 generalized RNN: h^(-1) = [u], a = C[t] f, h^(t)_k =
+sum_{l,j} G[t][l][j][k] xi(a_l, h^(t-1)_j), score h^(T-1)_0; eq. 14 shallow network:
+sum_r lambda_r xi(u, <f_0, V[r][0]>, ..., <f_{T-1}, V[r][T-1]>), the fold from the unit u.
+xi: product (u = 1), sum (u = 0), relu(x, y) = max(x, y, 0) (u = 0; QQ only: GF(p) has no order).
+rank >= r: the r x r minor is nonsingular (see nonsingular). rank <= r: every non-basis row
+equals its combination of basis rows in every column, or U V equals the matrix entry by entry
+(when a witness has both, the basis is the one checked).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from fractions import Fraction
+from math import lcm, prod
+from operator import mul
+
+BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
+Q = 2**127 - 1  # a prime: a determinant that is nonzero mod Q is nonzero
+MAX_ENTRIES = 1 << 30  # an upper bound on a model needs every entry (exactrank's limit too)
+XI = {"product": (1, mul), "sum": (0, lambda x, y: x + y), "relu": (0, lambda x, y: max(x, y, 0))}
+
+
+class Reject(Exception):
+    """The file is a certificate, but its claim does not follow (exit 1)."""
+
+
+class NotACertificate(Exception):
+    """The input is not a certificate at all (exit 2)."""
+
+
+def need(ok, reason: str) -> None:
+    if not ok:
+        raise Reject(reason)
+
+
+def show(x) -> str:
+    """A short ASCII picture of a value from the file, for a reason."""
+    if isinstance(x, (list, dict)) or (isinstance(x, int) and abs(x) > 10**30):
+        return "a huge integer" if isinstance(x, int) else type(x).__name__
+    return ascii(x[:30] if isinstance(x, str) else x)
+
+
+def expect(x, kind, where: str):
+    need(isinstance(x, kind) and not isinstance(x, bool), f"{where}: not a {kind.__name__}")
+    return x
+
+
+def indices(x, bound: int, where: str) -> list:
+    """A list of distinct integers in 0 ... bound - 1."""
+    for i in expect(x, list, where):
+        need(type(i) is int and 0 <= i < bound, f"{where}: {show(i)} is not in 0 ... {bound - 1}")
+    need(len(set(x)) == len(x), f"{where}: an index is repeated")
+    return x
+
+
+def is_prime(n: int) -> bool:
+    """Miller-Rabin with the first 13 primes as bases: deterministic for n < 3.3e24."""
+    if n < 2 or any(n % q == 0 for q in BASES):
+        return n in BASES
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in BASES:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def number(x, p, where: str):
+    """A JSON integer or "p/q" string as an element of QQ (int or Fraction) or GF(p) (int)."""
+    if type(x) is int:
+        return x if p is None else x % p
+    match = re.fullmatch(r"(-?[0-9]+)(?:/([0-9]+))?", x) if isinstance(x, str) else None
+    if match is None:
+        raise Reject(f"{where}: {show(x)} is not an integer or a 'p/q' string")
+    try:
+        a, b = int(match[1]), int(match[2] or 1)
+    except ValueError:  # past Python's int-from-string digit limit
+        raise Reject(f"{where}: a number of {len(x)} characters") from None
+    if b == 0 or (p is not None and b % p == 0):
+        raise Reject(f"{where}: {show(x)} has no value, its denominator is 0 (mod p)")
+    if p is None:
+        return a // b if a % b == 0 else Fraction(a, b)
+    return a * pow(b, -1, p) % p
+
+
+def array(x, ndim: int, p, where: str):
+    """(shape, values) of a non-empty rectangular nested list of numbers of depth ndim."""
+    if ndim == 0:
+        return (), number(x, p, where)
+    need(isinstance(x, list) and x, f"{where}: not a non-empty {ndim}-D array")
+    parts = [array(y, ndim - 1, p, f"{where}[{i}]") for i, y in enumerate(x)]
+    need(all(shape == parts[0][0] for shape, _ in parts), f"{where}: not rectangular")
+    return (len(x), *parts[0][0]), [values for _, values in parts]
+
+
+def load_model(d, p, modes: int):
+    """(M, T, score of an index tuple) of an exactrank-model v1 object, every weight checked."""
+    d, where = expect(d, dict, "tensor.model"), "tensor.model"
+    version, kind, xi = d.get("version"), d.get("kind"), d.get("xi")
+    need(d.get("format") == "exactrank-model", f"{where}: format is not exactrank-model")
+    need(type(version) is int and version == 1, f"{where}: version is not 1")
+    rnn = kind == "generalized-rnn"
+    need(rnn or kind == "generalized-shallow", f"{where}: unknown kind {show(kind)}")
+    for key in ("xi", "C", "G") if rnn else ("xi", "lambda", "V"):
+        need(key in d, f"{where}: missing key {key!r}")
+    ok = isinstance(xi, str) and xi in XI and not (xi == "relu" and p)
+    need(ok, f"{where}: xi {show(xi)} is not product, sum or relu (relu over QQ only)")
+    (unit, xi), red, cache = XI[xi], (lambda v: v % p) if p else (lambda v: v), {}
+    if rnn:
+        C, G = d["C"], d["G"]
+        ok = isinstance(C, list) and isinstance(G, list) and C and len(C) == len(G)
+        need(ok, f"{where}: C and G must be non-empty lists of equal length")
+        T, shared = len(C), d.get("shared", False)  # any true value, as exactrank reads it
+        if shared:
+            T = d.get("T")
+            ok = len(C) == 3 and type(T) is int and T >= 2
+            need(ok, f'{where}: "shared" needs 3 cores in C and G and an integer "T" >= 2')
+        need(modes == T, f"the partition has {modes} modes but the model has T = {T}")
+        steps = [0] + [1] * (T - 2) + [2] if shared else list(range(T))  # the core of step t
+        C = [array(c, 2, p, f"{where}.C[{s}]") for s, c in enumerate(C)]
+        G = [array(g, 3, p, f"{where}.G[{s}]") for s, g in enumerate(G)]
+        M, R = C[steps[0]][0][1], 1  # R is R_{t-1}; R_{-1} = 1
+        for t, s in enumerate(steps):
+            (L, M_t), (L_G, R_in, R_out) = C[s][0], G[s][0]
+            ok = (M_t, L_G, R_in) == (M, L, R)
+            need(ok, f"{where}: step {t}: C {L}x{M_t}, G {L_G}x{R_in}x{R_out}, M {M}, R_prev {R}")
+            R = R_out
+        need(R == 1, f"{where}: the last core G must have R = 1, not {R}")
+        # per output k, G[s] as one list over (l, j): the order of z in score()
+        G = [
+            [[g[l][j][k] for l in range(a) for j in range(b)] for k in range(c)]
+            for (a, b, c), g in G
+        ]
+    else:
+        (R,), lam = array(d["lambda"], 1, p, f"{where}.lambda")
+        (R_V, T, M), V = array(d["V"], 3, p, f"{where}.V")
+        need(R_V == R, f"{where}: lambda has {R} entries but V has {R_V} rows")
+    for key, value in (("M", M), ("T", T)):
+        need(key not in d or d[key] == value, f"{where}: {key} disagrees with the weights")
+    F = [[int(i == j) for j in range(M)] for i in range(M)]
+    if d.get("F") is not None:
+        shape, F = array(d["F"], 2, p, f"{where}.F")
+        need(shape == (M, M), f"{where}.F: expected an {M}x{M} array, got {shape}")
+
+    def inputs(t, m):  # eq. 16: a = C[t] f; eq. 14: <f, V[r][t]> for every r
+        key = (steps[t], m) if rnn else (t, m)
+        if key not in cache:
+            rows = C[steps[t]][1] if rnn else [v[t] for v in V]
+            cache[key] = [red(sum(map(mul, row, F[m]))) for row in rows]
+        return cache[key]
+
+    def score(index):
+        if not rnn:
+            acc = [unit] * R
+            for t, m in enumerate(index):
+                acc = [red(xi(x, y)) for x, y in zip(acc, inputs(t, m), strict=True)]
+            return red(sum(map(mul, lam, acc)))
+        h = [unit]
+        for t, m in enumerate(index):
+            z = [xi(a, x) for a in inputs(t, m) for x in h]
+            h = [red(sum(map(mul, g_k, z))) for g_k in G[steps[t]]]
+        return h[0]
+
+    return M, T, score
+
+
+def load_tensor(data, p, modes: int):
+    """(dims, score of an index tuple, whether it is a model) of the certificate's tensor."""
+    data = expect(data, dict, "tensor")
+    need(("model" in data) != ("entries" in data), "tensor: not one of 'model' and 'entries'")
+    if "model" in data:
+        M, T, score = load_model(data["model"], p, modes)
+        return [M] * T, score, True
+    dims = expect(data.get("dims"), list, "tensor.dims")
+    need(all(type(d) is int and d >= 1 for d in dims), "tensor.dims: not integers >= 1")
+    entries = expect(data["entries"], list, "tensor.entries")
+    need(len(entries) == prod(dims), f"tensor: {len(entries)} entries for dims {dims}")
+    values = [number(e, p, f"tensor.entries[{i}]") for i, e in enumerate(entries)]
+    strides = [prod(dims[t + 1 :]) for t in range(len(dims))]
+    return dims, lambda index: values[sum(map(mul, index, strides))], False
+
+
+def nonsingular(A: list, p) -> bool:
+    """Whether the square matrix A over GF(p) (over QQ if p is None) is invertible.
+
+    Over QQ each row is cleared of denominators (a nonzero scale keeps the rank), and full
+    rank mod the prime Q proves it; else the exact elimination decides. It eliminates by
+    cross-multiplication, row i <- a_kk row i - a_ik row k, which keeps the rank mod p; over
+    QQ the new entries are then divided by the previous pivot, exactly (Bareiss).
+    """
+    if p is None:
+        scales = [lcm(*(Fraction(x).denominator for x in row)) for row in A]
+        A = [[int(x * s) for x in row] for row, s in zip(A, scales, strict=True)]
+        if nonsingular([[x % Q for x in row] for row in A], Q):
+            return True
+    A, previous = [list(row) for row in A], 1
+    for k in range(len(A)):
+        pivot = next((i for i in range(k, len(A)) if A[i][k] != 0), None)
+        if pivot is None:
+            return False
+        A[k], A[pivot] = A[pivot], A[k]
+        for i in range(k + 1, len(A)):
+            row = [A[k][k] * x - A[i][k] * y for x, y in zip(A[i], A[k], strict=True)]
+            A[i] = [x % p for x in row] if p else [x // previous for x in row]
+        previous = A[k][k]
+    return True
+
+
+def check(cert: dict) -> tuple[bool, str]:
+    """(verified, reason) of a parsed certificate; raises NotACertificate if it is none at all.
+
+    A verified certificate's reason is "", or a note when the basis was checked and a
+    factorization ignored. Any exception that malformed content raises is a rejection.
+    """
+    if not isinstance(cert, dict):
+        raise NotACertificate(f"not a JSON object but a {type(cert).__name__}")
+    if cert.get("format") != "exactrank-certificate":
+        raise NotACertificate(f"format is {show(cert.get('format'))}, not exactrank-certificate")
+    if type(cert.get("version")) is not int or cert["version"] != 1:
+        raise NotACertificate(f"version is {show(cert.get('version'))}, not the integer 1")
+    for key in ("claim", "tensor", "witness"):
+        if key not in cert:
+            raise NotACertificate(f"missing key {key!r}")
+    stack, deepest = [(cert, 1)], 0  # nesting depth of lists and objects, without recursion
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, depth)
+            stack += [
+                (v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
+            ]
+    if deepest > 64:
+        raise NotACertificate("JSON nested deeper than 64 levels")
+    try:
+        return True, _check(cert)
+    except Reject as exc:
+        return False, str(exc)
+    except Exception as exc:
+        return False, f"{type(exc).__name__} while checking: {str(exc)[:200]}"
+
+
+def _check(cert: dict) -> str:
+    claim = expect(cert["claim"], dict, "claim")
+    kind, r, field = claim.get("kind"), claim.get("r"), claim.get("field")
+    need(kind in ("ge", "le", "eq"), f"claim.kind: {show(kind)} is not 'ge', 'le' or 'eq'")
+    need(type(r) is int and r >= 0, f"claim.r: {show(r)} is not an integer >= 0")
+    match = re.fullmatch(r"GF\(([1-9][0-9]{0,24})\)", field) if isinstance(field, str) else None
+    p = int(match[1]) if match else None
+    ok = field == "QQ" or (p is not None and p < 33 * 10**23 and is_prime(p))
+    need(ok, f"claim.field: {show(field)} is not QQ or GF(p) with p prime < 3.3e24")
+    row_modes = expect(claim.get("row_modes"), list, "claim.row_modes")
+    col_modes = expect(claim.get("col_modes"), list, "claim.col_modes")
+    T = len(row_modes) + len(col_modes)
+    indices(row_modes + col_modes, T, "claim.row_modes + col_modes")
+    dims, score, is_model = load_tensor(cert["tensor"], p, T)
+    need(len(dims) == T, f"the partition has {T} modes but the tensor has {len(dims)}")
+    witness = expect(cert["witness"], dict, "witness")
+    row_dims, col_dims = [dims[t] for t in row_modes], [dims[t] for t in col_modes]
+    m, n, memo = prod(row_dims), prod(col_dims), {}
+
+    def entry(i: int, j: int):  # the matrix entry (i, j): Gamma at its index tuple
+        index = [0] * T
+        for modes, sizes, k in ((row_modes, row_dims, i), (col_modes, col_dims, j)):
+            for t, size in zip(reversed(modes), reversed(sizes), strict=True):
+                k, index[t] = divmod(k, size)
+        key = tuple(index)
+        if key not in memo:
+            memo[key] = score(key)
+        return memo[key]
+
+    if kind in ("ge", "eq"):
+        minor = expect(witness.get("minor"), dict, "witness.minor")
+        rows = indices(minor.get("rows"), m, "minor.rows")
+        cols = indices(minor.get("cols"), n, "minor.cols")
+        need(len(rows) == len(cols) == r, f"minor: {len(rows)} x {len(cols)} for r = {r}")
+        A = [[entry(i, j) for j in cols] for i in rows]
+        need(nonsingular(A, p), f"the {r} x {r} minor is singular over {field}")
+    if kind == "ge":
+        return ""
+    both = "basis" in witness and "factorization" in witness
+    note = "basis checked, factorization ignored" if both else ""
+    try:
+        upper_bound(witness, r, p, m, n, entry, is_model)
+    except Reject as exc:
+        raise Reject(f"{exc} ({note})" if note else str(exc)) from None
+    return note
+
+
+def upper_bound(witness: dict, r: int, p, m: int, n: int, entry, is_model: bool) -> None:
+    """Check the basis (or else the factorization) witness of rank <= r of the m x n matrix."""
+    if "basis" in witness:  # row i = sum_k c row b_k, for every row i not in the basis
+        basis = expect(witness["basis"], dict, "witness.basis")
+        rows = indices(basis.get("rows"), m, "basis.rows")
+        need(len(rows) <= r, f"basis: {len(rows)} rows for r = {r}")
+        combos = []  # (row i, basis slots k, coefficients c)
+        for pair in expect(basis.get("coefficients"), list, "basis.coefficients"):
+            need(isinstance(pair, list) and len(pair) == 2, "basis.coefficients: not [i, terms]")
+            terms = expect(pair[1], list, "basis.coefficients terms")
+            ok = all(isinstance(term, list) and len(term) == 2 for term in terms)
+            need(ok, "basis.coefficients: a term is not a pair [k, c]")
+            ks = indices([k for k, _ in terms], len(rows), "basis.coefficients k")
+            combos.append((pair[0], ks, [number(c, p, "basis coefficient") for _, c in terms]))
+        others = indices([i for i, _, _ in combos], m, "basis.coefficients rows")
+        ok = not set(others) & set(rows) and len(others) + len(rows) == m
+        need(ok, "basis: the basis and coefficient rows must cover every row exactly once")
+    elif "factorization" in witness:  # row i = sum_k U[i][k] V[k], for every row i
+        fac = expect(witness["factorization"], dict, "witness.factorization")
+        U, V = (expect(fac.get(key), list, f"factorization.{key}") for key in "UV")
+        U = [[number(x, p, "U") for x in expect(row, list, "U row")] for row in U]
+        V = [[number(x, p, "V") for x in expect(row, list, "V row")] for row in V]
+        s = len(U[0]) if U else 0
+        ok = len(U) == m and len(V) == s <= r and all(len(row) == s for row in U)
+        need(ok and all(len(row) == n for row in V), f"factorization: not {m}xs by sx{n}, s <= r")
+        combos = [(i, range(s), U[i]) for i in range(m)]
+    else:
+        raise Reject("witness: an upper bound needs 'basis' or 'factorization'")
+    need(not is_model or m * n <= MAX_ENTRIES, f"an upper bound needs all {m * n} entries (> 2^30)")
+    name = "basis" if "basis" in witness else "factorization"
+    W = [[entry(b, j) for j in range(n)] for b in rows] if name == "basis" else V
+    for i, ks, cs in combos:
+        for j in range(n):
+            combination = sum(c * W[k][j] for k, c in zip(ks, cs, strict=True))
+            if (combination % p if p else combination) != entry(i, j):
+                raise Reject(f"{name}: row {i} of the matrix differs in column {j}")
+
+
+def main(argv=None) -> int:
+    """Command line (argv without the program name): exit 0 verified, 1 not, 2 no certificate."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) != 1:
+        print("usage: python verify_certificate.py CERT.json", file=sys.stderr)
+        return 2
+    try:
+        with open(args[0], "rb") as handle:
+            verified, reason = check(json.loads(handle.read().decode("utf-8")))
+    except (OSError, ValueError, RecursionError, MemoryError, NotACertificate) as exc:
+        # unreadable, not UTF-8, not JSON (or an integer past the digit limit), not a certificate
+        print(f"{args[0]}: {' '.join(str(exc)[:200].split())}", file=sys.stderr)
+        return 2
+    reason = " ".join(reason.encode("ascii", "backslashreplace").decode("ascii").split())
+    print("s VERIFIED" if verified else f"s NOT VERIFIED: {reason}")
+    return 0 if verified else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
