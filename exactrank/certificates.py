@@ -148,14 +148,7 @@ def verify_certificate(cert: dict) -> Verdict:
             _check_upper(tensor, partition, field, r, witness)
     except _Rejected as exc:
         return Verdict(False, str(exc))
-    except (
-        ExactRankError,
-        ValueError,
-        TypeError,
-        OverflowError,
-        MemoryError,
-        RecursionError,
-    ) as exc:
+    except _CHECK_ERRORS as exc:
         return Verdict(False, f"{type(exc).__name__}: {exc}")
     return Verdict(True)
 
