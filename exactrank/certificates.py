@@ -244,6 +244,8 @@ class _Tensor:
         """
         if not rows or not cols:
             return np.zeros((len(rows), len(cols)), dtype=np.int64), 1
+        if not self.dims:  # an order-0 tensor: one entry, a 1 × 1 matrix
+            return self.values.values.reshape(1, 1), self.values.denominator
         r_digits = _digits(rows, [self.dims[m] for m in partition.row_modes])
         c_digits = _digits(cols, [self.dims[m] for m in partition.col_modes])
         step = max(1, _INDEX_BLOCK // (len(cols) * max(1, len(self.dims))))
@@ -402,7 +404,7 @@ def _check_factorization(tensor: _Tensor, partition, field: Field, r: int, fac) 
     U, du = _exact_matrix(fac.get("U"), m, "U", field)
     V, dv = _exact_matrix(fac.get("V"), None, "V", field)
     s = U.shape[1]
-    if s == 0 and V.size == 0:  # V = []: an s = 0 factorization, of the zero matrix
+    if s == 0 and V.shape[0] == 0:  # V = []: an s = 0 factorization, of the zero matrix
         V = np.zeros((0, n), dtype=np.int64)
     if V.shape != (s, n) or s > r:
         raise _Rejected(f"factorization: U is {U.shape}, V is {V.shape}, matrix {m} × {n}, r = {r}")

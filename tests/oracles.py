@@ -316,3 +316,657 @@ def matmul_fraction(A, B):
 
 def transpose(A):
     return [list(col) for col in zip(*A, strict=True)]
+
+
+# ---------------------------------------------------------------------------- certificates
+#
+# An independent reading of docs/certificates.md (exactrank-certificate, version 1): the
+# verdict a checker must give, and whether a claim is true, computed from the certificate's
+# own tensor with the evaluators above, our own index arithmetic and Fraction elimination.
+# Nothing here imports exactrank or the stand-alone checker.
+
+import re as _re  # noqa: E402
+
+PSI_12 = 318665857834031151167461  # smallest strong pseudoprime to the bases 2 … 37
+PSI_13 = 3317044064679887385961981  # smallest strong pseudoprime to the bases 2 … 41
+PRIME_BOUND = 33 * 10**23  # "p a prime below 3.3·10²⁴"
+INT_DIGITS = 4300  # Python's integer-conversion limit
+_SMALL_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71)
+_NUMBER = _re.compile(r"-?[0-9]+(/[0-9]+)?")
+_GF_TEXT = _re.compile(r"GF\(([0-9]+)\)")
+XI_CERT = ("product", "relu", "sum")
+
+
+def is_prime_ref(n) -> bool:
+    """Miller–Rabin with the first 20 primes as bases (deterministic far beyond PSI_13)."""
+    if type(n) is not int or n < 2:
+        return False
+    for q in _SMALL_PRIMES:
+        if n % q == 0:
+            return n == q
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in _SMALL_PRIMES:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+class CertNotACertificate(Exception):
+    """Exit 2: not a certificate at all."""
+
+
+class CertMalformed(Exception):
+    """Verdict NOT VERIFIED (exit 1)."""
+
+
+class CertUnclear(Exception):
+    """The contract does not decide the verdict (the checkers must still agree)."""
+
+
+def _cert_int(v) -> bool:
+    return type(v) is int
+
+
+def cert_number(v, where="number") -> Fraction:
+    """A number as the contract allows: a JSON integer or a string -?[0-9]+(/[0-9]+)?."""
+    if type(v) is int:
+        return Fraction(v)
+    if type(v) is str and _NUMBER.fullmatch(v):
+        num, _, den = v.partition("/")
+        if len(num.lstrip("-")) > INT_DIGITS or len(den) > INT_DIGITS:
+            raise CertMalformed(f"{where}: a number of {len(v)} characters")
+        if den and int(den) == 0:
+            raise CertMalformed(f"{where}: zero denominator")
+        return Fraction(int(num), int(den) if den else 1)
+    raise CertMalformed(f"{where}: not an exact number ({type(v).__name__})")
+
+
+def cert_array(v, ndim: int, where: str):
+    """Nested lists of depth ``ndim``, rectangular, every size >= 1: (Fractions, shape)."""
+    if ndim == 0:
+        return cert_number(v, where), ()
+    if type(v) is not list or not v:
+        raise CertMalformed(f"{where}: expected a non-empty {ndim}-D list")
+    items = [cert_array(x, ndim - 1, f"{where}[{i}]") for i, x in enumerate(v)]
+    shapes = {shape for _, shape in items}
+    if len(shapes) != 1:
+        raise CertMalformed(f"{where}: ragged")
+    return [a for a, _ in items], (len(v), *shapes.pop())
+
+
+def _flatten_fractions(A):
+    if isinstance(A, list):
+        for a in A:
+            yield from _flatten_fractions(a)
+    else:
+        yield A
+
+
+class _CertContext:
+    def __init__(self):
+        self.soft = []  # doubts that do not change the meaning of the rest
+        self.hard = []  # doubts about the meaning itself: any verdict is possible
+
+    def doubt(self, reason):
+        self.soft.append(reason)
+
+
+def _size_key(ctx, m, key, value):
+    """Optional "M"/"T" keys of a model file must agree with the weights (modelfile.py)."""
+    if key not in m:
+        return
+    given = m[key]
+    if type(given) is int:
+        if given != value:
+            raise CertMalformed(f"model {key} = {given} disagrees with the weights ({value})")
+    elif isinstance(given, bool | float) and given == value:
+        ctx.doubt(f"model {key} is {given!r}")
+    else:
+        raise CertMalformed(f"model {key} is {type(given).__name__}")
+
+
+class CertModel:
+    """An exactrank-model v1 object read from a certificate; score() by the oracles above."""
+
+    def __init__(self, m, ctx: _CertContext):
+        if type(m) is not dict:
+            raise CertMalformed("model: not an object")
+        if m.get("format") != "exactrank-model":
+            raise CertMalformed("model: wrong format")
+        if not (_cert_int(m.get("version")) and m["version"] == 1):
+            raise CertMalformed("model: wrong version")
+        kind = m.get("kind")
+        if type(kind) is not str or kind not in ("generalized-rnn", "generalized-shallow"):
+            raise CertMalformed("model: unknown kind")
+        xi = m.get("xi")
+        if type(xi) is not str or xi not in XI_CERT:
+            raise CertMalformed("model: xi is not product, relu or sum")
+        self.xi = xi
+        self.shared = False
+        keys = ("C", "G") if kind == "generalized-rnn" else ("lambda", "V")
+        for key in keys:
+            if key not in m:
+                raise CertMalformed(f"model: missing {key}")
+        self.weights = []  # every weight but F (all are used by every entry)
+        if kind == "generalized-rnn":
+            self._rnn(m, ctx)
+        else:
+            lam, (R,) = cert_array(m["lambda"], 1, "lambda")
+            V, (R2, T, M) = cert_array(m["V"], 3, "V")
+            if R != R2:
+                raise CertMalformed("lambda and V disagree on R")
+            self.lam, self.V, self.T, self.M = lam, V, T, M
+            self.weights = list(_flatten_fractions([lam, V]))
+        _size_key(ctx, m, "M", self.M)
+        if not self.shared:
+            _size_key(ctx, m, "T", self.T)
+        self.F = None
+        if "F" in m:
+            if m["F"] is None:
+                ctx.doubt("F is null")
+            else:
+                F, shape = cert_array(m["F"], 2, "F")
+                if shape != (self.M, self.M):
+                    raise CertMalformed(f"F has shape {shape}, M = {self.M}")
+                self.F = F
+                self.weights += list(_flatten_fractions(F))
+        self.kind = kind
+
+    def _rnn(self, m, ctx):
+        shared = m.get("shared", False)
+        if shared is not True and shared is not False:
+            # the contract says `"shared": true`; modelfile.py reads any truthy value as true,
+            # which is the reading the claim's truth is computed under
+            ctx.hard.append(f"shared is {shared!r:.40}")
+            shared = bool(shared)
+        self.shared = shared
+        C, G = m["C"], m["G"]
+        if type(C) is not list or type(G) is not list:
+            raise CertMalformed("C or G is not a list")
+        if shared:
+            if len(C) != 3 or len(G) != 3:
+                raise CertMalformed("shared cores: C and G need 3 cores")
+            T = m.get("T")
+            if not _cert_int(T) or T < 2:
+                raise CertMalformed("shared cores need an integer T >= 2")
+            # with T = 2 the inner core is unused but still checked (docs: "every weight")
+            pairs = [(0, 2)] if T == 2 else [(0, 1), (1, 2)] + ([(1, 1)] if T >= 4 else [])
+        else:
+            if len(C) != len(G) or not C:
+                raise CertMalformed("C and G need the same number T >= 1 of steps")
+            T = len(C)
+            pairs = [(t, t + 1) for t in range(T - 1)]
+        Cs = [cert_array(c, 2, f"C[{k}]") for k, c in enumerate(C)]
+        Gs = [cert_array(g, 3, f"G[{k}]") for k, g in enumerate(G)]
+        M = Cs[0][1][1]
+        for k, ((_, (L, Mk)), (_, (Lg, _, _))) in enumerate(zip(Cs, Gs, strict=True)):
+            if shared and T == 2 and k == 1:
+                continue
+            if Mk != M or Lg != L:
+                raise CertMalformed(f"core {k}: shapes disagree")
+        first, last = 0, len(Cs) - 1
+        if Gs[first][1][1] != 1 or Gs[last][1][2] != 1:
+            raise CertMalformed("R_{-1} and R_{T-1} must be 1")
+        for a, b in pairs:
+            if Gs[a][1][2] != Gs[b][1][1]:
+                raise CertMalformed(f"cores {a}, {b}: ranks disagree")
+        self.T, self.M = T, M
+        self._C = [c for c, _ in Cs]
+        self._G = [g for g, _ in Gs]
+        self.weights = list(_flatten_fractions([self._C, self._G]))
+
+    def _steps(self):
+        if not self.shared:
+            return self._C, self._G
+        T = self.T
+        idx = [0] + [1] * (T - 2) + [2]
+        return [self._C[k] for k in idx], [self._G[k] for k in idx]
+
+    def score(self, seq) -> Fraction:
+        if self.kind == "generalized-rnn":
+            C, G = self._steps()
+            return rnn_score(C, G, self.F, self.xi, seq)
+        return shallow_score(self.lam, self.V, self.F, self.xi, seq)
+
+
+class CertTensor:
+    """The tensor of a certificate (explicit entries or a model) and its matricization."""
+
+    def __init__(self, t, ctx: _CertContext, truth=False):
+        if type(t) is not dict:
+            raise CertMalformed("tensor: not an object")
+        has_model, has_explicit = "model" in t, ("dims" in t or "entries" in t)
+        if has_model and has_explicit:
+            raise CertUnclear("tensor has both a model and explicit entries")
+        self.model = None
+        self.bad_entries = {}  # flat index -> reason (checked only where needed)
+        if has_model:
+            self.model = CertModel(t["model"], ctx)
+            if self.model.T > 10**5:  # the claim's mode lists cannot be that long here
+                raise CertMalformed(f"T = {self.model.T} has no partition in the claim")
+            self.dims = [self.model.M] * self.model.T
+        elif has_explicit:
+            dims, entries = t.get("dims"), t.get("entries")
+            if type(dims) is not list or not all(_cert_int(d) and d >= 1 for d in dims):
+                raise CertMalformed("dims: not a list of integers >= 1")
+            if type(entries) is not list:
+                raise CertMalformed("entries: not a list")
+            size = 1
+            for d in dims:
+                size *= d
+                if size > len(entries):
+                    break
+            if size != len(entries):
+                raise CertMalformed("len(entries) is not the product of dims")
+            self.dims = dims
+            self.values = []
+            for k, e in enumerate(entries):
+                try:
+                    self.values.append(cert_number(e, f"entries[{k}]"))
+                except CertMalformed as exc:
+                    self.values.append(None)
+                    self.bad_entries[k] = str(exc)
+        else:
+            raise CertMalformed("tensor: neither a model nor dims/entries")
+        self.T = len(self.dims)
+        self._cache = {}
+
+    def flat(self, index) -> int:
+        out = 0
+        for d, i in zip(self.dims, index, strict=True):
+            out = out * d + i
+        return out
+
+    def value(self, index) -> Fraction:
+        if index not in self._cache:
+            if self.model is not None:
+                self._cache[index] = self.model.score(index)
+            else:
+                v = self.values[self.flat(index)]
+                if v is None:
+                    raise CertMalformed(self.bad_entries[self.flat(index)])
+                self._cache[index] = v
+        return self._cache[index]
+
+
+def _decode(i: int, modes, dims, index: list) -> None:
+    """Row (or column) index i: C order over ``modes`` in the order listed."""
+    for mode in reversed(modes):
+        i, index[mode] = divmod(i, dims[mode])
+
+
+class CertMatrix:
+    """The claim's matricization of a certificate's tensor, over QQ or GF(p)."""
+
+    def __init__(self, tensor: CertTensor, rows, cols, p):
+        self.tensor, self.rows, self.cols, self.p = tensor, rows, cols, p
+        self.m = math.prod(tensor.dims[k] for k in rows)
+        self.n = math.prod(tensor.dims[k] for k in cols)
+        self.used_templates = set()
+        self.used_flat = set()
+
+    def index(self, i, j):
+        index = [None] * self.tensor.T
+        _decode(i, self.rows, self.tensor.dims, index)
+        _decode(j, self.cols, self.tensor.dims, index)
+        return tuple(index)
+
+    def mark(self, i, j):
+        index = self.index(i, j)
+        self.used_templates.update(index)
+        self.used_flat.add(self.tensor.flat(index))
+
+    def rational(self, i, j) -> Fraction:
+        return self.tensor.value(self.index(i, j))
+
+    def entry(self, i, j):
+        return self.field_value(self.rational(i, j), "entry")
+
+    def field_value(self, q: Fraction, where):
+        if self.p is None:
+            return q
+        if q.denominator % self.p == 0:
+            raise CertMalformed(f"{where}: {self.p} divides the denominator")
+        return q.numerator * pow(q.denominator, -1, self.p) % self.p
+
+    def rank(self, rows, cols) -> int:
+        A = [[self.entry(i, j) for j in cols] for i in rows]
+        return rank_fraction(A) if self.p is None else rank_mod_p_ref(A, self.p)
+
+
+def _cert_field(f, ctx):
+    """None for QQ, else the prime p of "GF(p)"."""
+    if type(f) is str:
+        if f == "QQ":
+            return None
+        match = _GF_TEXT.fullmatch(f)
+        if match:
+            digits = match.group(1)
+            if len(digits) > INT_DIGITS:
+                raise CertMalformed("field: a modulus of too many digits")
+            if digits != str(int(digits)):
+                ctx.doubt(f"field {f!r} has leading zeros")
+            p = int(digits)
+            if not is_prime_ref(p):
+                raise CertMalformed(f"field: {p} is not prime")
+            if p >= PRIME_BOUND:
+                if p < PSI_13:
+                    ctx.doubt(f"prime {p} between 3.3e24 and PSI_13")
+                else:
+                    raise CertMalformed(f"field: {p} is not below 3.3e24")
+            return p
+    raise CertMalformed(f"field {f!r:.60} is not 'QQ' or 'GF(p)'")
+
+
+def _index_list(v, count, bound, where):
+    if type(v) is not list or not all(_cert_int(x) for x in v):
+        raise CertMalformed(f"{where}: not a list of integers")
+    if count is not None and len(v) != count:
+        raise CertMalformed(f"{where}: {len(v)} indices, expected {count}")
+    if len(set(v)) != len(v):
+        raise CertMalformed(f"{where}: repeated index")
+    if any(not 0 <= x < bound for x in v):
+        raise CertMalformed(f"{where}: index out of range")
+    return v
+
+
+def json_depth(obj) -> int:
+    """Nesting depth of lists and objects (a top-level object is level 1; scalars 0)."""
+    depth, level = 0, [(obj, 1)]
+    while level:
+        value, d = level.pop()
+        if isinstance(value, dict | list):
+            depth = max(depth, d)
+            items = value.values() if isinstance(value, dict) else value
+            level.extend((v, d + 1) for v in items if isinstance(v, dict | list))
+    return depth
+
+
+class CertClaim:
+    """The header and the claim of a certificate, with its tensor and matrix."""
+
+    def __init__(self, cert, ctx: _CertContext):
+        if json_depth(cert) > 64:
+            raise CertNotACertificate("lists and objects nested deeper than 64 levels")
+        if type(cert) is not dict:
+            raise CertNotACertificate("not an object")
+        if cert.get("format") != "exactrank-certificate":
+            raise CertNotACertificate("wrong format")
+        if not (_cert_int(cert.get("version")) and cert["version"] == 1):
+            raise CertNotACertificate("wrong version")
+        for key in ("claim", "tensor", "witness"):
+            if key not in cert:
+                raise CertNotACertificate(f"missing {key}")
+        claim = cert["claim"]
+        if type(claim) is not dict:
+            raise CertMalformed("claim: not an object")
+        for key in ("kind", "r", "field", "row_modes", "col_modes"):
+            if key not in claim:
+                raise CertMalformed(f"claim: missing {key}")
+        kind, r = claim["kind"], claim["r"]
+        if type(kind) is not str or kind not in ("ge", "le", "eq"):
+            raise CertMalformed("claim: kind")
+        if not _cert_int(r) or r < 0:
+            raise CertMalformed("claim: r is not an integer >= 0")
+        self.kind, self.r = kind, r
+        self.p = _cert_field(claim["field"], ctx)
+        self.tensor = CertTensor(cert["tensor"], ctx)
+        rows, cols = claim["row_modes"], claim["col_modes"]
+        for v in (rows, cols):
+            if type(v) is not list or not all(_cert_int(x) for x in v):
+                raise CertMalformed("claim: modes are not integer lists")
+        if sorted(rows + cols) != list(range(self.tensor.T)):
+            raise CertMalformed("claim: the modes are not a partition of 0 … T-1")
+        self.matrix = CertMatrix(self.tensor, rows, cols, self.p)
+        model = self.tensor.model
+        if self.p is not None and model is not None:
+            for q in model.weights:
+                if q.denominator % self.p == 0:
+                    raise CertMalformed("model weight with p dividing its denominator")
+
+
+def _check_basis(b, claim: CertClaim, needs):
+    mat = claim.matrix
+    if type(b) is not dict:
+        raise CertMalformed("basis: not an object")
+    brows = _index_list(b.get("rows"), None, mat.m, "basis rows")
+    if len(brows) > claim.r:
+        raise CertMalformed("basis: more than r rows")
+    coeffs = b.get("coefficients")
+    if type(coeffs) is not list:
+        raise CertMalformed("coefficients: not a list")
+    if len(coeffs) != mat.m - len(brows):
+        raise CertMalformed("coefficients: not one entry per non-basis row")
+    seen, identities = set(), []
+    for item in coeffs:
+        if type(item) is not list or len(item) != 2:
+            raise CertMalformed("coefficients: an item is not [i, pairs]")
+        i, pairs = item
+        if not _cert_int(i) or not 0 <= i < mat.m:
+            raise CertMalformed("coefficients: row index")
+        if i in seen:
+            raise CertMalformed("coefficients: a row twice")
+        seen.add(i)
+        if i in brows:
+            raise CertUnclear("coefficients for a basis row")
+        if type(pairs) is not list:
+            raise CertMalformed("coefficients: pairs not a list")
+        ks, terms = set(), []
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2:
+                raise CertMalformed("coefficients: a pair is not [k, c]")
+            k, c = pair
+            if not _cert_int(k) or not 0 <= k < len(brows) or k in ks:
+                raise CertMalformed("coefficients: bad or repeated k")
+            ks.add(k)
+            terms.append((brows[k], mat.field_value(cert_number(c, "coefficient"), "coefficient")))
+        identities.append((i, terms))
+    for i in range(mat.m):
+        for j in range(mat.n):
+            needs.append((i, j))
+
+    def check():
+        for i, terms in identities:
+            for j in range(mat.n):
+                rhs = sum((c * mat.entry(b, j) for b, c in terms), Fraction(0))
+                lhs = mat.entry(i, j)
+                if (lhs - rhs if mat.p is None else (lhs - rhs) % mat.p) != 0:
+                    raise CertMalformed(f"basis: identity of row {i} fails in column {j}")
+
+    return check
+
+
+def _check_factorization(f, claim: CertClaim, needs):
+    mat = claim.matrix
+    if type(f) is not dict:
+        raise CertMalformed("factorization: not an object")
+    U, V = f.get("U"), f.get("V")
+    if type(U) is list and U and all(type(row) is list and not row for row in U):
+        # s = 0: U holds m empty rows and V is []
+        if len(U) != mat.m or V != [] or type(V) is not list:
+            raise CertMalformed("factorization: shapes (s = 0)")
+        U, V, s = [[] for _ in range(mat.m)], [], 0
+    else:
+        U, (mU, s) = cert_array(U, 2, "U")
+        V, (sV, nV) = cert_array(V, 2, "V")
+        if (mU, sV, nV) != (mat.m, s, mat.n):
+            raise CertMalformed("factorization: shapes")
+    if s > claim.r:
+        raise CertMalformed("factorization: s > r")
+    U = [[mat.field_value(q, "U") for q in row] for row in U]
+    V = [[mat.field_value(q, "V") for q in row] for row in V]
+    for i in range(mat.m):
+        for j in range(mat.n):
+            needs.append((i, j))
+
+    def check():
+        for i in range(mat.m):
+            for j in range(mat.n):
+                uv = sum((U[i][k] * V[k][j] for k in range(s)), Fraction(0))
+                if (mat.entry(i, j) - uv if mat.p is None else (mat.entry(i, j) - uv) % mat.p) != 0:
+                    raise CertMalformed(f"factorization: entry ({i}, {j}) differs")
+
+    return check
+
+
+def _upper_check(witness, claim, needs):
+    """The upper-bound witness; with both forms present the two must agree."""
+    has_basis, has_fact = "basis" in witness, "factorization" in witness
+    if not has_basis and not has_fact:
+        raise CertMalformed("no upper-bound witness")
+    if has_basis:  # "If a witness has both, the basis is checked."
+        return _check_basis(witness["basis"], claim, needs)
+    return _check_factorization(witness["factorization"], claim, needs)
+
+
+def certificate_reference(cert) -> tuple[int | None, str]:
+    """The verdict of docs/certificates.md: (0 verified | 1 not verified | 2 not a
+    certificate | None the contract does not decide, reason)."""
+    return _reference(cert, doubts=True)
+
+
+def certificate_witness_holds(cert) -> bool:
+    """Whether the witness proves the claim under the oracle's reading of every doubtful
+    point (e.g. "shared": 1 read as true, as modelfile.py does)."""
+    return _reference(cert, doubts=False)[0] == 0
+
+
+def _reference(cert, doubts: bool):
+    ctx = _CertContext()
+    try:
+        claim = CertClaim(cert, ctx)
+        mat = claim.matrix
+        model = claim.tensor.model
+        if claim.p is not None and model is not None and model.xi == "relu":
+            raise CertUnclear("relu over GF(p)")
+        witness = cert["witness"]
+        if type(witness) is not dict:
+            raise CertMalformed("witness: not an object")
+        checks, needs = [], []
+        if claim.kind in ("ge", "eq"):
+            minor = witness.get("minor")
+            if type(minor) is not dict:
+                raise CertMalformed("minor: missing or not an object")
+            rows = _index_list(minor.get("rows"), claim.r, mat.m, "minor rows")
+            cols = _index_list(minor.get("cols"), claim.r, mat.n, "minor cols")
+            needs.extend((i, j) for i in rows for j in cols)
+
+            def minor_check(rows=rows, cols=cols):
+                if mat.rank(rows, cols) != claim.r:
+                    raise CertMalformed("singular minor")
+
+            checks.append(minor_check)
+        if claim.kind in ("le", "eq"):
+            if claim.tensor.model is not None and math.prod(claim.tensor.dims) > 2**30:
+                raise CertMalformed("a model upper bound over more than 2^30 entries")
+            checks.append(_upper_check(witness, claim, needs))
+        # entries and feature rows the witness needs: refused numbers there are fatal,
+        # elsewhere the contract leaves it open whether a checker looks at them
+        for i, j in needs:
+            mat.mark(i, j)
+        tensor = claim.tensor
+        for k in tensor.bad_entries:
+            if k in mat.used_flat:
+                raise CertMalformed(tensor.bad_entries[k])
+        if tensor.bad_entries:
+            ctx.doubt("a refused number in an entry the witness does not use")
+        if tensor.model is None and claim.p is not None:
+            for k in mat.used_flat:
+                mat.field_value(tensor.values[k], "entry")
+            if any(
+                v is not None and v.denominator % claim.p == 0
+                for k, v in enumerate(tensor.values)
+                if k not in mat.used_flat
+            ):
+                ctx.doubt("p divides the denominator of an unused entry")
+        for check in checks:
+            check()
+    except CertNotACertificate as exc:
+        return 2, str(exc)
+    except CertMalformed as exc:
+        return (None, f"{ctx.hard}; {exc}") if ctx.hard and doubts else (1, str(exc))
+    except CertUnclear as exc:
+        return None, str(exc)
+    if not doubts:
+        return 0, "verified"
+    if ctx.hard:
+        return None, "; ".join(ctx.hard)
+    if ctx.soft:
+        return None, "; ".join(ctx.soft)
+    return 0, "verified"
+
+
+def certificate_matrix(cert, max_entries=20000):
+    """The claim's matrix of a certificate as nested lists of Fractions (over QQ, before any
+    reduction mod p), with the claim; None when the claim or tensor is meaningless."""
+    ctx = _CertContext()
+    try:
+        claim = CertClaim(cert, ctx)
+    except (CertNotACertificate, CertMalformed, CertUnclear):
+        return None, None
+    mat = claim.matrix
+    if mat.m * mat.n > max_entries:
+        return None, claim
+    try:
+        return [[mat.rational(i, j) for j in range(mat.n)] for i in range(mat.m)], claim
+    except CertMalformed:
+        return None, claim
+
+
+def certificate_claim_truth(cert, max_entries=20000):
+    """True/False: whether the certificate's claim holds, by exact elimination on its whole
+    matrix; None when the claim is meaningless or the matrix is too large to build."""
+    A, claim = certificate_matrix(cert, max_entries)
+    if A is None:
+        return None
+    if claim.p is None:
+        rank = rank_fraction(A)
+    else:
+        if any(q.denominator % claim.p == 0 for row in A for q in row):
+            return None
+        rank = rank_mod_p_ref(A, claim.p)
+    return {"ge": rank >= claim.r, "le": rank <= claim.r, "eq": rank == claim.r}[claim.kind]
+
+
+def nonsingular_minor(matrix, p=None):
+    """Rows and columns of a maximal nonsingular minor, by elimination (columns from the
+    pivots of the matrix, rows from the pivots of the chosen columns' transpose)."""
+
+    def pivots(A):
+        A = [list(row) for row in A]
+        if p is not None:
+            A = [[residue(v, p) for v in row] for row in A]
+        else:
+            A = [[frac(v) for v in row] for row in A]
+        out, rank = [], 0
+        m = len(A)
+        n = len(A[0]) if A else 0
+        for col in range(n):
+            piv = next((i for i in range(rank, m) if A[i][col] != 0), None)
+            if piv is None:
+                continue
+            A[rank], A[piv] = A[piv], A[rank]
+            for i in range(rank + 1, m):
+                if A[i][col] != 0:
+                    if p is None:
+                        f = A[i][col] / A[rank][col]
+                        A[i] = [a - f * b for a, b in zip(A[i], A[rank], strict=True)]
+                    else:
+                        f = A[i][col] * pow(A[rank][col], -1, p) % p
+                        A[i] = [(a - f * b) % p for a, b in zip(A[i], A[rank], strict=True)]
+            out.append(col)
+            rank += 1
+        return out
+
+    cols = pivots(matrix)
+    rows = pivots(transpose([[row[j] for j in cols] for row in matrix])) if cols else []
+    return rows, cols
