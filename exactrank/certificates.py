@@ -94,8 +94,8 @@ def load_certificate(path) -> dict:
 
 
 def save_certificate(cert: dict, path) -> None:
-    """Write a certificate atomically (no half-written file on failure)."""
-    write_json_atomic(cert, path)
+    """Write a certificate atomically (no half-written file on failure), as compact JSON."""
+    write_json_atomic(cert, path, indent=None)
 
 
 def check_header(cert, where: str = "certificate") -> None:

@@ -162,13 +162,16 @@ def save_model(model, path) -> None:
     write_json_atomic(model_to_dict(model), path)
 
 
-def write_json_atomic(data, path) -> None:
-    """Write JSON to ``path`` through a temporary file in the same folder, then rename."""
+def write_json_atomic(data, path, indent: int | None = 1) -> None:
+    """Write JSON to ``path`` through a temporary file in the same folder, then rename.
+
+    ``indent`` None writes compact JSON (certificates with millions of numbers).
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1)
+            json.dump(data, handle, indent=indent, separators=None if indent else (",", ":"))
             handle.write("\n")
         os.replace(tmp, path)
     except BaseException:
