@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from . import __version__
+from . import __version__, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError
 from .grid import grid_tensor
@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--theorem", default=None, help="recorded in the provenance")
     c.add_argument("-o", "--output", required=True, metavar="CERT.json")
     c.set_defaults(run=_run_certify)
+
+    k = commands.add_parser("check", help="run proof checks of the papers' results (proofs/)")
+    k.add_argument("names", nargs="*", metavar="NAME", help="default: every check")
+    k.add_argument("--full", action="store_true", help="run the large instances too")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
+    k.add_argument("--certs", default=None, metavar="DIR", help="save certificates here")
+    k.set_defaults(run=_run_check)
 
     v = commands.add_parser(
         "verify", help="check a certificate: exit 0 verified, 1 not, 2 bad file"
@@ -141,6 +148,21 @@ def _run_certify(args) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _run_check(args) -> int:
+    names = args.names or list(theorems.available())
+    results = [theorems.run(name, full=args.full, certs=args.certs) for name in names]
+    if args.json:
+        print(json.dumps({"checks": [r.to_dict() for r in results]}))
+    else:
+        print(f"{'check':24} {'verdict':8} {'expected':8} {'instances':>9} {'seconds':>8}  claim")
+        for r in results:
+            print(
+                f"{r.name:24} {r.verdict:8} {r.expected:8} {r.instances:9d} {r.seconds:8.2f}  "
+                f"{r.claim}"
+            )
+    return 0 if all(r.as_expected for r in results) else 1
 
 
 def _run_verify(args) -> int:

@@ -1,0 +1,90 @@
+"""The registry of proof checks: one script per result in ``proofs/`` (DESIGN.md, theorems).
+
+A check script defines ``NAME``, ``CLAIM`` (the statement checked, quoted or reconstructed),
+``EXPECTED`` (the verdict a correct paper and a correct exactrank give: "PASS", or
+"REFUTED" for a literal statement that is false), ``check(full=False, certs=None)``
+returning a :class:`CheckResult`, and ``main(argv=None) -> int``. ``exactrank check``
+runs them; the test suite runs every one in quick mode.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import InvalidInputError
+
+PROOFS = Path(__file__).resolve().parent.parent / "proofs"
+VERDICTS = ("PASS", "REFUTED", "FAIL")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found: its verdict, on how many instances, and the evidence saved."""
+
+    name: str
+    claim: str
+    verdict: str
+    expected: str
+    instances: int
+    seconds: float = 0.0
+    details: list[str] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.expected
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "as_expected": self.as_expected}
+
+
+def available() -> dict[str, Path]:
+    """Check name → script, for every ``proofs/*.py`` that defines a check."""
+    if not PROOFS.is_dir():
+        return {}
+    scripts = {}
+    for path in sorted(PROOFS.glob("*.py")):
+        if "\nEXPECTED = " in path.read_text(encoding="utf-8"):
+            scripts[path.stem] = path
+    return scripts
+
+
+def load(name: str):
+    """The module of check ``name`` (its script imported by path)."""
+    scripts = available()
+    if name not in scripts:
+        raise InvalidInputError(f"unknown check {name!r}; known: {', '.join(scripts) or 'none'}")
+    spec = importlib.util.spec_from_file_location(f"exactrank_proofs_{name}", scripts[name])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(name: str, full: bool = False, certs=None) -> CheckResult:
+    """Run one check, timing it."""
+    start = time.perf_counter()
+    result = load(name).check(full=full, certs=certs)
+    if result.verdict not in VERDICTS:
+        raise InvalidInputError(f"check {name} returned the verdict {result.verdict!r}")
+    return CheckResult(**{**asdict(result), "seconds": time.perf_counter() - start})
+
+
+def script_main(check, argv=None) -> int:
+    """The command line of a check script: ``[--full] [--certs DIR]``; exit 0 as expected."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--full", action="store_true", help="run the large instances too")
+    parser.add_argument("--certs", default=None, help="save the certificates in this folder")
+    args = parser.parse_args(argv)
+    result = check(full=args.full, certs=args.certs)
+    print(
+        f"{result.name}: {result.verdict} (expected {result.expected}) on {result.instances} "
+        f"instances\n  claim: {result.claim}"
+    )
+    for line in result.details:
+        print(f"  {line}")
+    return 0 if result.as_expected else 1

@@ -1,0 +1,103 @@
+"""Seed 001, Lemma A.2: the pairwise-similarity RNN and its odd-even rank.
+
+Claim (reconstructed from the garbled extraction, 0-based modes): with ξ(x, y) = max(x, y, 0),
+F = I, and the weights C = 1_(M,M) − I_(M,M), G = I_(M,R) (an M × 1 × R core) at the paper's
+odd steps and C = 1_(M+1,M) − I_(M+1,M), G = [I_(M,R); b] ((M+1) × R × 1), b = [1 − min(M, R),
+0, …, 0] at its even steps, the grid tensor is 0 on the sequences (i_1, i_1, …, i_{T/2},
+i_{T/2}) with every i_k < min(M, R) and 1 elsewhere, so its odd-even matricization is the
+all-ones matrix minus min(M, R)^{T/2} diagonal ones, of rank R^{T/2} + 1 if R < M and
+M^{T/2} otherwise; in particular rank >= min(M, R)^{T/2}.
+
+Instances: every (M, R, T) of the table below (M >= 2; for M = 1 the grid is the single
+entry 0, of rank 0, not M^{T/2} = 1), with F = I and with a random invertible F (cores
+C·F^(−T)); the grid is compared entry by entry with the statement, and the exact rank with
+the count, each saved as a certificate. Then a rank >= K certificate at M = R = 2 for a T
+whose grid cannot be built, from the principal K × K minor (evaluated lazily).
+
+A PASS is exact evidence for these sizes only, not a proof for all M, R, T.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import exactrank as er
+from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.theorems import CheckResult, script_main
+
+NAME = "lemma_a2"
+CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"
+EXPECTED = "PASS"
+QUICK = [(2, 1, 4), (2, 2, 4), (2, 3, 4), (3, 1, 4), (3, 2, 4), (3, 2, 6), (3, 3, 4), (4, 2, 4)]
+FULL = QUICK + [(2, 2, 8), (3, 2, 8), (4, 3, 6), (4, 4, 6), (5, 2, 6)]
+
+
+def expected_rank(M: int, R: int, T: int) -> int:
+    return R ** (T // 2) + 1 if R < M else M ** (T // 2)
+
+
+def paired_zero(M: int, R: int, sequence) -> int:
+    pairs = zip(sequence[::2], sequence[1::2], strict=True)
+    return 0 if all(a == b < min(M, R) for a, b in pairs) else 1
+
+
+def _random_invertible(M: int, rng: random.Random):
+    while True:
+        F = [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(M)] for _ in range(M)]
+        if er.rank(F).rank == M:
+            return F
+
+
+def check(full: bool = False, certs=None) -> CheckResult:
+    details, saved, failures, rng = [], [], 0, random.Random(2)
+    for M, R, T in FULL if full else QUICK:
+        for label, F in (("F = I", None), ("random F", _random_invertible(M, rng))):
+            model = pairwise_similarity_rnn(M, R, T, F=F)
+            grid = er.grid_tensor(model).to_fractions()
+            wrong = [
+                s for s in itertools.product(range(M), repeat=T) if grid[s] != paired_zero(M, R, s)
+            ]
+            cert = er.certify(model, "odd-even", theorem="seed 001, Lemma A.2")
+            got = cert["claim"]["r"]
+            ok = not wrong and got == expected_rank(M, R, T)
+            failures += not ok
+            details.append(
+                f"M={M} R={R} T={T} {label}: rank {got}, lemma {expected_rank(M, R, T)}"
+                + ("" if not wrong else f", grid differs at {wrong[0]}")
+            )
+            if certs is not None:
+                path = Path(certs) / f"lemma_a2_M{M}_R{R}_T{T}_{label.split()[0]}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                er.save_certificate(cert, path)
+                saved.append(str(path))
+    T, K = (64, 1024) if full else (32, 64)
+    big = pairwise_similarity_rnn(2, 2, T)
+    minor = list(range(K))
+    try:
+        cert = er.certify(big, "odd-even", claim="ge", rows=minor, cols=minor)
+    except er.ExactRankError as exc:
+        failures += 1
+        details.append(f"M=2 R=2 T={T}: no rank >= {K} certificate from the principal minor: {exc}")
+    else:
+        details.append(f"M=2 R=2 T={T}: rank >= {K} certified from a principal minor")
+        if certs is not None:
+            path = Path(certs) / f"lemma_a2_M2_R2_T{T}_ge{K}.json"
+            er.save_certificate(cert, path)
+            saved.append(str(path))
+    instances = 2 * len(FULL if full else QUICK) + 1
+    verdict = "PASS" if failures == 0 else "FAIL"
+    return CheckResult(
+        NAME, CLAIM, verdict, EXPECTED, instances, details=details, certificates=saved
+    )
+
+
+def main(argv=None) -> int:
+    return script_main(check, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
