@@ -11,8 +11,9 @@ from fractions import Fraction
 import flint
 import numpy as np
 
+from .domains import to_fraction
 from .errors import InvalidInputError
-from .models import GeneralizedRNN, require_invertible_features
+from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
 
 
 def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
@@ -52,3 +53,59 @@ def _inverse(F: np.ndarray) -> np.ndarray:
     for i, j in np.ndindex(F.shape):
         out[i, j] = Fraction(int(inverse[i, j].p), int(inverse[i, j].q))
     return out
+
+
+def direct_sum(model_a: GeneralizedRNN, model_b: GeneralizedRNN, a=1, b=1) -> GeneralizedRNN:
+    """An RNN whose grid tensor is a·Γ_A + b·Γ_B (seed 001, Lemma 5.1), for any ξ.
+
+    The TT-addition formulas (the extraction garbled them; reconstructed): C(t) = [C_A(t);
+    C_B(t)], and G(t) block-diagonal over (L_A + L_B) × (R_A + R_B) pairs, so that the state
+    is [h_A, h_B] at every step (both start from the one unit state h^(−1) = [u]); the last
+    core holds a·G_A(T−1) and b·G_B(T−1) and sums the two scores.
+    """
+    for name, model in (("model_a", model_a), ("model_b", model_b)):
+        if not isinstance(model, GeneralizedRNN) or not model.exact:
+            raise InvalidInputError(f"{name} must be a GeneralizedRNN with exact weights")
+    if (model_a.xi, model_a.M, model_a.T) != (model_b.xi, model_b.M, model_b.T):
+        raise InvalidInputError(
+            f"the RNNs differ: ξ {model_a.xi.name} / {model_b.xi.name}, M {model_a.M} / "
+            f"{model_b.M}, T {model_a.T} / {model_b.T}"
+        )
+    if not np.array_equal(model_a.F, model_b.F):
+        raise InvalidInputError("the RNNs have different feature matrices F")
+    a, b = to_fraction(a, "a"), to_fraction(b, "b")
+    T, C, G = model_a.T, [], []
+    for t, (CA, CB, GA, GB) in enumerate(
+        zip(model_a.C, model_b.C, model_a.G, model_b.G, strict=True)
+    ):
+        (LA, PA, QA), (LB, PB, QB) = GA.shape, GB.shape
+        first, last = t == 0, t == T - 1
+        P = 1 if first else PA + PB
+        Q = 1 if last else QA + QB
+        core = np.full((LA + LB, P, Q), Fraction(0), dtype=object)
+        core[:LA, :PA, :QA] = GA * (a if last else 1)
+        core[LA:, (0 if first else PA) :, (0 if last else QA) :] = GB * (b if last else 1)
+        C.append(np.vstack([CA, CB]))
+        G.append(core)
+    return GeneralizedRNN(model_a.xi, C, G, F=model_a.F)
+
+
+def shallow_as_rnn(shallow: GeneralizedShallow) -> GeneralizedRNN:
+    """A generalized shallow network of width R as an RNN (seed 001, Prop. A.4 + Lemma 5.1).
+
+    Each rank-1 term λ_r·ξ(⟨f, v_r^(0)⟩, …) is an RNN with all ranks 1: C(t) = (v_r^(t))^T,
+    G(t) = 1 and G(T−1) = λ_r (its state starts at the unit, as the fold does); the R terms
+    are then added by :func:`direct_sum`, giving L_t = R_t = R.
+    """
+    if not isinstance(shallow, GeneralizedShallow) or not shallow.exact:
+        raise InvalidInputError("expected a GeneralizedShallow with exact weights")
+    one = np.array([[[Fraction(1)]]], dtype=object)
+    terms = []
+    for r in range(shallow.R):
+        G = [one] * (shallow.T - 1) + [one * shallow.lambda_[r]]
+        C = [shallow.V[r, t].reshape(1, -1) for t in range(shallow.T)]
+        terms.append(GeneralizedRNN(shallow.xi, C, G, F=shallow.F))
+    model = terms[0]
+    for term in terms[1:]:
+        model = direct_sum(model, term)
+    return model

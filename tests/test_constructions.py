@@ -10,7 +10,7 @@ import pytest
 from oracles import rank_fraction
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.constructions import direct_sum, pairwise_similarity_rnn, shallow_as_rnn
 
 SIZES = [(M, R, T) for M in (1, 2, 3) for R in (1, 2, 3, 4) for T in (2, 4)] + [(2, 3, 6)]
 
@@ -60,3 +60,53 @@ def test_pairwise_similarity_refuses_bad_sizes_and_singular_F():
         pairwise_similarity_rnn(0, 2, 2)
     with pytest.raises(er.InvalidModelError, match="singular"):
         pairwise_similarity_rnn(2, 2, 2, F=[[1, 2], [2, 4]])
+
+
+def _random_rnn(xi, M, T, rng):
+    L = [rng.randint(1, 3) for _ in range(T)]
+    R = [1] + [rng.randint(1, 3) for _ in range(T - 1)] + [1]
+    C = [
+        [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(M)] for _ in range(L[t])]
+        for t in range(T)
+    ]
+    G = [
+        [[[rng.randint(-5, 5) for _ in range(R[t + 1])] for _ in range(R[t])] for _ in range(L[t])]
+        for t in range(T)
+    ]
+    return er.GeneralizedRNN(xi, C, G)
+
+
+@pytest.mark.parametrize("xi", ["relu", "product", "sum"])
+@pytest.mark.parametrize("T", [1, 2, 3])
+def test_direct_sum_against_brute_force(xi, T):
+    """Lemma 5.1, every sequence by the brute-force evaluator (eq. 16), rational a and b."""
+    rng = random.Random(T)
+    A, B = _random_rnn(xi, 2, T, rng), _random_rnn(xi, 2, T, rng)
+    a, b = Fraction(-3, 7), Fraction(5, 2)
+    S = direct_sum(A, B, "-3/7", "5/2")
+    for sequence in itertools.product(range(2), repeat=T):
+        assert er.score(S, sequence) == a * er.score(A, sequence) + b * er.score(B, sequence)
+
+
+@pytest.mark.parametrize("xi", ["relu", "product", "sum"])
+def test_shallow_as_rnn_against_brute_force(xi):
+    """Prop. A.4 + Lemma 5.1: the RNN scores every sequence as the shallow network (eq. 14)."""
+    rng = random.Random(7)
+    V = [[[Fraction(rng.randint(-5, 5), 2) for _ in range(3)] for _ in range(3)] for _ in range(2)]
+    shallow = er.GeneralizedShallow(xi, [3, "-1/2"], V, F=random_invertible(3, rng))
+    rnn = shallow_as_rnn(shallow)
+    assert rnn.ranks == (2, 2)
+    for sequence in itertools.product(range(3), repeat=3):
+        assert er.score(rnn, sequence) == er.score(shallow, sequence)
+
+
+def test_direct_sum_refuses_mismatched_models():
+    rng = random.Random(0)
+    with pytest.raises(er.InvalidInputError, match="differ"):
+        direct_sum(_random_rnn("relu", 2, 2, rng), _random_rnn("relu", 3, 2, rng))
+    with pytest.raises(er.InvalidInputError, match="differ"):
+        direct_sum(_random_rnn("relu", 2, 2, rng), _random_rnn("sum", 2, 2, rng))
+    A = _random_rnn("relu", 2, 2, rng)
+    B = er.GeneralizedRNN("relu", A.C, A.G, F=[[1, 1], [0, 1]])
+    with pytest.raises(er.InvalidInputError, match="feature"):
+        direct_sum(A, B)

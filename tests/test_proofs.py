@@ -15,7 +15,7 @@ NAMES = list(theorems.available())
 
 
 def test_there_are_checks():
-    assert "lemma_a2" in NAMES
+    assert {"lemma_a2", "lemma_5_1", "prop_a4"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -45,6 +45,27 @@ def test_a_broken_construction_turns_the_verdict(monkeypatch):
 
     monkeypatch.setattr(module, "pairwise_similarity_rnn", broken)
     assert module.check().verdict != "PASS"
+
+
+def _one_weight_changed(construction):
+    """The construction with one weight of its last core changed by 1."""
+
+    def broken(*args, **kwargs):
+        model = construction(*args, **kwargs)
+        G = [np.array(g, dtype=object) for g in model.G]
+        G[-1].flat[0] += 1
+        return type(model)(model.xi, model.C, G, F=model.F)
+
+    return broken
+
+
+@pytest.mark.parametrize(
+    "name,construction", [("lemma_5_1", "direct_sum"), ("prop_a4", "shallow_as_rnn")]
+)
+def test_one_changed_weight_turns_the_verdict(name, construction, monkeypatch):
+    module = theorems.load(name)
+    monkeypatch.setattr(module, construction, _one_weight_changed(getattr(module, construction)))
+    assert module.check().verdict == "FAIL"
 
 
 def test_cli_check(tmp_path):
