@@ -22,24 +22,12 @@ import numpy as np
 
 import exactrank as er
 from exactrank.constructions import direct_sum
+from exactrank.sampling import random_rnn
 from exactrank.theorems import CheckResult, script_main
 
 NAME = "lemma_5_1"
 CLAIM = "the direct-sum RNN realizes a·Γ_A + b·Γ_B exactly, for every ξ"
 EXPECTED = "PASS"
-
-
-def random_rnn(xi: str, M: int, T: int, rng: random.Random) -> er.GeneralizedRNN:
-    L = [rng.randint(1, 3) for _ in range(T)]
-    R = [1] + [rng.randint(1, 3) for _ in range(T - 1)] + [1]
-    C = [[[rng.randint(-9, 9) for _ in range(M)] for _ in range(L[t])] for t in range(T)]
-    G = [
-        np.array([rng.randint(-9, 9) for _ in range(L[t] * R[t] * R[t + 1])]).reshape(
-            L[t], R[t], R[t + 1]
-        )
-        for t in range(T)
-    ]
-    return er.GeneralizedRNN(xi, C, G)
 
 
 def check(full: bool = False, certs=None) -> CheckResult:

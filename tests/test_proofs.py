@@ -15,7 +15,7 @@ NAMES = list(theorems.available())
 
 
 def test_there_are_checks():
-    assert {"lemma_a2", "lemma_5_1", "prop_a4"} <= set(NAMES)
+    assert {"lemma_3_1", "lemma_5_1", "lemma_a2", "prop_a2_a3", "prop_a4"} <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -65,6 +65,23 @@ def _one_weight_changed(construction):
 def test_one_changed_weight_turns_the_verdict(name, construction, monkeypatch):
     module = theorems.load(name)
     monkeypatch.setattr(module, construction, _one_weight_changed(getattr(module, construction)))
+    assert module.check().verdict == "FAIL"
+
+
+@pytest.mark.parametrize("name", ["lemma_3_1", "prop_a2_a3"])
+def test_a_wrong_grid_turns_the_verdict(name, monkeypatch):
+    """The formula checks compare exactrank's grid with an independent evaluation: a grid
+    with one entry changed must make them FAIL."""
+    module = theorems.load(name)
+    real = module.er.grid_tensor
+
+    def wrong(model, field="QQ"):
+        grid = real(model, field)
+        values = np.array(grid.values, dtype=object)
+        values.flat[-1] += 1
+        return type(grid)(values, grid.denominator, grid.field)
+
+    monkeypatch.setattr(module.er, "grid_tensor", wrong)
     assert module.check().verdict == "FAIL"
 
 
