@@ -152,6 +152,11 @@ def _run_certify(args) -> int:
 
 def _run_check(args) -> int:
     names = args.names or list(theorems.available())
+    if not names:
+        raise ExactRankError(
+            f"no proof checks found in {theorems.PROOFS}: they ship with a checkout of the "
+            "repository (install it with pip install -e .)"
+        )
     results = [theorems.run(name, full=args.full, certs=args.certs) for name in names]
     if args.json:
         print(json.dumps({"checks": [r.to_dict() for r in results]}))
