@@ -6,6 +6,7 @@ model file. Modes and templates are 0-based here; the papers count from 1.
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import flint
@@ -109,3 +110,23 @@ def shallow_as_rnn(shallow: GeneralizedShallow) -> GeneralizedRNN:
     for term in terms[1:]:
         model = direct_sum(model, term)
     return model
+
+
+def pairwise_similarity_shallow(M: int, R: int, T: int) -> GeneralizedShallow:
+    """A relu shallow network of width min(M, R)^{T/2} + 1 with the Lemma A.2 grid (F = I).
+
+    With v^(t)[m] = 0 for m = j_t and 1 otherwise, the term max(v^(0)[x_0], …, 0) is
+    1 − e_j (1 everywhere but 0 at the sequence j); with every v = 1 the term is the constant
+    1. The grid of Lemma A.2, J − Σ_j e_j over the K = min(M, R)^{T/2} paired sequences j,
+    is Σ_j (1 − e_j) − (K − 1)·J: width K + 1 (DESIGN.md, on seed 001 Theorem 5.2).
+    """
+    if T % 2 or M < 1 or R < 1:
+        raise InvalidInputError(f"expected M, R >= 1 and an even T, got M={M}, R={R}, T={T}")
+    k = min(M, R)
+    pairs = list(itertools.product(range(k), repeat=T // 2))
+    V = np.ones((len(pairs) + 1, T, M), dtype=np.int64)
+    for r, pair in enumerate(pairs):
+        for t in range(T):
+            V[r, t, pair[t // 2]] = 0
+    lam = [1] * len(pairs) + [1 - len(pairs)]
+    return GeneralizedShallow("relu", lam, V)

@@ -10,7 +10,12 @@ import pytest
 from oracles import rank_fraction
 
 import exactrank as er
-from exactrank.constructions import direct_sum, pairwise_similarity_rnn, shallow_as_rnn
+from exactrank.constructions import (
+    direct_sum,
+    pairwise_similarity_rnn,
+    pairwise_similarity_shallow,
+    shallow_as_rnn,
+)
 
 SIZES = [(M, R, T) for M in (1, 2, 3) for R in (1, 2, 3, 4) for T in (2, 4)] + [(2, 3, 6)]
 
@@ -110,3 +115,12 @@ def test_direct_sum_refuses_mismatched_models():
     B = er.GeneralizedRNN("relu", A.C, A.G, F=[[1, 1], [0, 1]])
     with pytest.raises(er.InvalidInputError, match="feature"):
         direct_sum(A, B)
+
+
+@pytest.mark.parametrize("M,R,T", [(2, 2, 2), (2, 1, 4), (3, 2, 4), (2, 3, 4), (3, 3, 2)])
+def test_pairwise_similarity_shallow(M, R, T):
+    """Width min(M, R)^{T/2} + 1, and the Lemma A.2 grid at every sequence (brute force)."""
+    model = pairwise_similarity_shallow(M, R, T)
+    assert model.R == min(M, R) ** (T // 2) + 1
+    for sequence in itertools.product(range(M), repeat=T):
+        assert er.score(model, sequence) == paired_zero(M, R, sequence), sequence

@@ -15,7 +15,8 @@ NAMES = list(theorems.available())
 
 
 def test_there_are_checks():
-    assert {"lemma_3_1", "lemma_5_1", "lemma_a2", "prop_a2_a3", "prop_a4"} <= set(NAMES)
+    expected = {"lemma_3_1", "lemma_5_1", "lemma_a2", "prop_a2_a3", "prop_a4", "theorem_5_2"}
+    assert expected <= set(NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -82,6 +83,22 @@ def test_a_wrong_grid_turns_the_verdict(name, monkeypatch):
         return type(grid)(values, grid.denominator, grid.field)
 
     monkeypatch.setattr(module.er, "grid_tensor", wrong)
+    assert module.check().verdict == "FAIL"
+
+
+def test_theorem_5_2_needs_a_working_counterexample(monkeypatch):
+    """A shallow network with one weight changed no longer realizes the grid: the check
+    must then FAIL rather than call the theorem refuted."""
+    module = theorems.load("theorem_5_2")
+    real = module.pairwise_similarity_shallow
+
+    def broken(M, R, T):
+        model = real(M, R, T)
+        lam = np.array(model.lambda_, dtype=object)
+        lam[0] += 1
+        return type(model)(model.xi, lam, model.V, F=model.F)
+
+    monkeypatch.setattr(module, "pairwise_similarity_shallow", broken)
     assert module.check().verdict == "FAIL"
 
 
