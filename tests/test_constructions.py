@@ -121,6 +121,7 @@ def test_direct_sum_refuses_mismatched_models():
 def test_pairwise_similarity_shallow(M, R, T):
     """Width min(M, R)^{T/2} + 1, and the Lemma A.2 grid at every sequence (brute force)."""
     model = pairwise_similarity_shallow(M, R, T)
-    assert model.R == min(M, R) ** (T // 2) + 1
+    width = model.R
+    assert width == min(M, R) ** (T // 2) + 1
     for sequence in itertools.product(range(M), repeat=T):
         assert er.score(model, sequence) == paired_zero(M, R, sequence), sequence
