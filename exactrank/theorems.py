@@ -88,3 +88,12 @@ def script_main(check, argv=None) -> int:
     for line in result.details:
         print(f"  {line}")
     return 0 if result.as_expected else 1
+
+
+def outcome(name, claim, expected, instances, failures, details, certificates=()) -> CheckResult:
+    """The result of a check of a statement held true: PASS when no instance failed."""
+    details = [*details, f"{instances} instances, {failures} failing"]
+    verdict = "FAIL" if failures else "PASS"
+    return CheckResult(
+        name, claim, verdict, expected, instances, details=details, certificates=list(certificates)
+    )

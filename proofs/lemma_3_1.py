@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import exactrank as er
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, script_main
+from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_3_1"
 CLAIM = "for ξ = product the RNN score is the TT contraction of eq. 8 (Prop. A.1: its grid)"
@@ -63,10 +63,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
             if wrong:
                 failures += 1
                 details.append(f"M={M} T={T}: the grid differs from eq. 8 at {wrong[0]}")
-    details.append(f"{instances} RNNs, {failures} failures")
-    return CheckResult(
-        NAME, CLAIM, "PASS" if not failures else "FAIL", EXPECTED, instances, details=details
-    )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
 
 
 def main(argv=None) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 import exactrank as er
 from exactrank.constructions import direct_sum
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, script_main
+from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_5_1"
 CLAIM = "the direct-sum RNN realizes a·Γ_A + b·Γ_B exactly, for every ξ"
@@ -51,10 +51,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 if not ok:
                     failures += 1
                     details.append(f"ξ={xi} M={M} T={T} a={a} b={b}: the grids differ")
-    details.append(f"{instances} pairs, {failures} failures")
-    return CheckResult(
-        NAME, CLAIM, "PASS" if not failures else "FAIL", EXPECTED, instances, details=details
-    )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
 
 
 def main(argv=None) -> int:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.theorems import CheckResult, script_main
+from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_a2"
 CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"
@@ -89,10 +89,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
             er.save_certificate(cert, path)
             saved.append(str(path))
     instances = 2 * len(FULL if full else QUICK) + 1
-    verdict = "PASS" if failures == 0 else "FAIL"
-    return CheckResult(
-        NAME, CLAIM, verdict, EXPECTED, instances, details=details, certificates=saved
-    )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
 
 
 def main(argv=None) -> int:

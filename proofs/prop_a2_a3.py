@@ -20,7 +20,7 @@ from fractions import Fraction
 
 import exactrank as er
 from exactrank.sampling import random_rnn, random_shallow
-from exactrank.theorems import CheckResult, script_main
+from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a2_a3"
 CLAIM = "eq. 20 (shallow) and eq. 21 (RNN) equal the networks run on every sequence"
@@ -49,10 +49,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     if wrong:
                         failures += 1
                         details.append(f"{model!r}: differs from the network at {wrong[0]}")
-    details.append(f"{instances} networks, {failures} failures")
-    return CheckResult(
-        NAME, CLAIM, "PASS" if not failures else "FAIL", EXPECTED, instances, details=details
-    )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
 
 
 def main(argv=None) -> int:

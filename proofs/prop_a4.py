@@ -22,7 +22,7 @@ import numpy as np
 
 import exactrank as er
 from exactrank.constructions import shallow_as_rnn
-from exactrank.theorems import CheckResult, script_main
+from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a4"
 CLAIM = "a width-R generalized shallow network is an RNN with ranks R (ranks 1 for R = 1)"
@@ -55,10 +55,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     if not ok:
                         failures += 1
                         details.append(f"ξ={xi} M={M} T={T} R={R}: the grids differ")
-    details.append(f"{instances} networks, {failures} failures")
-    return CheckResult(
-        NAME, CLAIM, "PASS" if not failures else "FAIL", EXPECTED, instances, details=details
-    )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
 
 
 def main(argv=None) -> int:
