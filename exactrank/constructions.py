@@ -64,31 +64,38 @@ def direct_sum(model_a: GeneralizedRNN, model_b: GeneralizedRNN, a=1, b=1) -> Ge
     is [h_A, h_B] at every step (both start from the one unit state h^(−1) = [u]); the last
     core holds a·G_A(T−1) and b·G_B(T−1) and sums the two scores.
     """
-    for name, model in (("model_a", model_a), ("model_b", model_b)):
+    return linear_combination([model_a, model_b], [a, b])
+
+
+def linear_combination(models, coefficients) -> GeneralizedRNN:
+    """Σ_k c_k·Γ_k by one block-diagonal RNN: :func:`direct_sum` for any number of RNNs."""
+    models = list(models)
+    if not models or len(models) != len(coefficients):
+        raise InvalidInputError("expected as many coefficients as models, at least one")
+    first = models[0]
+    for k, model in enumerate(models):
         if not isinstance(model, GeneralizedRNN) or not model.exact:
-            raise InvalidInputError(f"{name} must be a GeneralizedRNN with exact weights")
-    if (model_a.xi, model_a.M, model_a.T) != (model_b.xi, model_b.M, model_b.T):
-        raise InvalidInputError(
-            f"the RNNs differ: ξ {model_a.xi.name} / {model_b.xi.name}, M {model_a.M} / "
-            f"{model_b.M}, T {model_a.T} / {model_b.T}"
-        )
-    if not np.array_equal(model_a.F, model_b.F):
-        raise InvalidInputError("the RNNs have different feature matrices F")
-    a, b = to_fraction(a, "a"), to_fraction(b, "b")
-    T, C, G = model_a.T, [], []
-    for t, (CA, CB, GA, GB) in enumerate(
-        zip(model_a.C, model_b.C, model_a.G, model_b.G, strict=True)
-    ):
-        (LA, PA, QA), (LB, PB, QB) = GA.shape, GB.shape
-        first, last = t == 0, t == T - 1
-        P = 1 if first else PA + PB
-        Q = 1 if last else QA + QB
-        core = np.full((LA + LB, P, Q), Fraction(0), dtype=object)
-        core[:LA, :PA, :QA] = GA * (a if last else 1)
-        core[LA:, (0 if first else PA) :, (0 if last else QA) :] = GB * (b if last else 1)
-        C.append(np.vstack([CA, CB]))
+            raise InvalidInputError(f"model {k} must be a GeneralizedRNN with exact weights")
+        if (model.xi, model.M, model.T) != (first.xi, first.M, first.T):
+            raise InvalidInputError(
+                f"the RNNs differ: ξ {first.xi.name} / {model.xi.name}, M {first.M} / "
+                f"{model.M}, T {first.T} / {model.T}"
+            )
+        if not np.array_equal(model.F, first.F):
+            raise InvalidInputError("the RNNs have different feature matrices F")
+    scale = [to_fraction(c, f"coefficient {k}") for k, c in enumerate(coefficients)]
+    T, C, G = first.T, [], []
+    for t in range(T):
+        cores = [model.G[t] for model in models]
+        L, P, Q = (np.cumsum([0] + [g.shape[axis] for g in cores]) for axis in (0, 1, 2))
+        core = np.full((L[-1], 1 if t == 0 else P[-1], 1 if t == T - 1 else Q[-1]), Fraction(0))
+        for k, g in enumerate(cores):
+            p = slice(None) if t == 0 else slice(P[k], P[k + 1])
+            q = slice(None) if t == T - 1 else slice(Q[k], Q[k + 1])
+            core[L[k] : L[k + 1], p, q] = g * scale[k] if t == T - 1 else g
+        C.append(np.vstack([model.C[t] for model in models]))
         G.append(core)
-    return GeneralizedRNN(model_a.xi, C, G, F=model_a.F)
+    return GeneralizedRNN(first.xi, C, G, F=first.F)
 
 
 def shallow_as_rnn(shallow: GeneralizedShallow) -> GeneralizedRNN:
@@ -96,20 +103,21 @@ def shallow_as_rnn(shallow: GeneralizedShallow) -> GeneralizedRNN:
 
     Each rank-1 term λ_r·ξ(⟨f, v_r^(0)⟩, …) is an RNN with all ranks 1: C(t) = (v_r^(t))^T,
     G(t) = 1 and G(T−1) = λ_r (its state starts at the unit, as the fold does); the R terms
-    are then added by :func:`direct_sum`, giving L_t = R_t = R.
+    are then added by :func:`linear_combination`, giving L_t = R_t = R.
     """
     if not isinstance(shallow, GeneralizedShallow) or not shallow.exact:
         raise InvalidInputError("expected a GeneralizedShallow with exact weights")
     one = np.array([[[Fraction(1)]]], dtype=object)
-    terms = []
-    for r in range(shallow.R):
-        G = [one] * (shallow.T - 1) + [one * shallow.lambda_[r]]
-        C = [shallow.V[r, t].reshape(1, -1) for t in range(shallow.T)]
-        terms.append(GeneralizedRNN(shallow.xi, C, G, F=shallow.F))
-    model = terms[0]
-    for term in terms[1:]:
-        model = direct_sum(model, term)
-    return model
+    terms = [
+        GeneralizedRNN(
+            shallow.xi,
+            [shallow.V[r, t].reshape(1, -1) for t in range(shallow.T)],
+            [one] * shallow.T,
+            F=shallow.F,
+        )
+        for r in range(shallow.R)
+    ]
+    return linear_combination(terms, list(shallow.lambda_))
 
 
 def pairwise_similarity_shallow(M: int, R: int, T: int) -> GeneralizedShallow:
