@@ -138,3 +138,59 @@ def pairwise_similarity_shallow(M: int, R: int, T: int) -> GeneralizedShallow:
             V[r, t, pair[t // 2]] = 0
     lam = [1] * len(pairs) + [1 - len(pairs)]
     return GeneralizedShallow("relu", lam, V)
+
+
+def one_hot_rnn(index, M: int, F=None) -> GeneralizedRNN:
+    """A relu RNN whose grid is the one-hot tensor E^(index) (seed 001, Lemma 5.2).
+
+    The lemma cites Cohen & Shashua (2016, Claim 4) for shallow networks; the construction
+    used (reconstructed): with v^(t)[m] = 0 for m = index[t] and 1 otherwise,
+    max(v^(0)[x_0], …, v^(T−1)[x_{T−1}], 0) = 1 − E^(index), and all-ones v give the constant
+    1, so E = 1 − (1 − E) is a width-2 shallow network, an RNN by Prop. A.4 + Lemma 5.1.
+    """
+    return universal_rnn(_one_hot(index, M), "relu", F)
+
+
+def universal_rnn(H, xi: str = "relu", F=None) -> GeneralizedRNN:
+    """An RNN whose grid tensor is exactly H (seed 001, Theorem 5.1 for relu, Prop. A.5 for
+    the product), F invertible (checked exactly; identity by default).
+
+    relu: H = (Σ_j H_j)·1 − Σ_j H_j·(1 − E^(j)) over the nonzero entries j, a shallow relu
+    network of width (nonzeros + 1) (see :func:`one_hot_rnn`), turned into an RNN. product:
+    H = Σ_j H_j·e_{j_0} ⊗ … ⊗ e_{j_{T−1}}, a CP network of width (nonzeros). With a feature
+    matrix F, each v is replaced by F^(−1)·v, so that ⟨F[m], v'⟩ = v[m].
+    """
+    H = np.asarray(H, dtype=object)
+    if H.ndim < 1 or len(set(H.shape)) != 1:
+        raise InvalidInputError(f"H must have shape (M, …, M), got {H.shape}")
+    if xi not in ("relu", "product"):
+        raise InvalidInputError(f"universal_rnn builds relu or product networks, not {xi!r}")
+    M, T = H.shape[0], H.ndim
+    entries = [(j, to_fraction(H[j], f"H{list(j)}")) for j in np.ndindex(H.shape)]
+    entries = [(j, h) for j, h in entries if h != 0] or [((0,) * T, Fraction(0))]
+    V, lam = [], []
+    for j, h in entries:
+        if xi == "relu":
+            V.append([[int(m != j[t]) for m in range(M)] for t in range(T)])
+            lam.append(-h)
+        else:
+            V.append([[int(m == j[t]) for m in range(M)] for t in range(T)])
+            lam.append(h)
+    if xi == "relu":
+        V.append([[1] * M for _ in range(T)])
+        lam.append(sum(h for _, h in entries))
+    V = np.array(V, dtype=object)
+    if F is not None:
+        probe = GeneralizedShallow(xi, lam, V, F=F)
+        require_invertible_features(probe, "Theorem 5.1 with a feature matrix F")
+        V = np.einsum("mn,rtn->rtm", _inverse(probe.F), probe.V)
+    return shallow_as_rnn(GeneralizedShallow(xi, lam, V, F=F))
+
+
+def _one_hot(index, M: int) -> np.ndarray:
+    index = tuple(index)
+    if not index or any(type(i) is not int or not 0 <= i < M for i in index):
+        raise InvalidInputError(f"index must be T >= 1 integers in 0 … {M - 1}, got {index}")
+    E = np.zeros((M,) * len(index), dtype=np.int64)
+    E[index] = 1
+    return E

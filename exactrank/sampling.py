@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from .models import GeneralizedRNN, GeneralizedShallow
+from .rank import rank
 
 
 def _weights(shape: tuple[int, ...], high: int, rng: random.Random, den: int) -> np.ndarray:
@@ -51,3 +52,11 @@ def random_shallow(
     return GeneralizedShallow(
         xi, _weights((R,), high, rng, den), _weights((R, T, M), high, rng, den), F=F
     )
+
+
+def random_invertible(M: int, rng: random.Random, high: int = 5, den: int = 3) -> list:
+    """A random M × M rational matrix, drawn again until it is invertible (checked exactly)."""
+    while True:
+        F = _weights((M, M), high, rng, den)
+        if rank(F).rank == M:  # an exact rank: a full-rank QQ result is proven
+            return F.tolist()

@@ -22,11 +22,11 @@ from __future__ import annotations
 import itertools
 import random
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.sampling import random_invertible
 from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_a2"
@@ -45,17 +45,10 @@ def paired_zero(M: int, R: int, sequence) -> int:
     return 0 if all(a == b < min(M, R) for a, b in pairs) else 1
 
 
-def _random_invertible(M: int, rng: random.Random):
-    while True:
-        F = [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(M)] for _ in range(M)]
-        if er.rank(F).rank == M:
-            return F
-
-
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, rng = [], [], 0, random.Random(2)
     for M, R, T in FULL if full else QUICK:
-        for label, F in (("F = I", None), ("random F", _random_invertible(M, rng))):
+        for label, F in (("F = I", None), ("random F", random_invertible(M, rng))):
             model = pairwise_similarity_rnn(M, R, T, F=F)
             grid = er.grid_tensor(model).to_fractions()
             wrong = [

@@ -12,9 +12,11 @@ from oracles import rank_fraction
 import exactrank as er
 from exactrank.constructions import (
     direct_sum,
+    one_hot_rnn,
     pairwise_similarity_rnn,
     pairwise_similarity_shallow,
     shallow_as_rnn,
+    universal_rnn,
 )
 
 SIZES = [(M, R, T) for M in (1, 2, 3) for R in (1, 2, 3, 4) for T in (2, 4)] + [(2, 3, 6)]
@@ -125,3 +127,31 @@ def test_pairwise_similarity_shallow(M, R, T):
     assert width == min(M, R) ** (T // 2) + 1
     for sequence in itertools.product(range(M), repeat=T):
         assert er.score(model, sequence) == paired_zero(M, R, sequence), sequence
+
+
+@pytest.mark.parametrize("xi", ["relu", "product"])
+@pytest.mark.parametrize("features", ["identity", "random"])
+def test_universal_rnn_against_brute_force(xi, features):
+    """Theorem 5.1 / Prop. A.5: every entry of H, by the brute-force evaluator."""
+    rng = random.Random(11)
+    H = [
+        [[Fraction(rng.randint(-9, 9), rng.randint(1, 2)) for _ in range(2)] for _ in range(2)]
+        for _ in range(2)
+    ]
+    F = None if features == "identity" else random_invertible(2, rng)
+    model = universal_rnn(H, xi, F=F)
+    for sequence in itertools.product(range(2), repeat=3):
+        i, j, k = sequence
+        assert er.score(model, sequence) == H[i][j][k]
+
+
+def test_one_hot_rnn_and_its_errors():
+    model = one_hot_rnn((2, 0), 3)
+    for sequence in itertools.product(range(3), repeat=2):
+        assert er.score(model, sequence) == (sequence == (2, 0))
+    with pytest.raises(er.InvalidInputError):
+        one_hot_rnn((3, 0), 3)
+    with pytest.raises(er.InvalidInputError):
+        universal_rnn([[1, 2], [3, 4]], "sum")
+    with pytest.raises(er.InvalidModelError, match="singular"):
+        universal_rnn([[1, 2], [3, 4]], "relu", F=[[1, 1], [1, 1]])

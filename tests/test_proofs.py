@@ -15,7 +15,8 @@ NAMES = list(theorems.available())
 
 
 def test_there_are_checks():
-    expected = {"lemma_3_1", "lemma_5_1", "lemma_a2", "prop_a2_a3", "prop_a4", "theorem_5_2"}
+    expected = {"lemma_3_1", "lemma_5_1", "lemma_5_2", "lemma_a2", "prop_a2_a3", "prop_a4"}
+    expected |= {"theorem_5_1", "theorem_5_2"}
     assert expected <= set(NAMES)
 
 
@@ -61,7 +62,13 @@ def _one_weight_changed(construction):
 
 
 @pytest.mark.parametrize(
-    "name,construction", [("lemma_5_1", "direct_sum"), ("prop_a4", "shallow_as_rnn")]
+    "name,construction",
+    [
+        ("lemma_5_1", "direct_sum"),
+        ("prop_a4", "shallow_as_rnn"),
+        ("lemma_5_2", "one_hot_rnn"),
+        ("theorem_5_1", "universal_rnn"),
+    ],
 )
 def test_one_changed_weight_turns_the_verdict(name, construction, monkeypatch):
     module = theorems.load(name)
