@@ -16,7 +16,7 @@ NAMES = list(theorems.available())
 
 def test_there_are_checks():
     expected = {"lemma_3_1", "lemma_5_1", "lemma_5_2", "lemma_a2", "prop_a2_a3", "prop_a4"}
-    expected |= {"theorem_5_1", "theorem_5_2"}
+    expected |= {"lemma_a1", "theorem_5_1", "theorem_5_2"}
     assert expected <= set(NAMES)
 
 
@@ -106,6 +106,16 @@ def test_theorem_5_2_needs_a_working_counterexample(monkeypatch):
         return type(model)(model.xi, lam, model.V, F=model.F)
 
     monkeypatch.setattr(module, "pairwise_similarity_shallow", broken)
+    assert module.check().verdict == "FAIL"
+
+
+def test_lemma_a1_can_fail(monkeypatch):
+    """Networks ten times wider than the check believes exceed the bound: it must FAIL."""
+    module = theorems.load("lemma_a1")
+    real = module.random_shallow
+    monkeypatch.setattr(
+        module, "random_shallow", lambda xi, M, T, R, rng, **kw: real(xi, M, T, 10 * R, rng, **kw)
+    )
     assert module.check().verdict == "FAIL"
 
 
