@@ -42,12 +42,12 @@ def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
     if F is None:
         return model
     require_invertible_features(model, "Lemma A.2 with a feature matrix F")
-    F_inverse_T = _inverse(model.F).T
+    F_inverse_T = exact_inverse(model.F).T
     return GeneralizedRNN("relu", [c @ F_inverse_T for c in model.C], model.G, F=model.F)
 
 
-def _inverse(F: np.ndarray) -> np.ndarray:
-    """The exact inverse of an invertible square object array of Fractions (FLINT)."""
+def exact_inverse(F: np.ndarray) -> np.ndarray:
+    """The exact inverse of an invertible square array of exact numbers (FLINT, over QQ)."""
     inverse = flint.fmpq_mat([[flint.fmpq(q.numerator, q.denominator) for q in row] for row in F])
     inverse = inverse.inv()
     out = np.empty(F.shape, dtype=object)
@@ -183,7 +183,7 @@ def universal_rnn(H, xi: str = "relu", F=None) -> GeneralizedRNN:
     if F is not None:
         probe = GeneralizedShallow(xi, lam, V, F=F)
         require_invertible_features(probe, "Theorem 5.1 with a feature matrix F")
-        V = np.einsum("mn,rtn->rtm", _inverse(probe.F), probe.V)
+        V = np.einsum("mn,rtn->rtm", exact_inverse(probe.F), probe.V)
     return shallow_as_rnn(GeneralizedShallow(xi, lam, V, F=F))
 
 
@@ -194,3 +194,23 @@ def _one_hot(index, M: int) -> np.ndarray:
     E = np.zeros((M,) * len(index), dtype=np.int64)
     E[index] = 1
     return E
+
+
+def perturbation_base_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
+    """The relu RNN of seed 001, Theorem 5.3, whose grid is the constant 2(MR)^{T−1}.
+
+    C(t) = (F^T)^(−1) (the identity for F = I), G = 2·1_(M,1,R) at the first step,
+    1_(M,R,R) in between and 1_(M,R,1) at the last (2·1_(M,1,1) when T = 1).
+    """
+    for name, value in (("M", M), ("R", R), ("T", T)):
+        if type(value) is not int or value < 1:
+            raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
+    ranks = [1] + [R] * (T - 1) + [1]
+    G = [np.ones((M, ranks[t], ranks[t + 1]), dtype=np.int64) for t in range(T)]
+    G[0] = 2 * G[0]
+    model = GeneralizedRNN("relu", [np.eye(M, dtype=np.int64)] * T, G, F=F)
+    if F is None:
+        return model
+    require_invertible_features(model, "Theorem 5.3 with a feature matrix F")
+    C = exact_inverse(model.F).T
+    return GeneralizedRNN("relu", [C] * T, model.G, F=model.F)

@@ -15,6 +15,7 @@ from exactrank.constructions import (
     one_hot_rnn,
     pairwise_similarity_rnn,
     pairwise_similarity_shallow,
+    perturbation_base_rnn,
     shallow_as_rnn,
     universal_rnn,
 )
@@ -155,3 +156,12 @@ def test_one_hot_rnn_and_its_errors():
         universal_rnn([[1, 2], [3, 4]], "sum")
     with pytest.raises(er.InvalidModelError, match="singular"):
         universal_rnn([[1, 2], [3, 4]], "relu", F=[[1, 1], [1, 1]])
+
+
+@pytest.mark.parametrize("M,R,T", [(2, 1, 1), (2, 2, 3), (3, 2, 2)])
+def test_perturbation_base_rnn_is_constant(M, R, T):
+    """Theorem 5.3's base network: 2(MR)^{T−1} at every sequence, with F = I and random F."""
+    for F in (None, random_invertible(M, random.Random(M + R + T))):
+        model = perturbation_base_rnn(M, R, T, F=F)
+        for sequence in itertools.product(range(M), repeat=T):
+            assert er.score(model, sequence) == 2 * (M * R) ** (T - 1)

@@ -16,7 +16,7 @@ NAMES = list(theorems.available())
 
 def test_there_are_checks():
     expected = {"lemma_3_1", "lemma_5_1", "lemma_5_2", "lemma_a2", "prop_a2_a3", "prop_a4"}
-    expected |= {"lemma_a1", "theorem_5_1", "theorem_5_2"}
+    expected |= {"lemma_a1", "theorem_5_1", "theorem_5_2", "theorem_5_3"}
     assert expected <= set(NAMES)
 
 
@@ -68,6 +68,7 @@ def _one_weight_changed(construction):
         ("prop_a4", "shallow_as_rnn"),
         ("lemma_5_2", "one_hot_rnn"),
         ("theorem_5_1", "universal_rnn"),
+        ("theorem_5_3", "perturbation_base_rnn"),
     ],
 )
 def test_one_changed_weight_turns_the_verdict(name, construction, monkeypatch):
