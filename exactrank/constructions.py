@@ -9,12 +9,12 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-import flint
 import numpy as np
 
 from .domains import to_fraction
 from .errors import InvalidInputError
 from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
+from .models._weights import fmpq_matrix
 
 
 def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
@@ -48,8 +48,7 @@ def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
 
 def exact_inverse(F: np.ndarray) -> np.ndarray:
     """The exact inverse of an invertible square array of exact numbers (FLINT, over QQ)."""
-    inverse = flint.fmpq_mat([[flint.fmpq(q.numerator, q.denominator) for q in row] for row in F])
-    inverse = inverse.inv()
+    inverse = fmpq_matrix(F).inv()
     out = np.empty(F.shape, dtype=object)
     for i, j in np.ndindex(F.shape):
         out[i, j] = Fraction(int(inverse[i, j].p), int(inverse[i, j].q))

@@ -9,6 +9,7 @@ runs them; the test suite runs every one in quick mode.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import time
 from dataclasses import asdict, dataclass, field
@@ -74,8 +75,6 @@ def run(name: str, full: bool = False, certs=None) -> CheckResult:
 
 def script_main(check, argv=None) -> int:
     """The command line of a check script: ``[--full] [--certs DIR]``; exit 0 as expected."""
-    import argparse
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="run the large instances too")
     parser.add_argument("--certs", default=None, help="save the certificates in this folder")

@@ -39,8 +39,9 @@ def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, refuted, broken = [], [], 0, 0
     for M, R, T in FULL if full else QUICK:
         rnn, shallow = pairwise_similarity_rnn(M, R, T), pairwise_similarity_shallow(M, R, T)
-        same = np.array_equal(er.grid_tensor(rnn).values, er.grid_tensor(shallow).values)
-        same = same and er.grid_tensor(rnn).denominator == er.grid_tensor(shallow).denominator
+        same = np.array_equal(
+            er.grid_tensor(rnn).to_fractions(), er.grid_tensor(shallow).to_fractions()
+        )
         cert = er.certify(shallow, "odd-even", theorem="seed 001, Theorem 5.2 (counterexample)")
         rank, width, printed = cert["claim"]["r"], shallow.R, M * T * min(M, R) ** (T // 2)
         lemma_a1 = rank <= width * T * M

@@ -42,10 +42,9 @@ def _perturbed(A: np.ndarray, rng: random.Random) -> np.ndarray:
 def rank_one_shallow(model: er.GeneralizedRNN) -> er.GeneralizedShallow:
     """The paper's rank-1 shallow network for a perturbed RNN: g on the first input only."""
     M, T = model.M, model.T
-    rest = [[0] * M for _ in range(T)]
     g = [er.score(model, [m] + [0] * (T - 1)) for m in range(M)]  # the grid's first-mode profile
     v1 = exact_inverse(model.F) @ np.array(g, dtype=object)  # ⟨F[m], v1⟩ = g[m]
-    V = np.array([[list(v1)] + rest[1:]], dtype=object)
+    V = np.array([[list(v1)] + [[0] * M] * (T - 1)], dtype=object)
     return er.GeneralizedShallow("relu", [1], V, F=model.F)
 
 

@@ -89,6 +89,11 @@ def feature_matrix(F, M: int, exact: bool) -> np.ndarray:
     return convert(F, "F", exact)
 
 
+def fmpq_matrix(A: np.ndarray):
+    """A 2-D array of exact rationals (Fractions or ints) as a python-flint fmpq_mat."""
+    return flint.fmpq_mat([[flint.fmpq(q.numerator, q.denominator) for q in row] for row in A])
+
+
 def require_invertible_features(model, needed_for: str) -> None:
     """Check exactly that the feature matrix F (seed 001, eq. 19) is invertible.
 
@@ -101,7 +106,7 @@ def require_invertible_features(model, needed_for: str) -> None:
             f"{needed_for} needs an invertible F, which can only be checked exactly for a model "
             "with exact weights; this one has float weights"
         )
-    F = flint.fmpq_mat([[flint.fmpq(q.numerator, q.denominator) for q in row] for row in model.F])
+    F = fmpq_matrix(model.F)
     if F.det() == 0:
         raise InvalidModelError(
             f"{needed_for} needs an invertible F, but F (M = {model.M}) is singular: "
