@@ -213,3 +213,35 @@ def perturbation_base_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
     require_invertible_features(model, "Theorem 5.3 with a feature matrix F")
     C = exact_inverse(model.F).T
     return GeneralizedRNN("relu", [C] * T, model.G, F=model.F)
+
+
+def template_coefficients(H, F) -> np.ndarray:
+    """The tensor Ĥ with ⟨Ĥ, Φ(X)⟩ = H on every template sequence (seed 001, Prop. A.5).
+
+    Ĥ_{n_1…n_T} = Σ_j H_{j_1…j_T}·(F^(−1))_{n_1 j_1}⋯(F^(−1))_{n_T j_T}: then
+    ⟨Ĥ, f(x^(i_1)) ⊗ … ⊗ f(x^(i_T))⟩ = Σ_j H_j·Π_t (F·F^(−1))_{i_t j_t} = H_i, since
+    f(x^(m)) is row m of F. The paper prints (F^(−1))_{j_t i_t}, which is this formula with
+    F^(−T) in place of F^(−1): right only when F^(−1) = F^(−T), e.g. for a symmetric F
+    (DESIGN.md; check ``prop_a5``).
+    """
+    H = np.asarray(H, dtype=object)
+    inverse = exact_inverse(np.asarray(F, dtype=object))
+    for mode in range(H.ndim):  # contract mode `mode` of H with the columns of F^(−1)
+        H = np.moveaxis(np.tensordot(inverse, H, axes=([1], [mode])), 0, mode)
+    return H
+
+
+def coefficient_network(H_hat, F=None, xi: str = "product") -> GeneralizedShallow:
+    """The CP network of a coefficient tensor: score ⟨Ĥ, Φ(X)⟩ (seed 001, eq. 2 and 6).
+
+    One rank-1 term per nonzero entry n of Ĥ, λ = Ĥ_n and v^(t) = e_{n_t}, so that with
+    ξ = product the score is Σ_n Ĥ_n·Π_t f_{n_t}(x^(t)), the "standard CP decomposition"
+    the proof of Prop. A.5 takes (width = number of nonzeros; at least 1).
+    """
+    H_hat = np.asarray(H_hat, dtype=object)
+    M, T = H_hat.shape[0], H_hat.ndim
+    terms = [(n, h) for n, h in np.ndenumerate(H_hat) if h != 0] or [((0,) * T, 0)]
+    V = np.zeros((len(terms), T, M), dtype=np.int64)
+    for r, (n, _) in enumerate(terms):
+        V[r, np.arange(T), list(n)] = 1
+    return GeneralizedShallow(xi, [h for _, h in terms], V, F=F)

@@ -15,6 +15,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .certificates import save_certificate
 from .errors import InvalidInputError
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
@@ -87,6 +88,16 @@ def script_main(check, argv=None) -> int:
     for line in result.details:
         print(f"  {line}")
     return 0 if result.as_expected else 1
+
+
+def keep(certs, filename: str, cert: dict) -> list[str]:
+    """Save ``cert`` as ``certs/filename`` when a folder is given: the paths saved (0 or 1)."""
+    if certs is None:
+        return []
+    path = Path(certs) / filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_certificate(cert, path)
+    return [str(path)]
 
 
 def outcome(name, claim, expected, instances, failures, details, certificates=()) -> CheckResult:

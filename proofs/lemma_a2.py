@@ -22,12 +22,11 @@ from __future__ import annotations
 import itertools
 import random
 import sys
-from pathlib import Path
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_a2"
 CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"
@@ -62,11 +61,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 f"M={M} R={R} T={T} {label}: rank {got}, lemma {expected_rank(M, R, T)}"
                 + ("" if not wrong else f", grid differs at {wrong[0]}")
             )
-            if certs is not None:
-                path = Path(certs) / f"lemma_a2_M{M}_R{R}_T{T}_{label.split()[0]}.json"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                er.save_certificate(cert, path)
-                saved.append(str(path))
+            saved += keep(certs, f"lemma_a2_M{M}_R{R}_T{T}_{label.split()[0]}.json", cert)
     T, K = (64, 1024) if full else (32, 64)
     big = pairwise_similarity_rnn(2, 2, T)
     minor = list(range(K))
@@ -77,10 +72,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         details.append(f"M=2 R=2 T={T}: no rank >= {K} certificate from the principal minor: {exc}")
     else:
         details.append(f"M=2 R=2 T={T}: rank >= {K} certified from a principal minor")
-        if certs is not None:
-            path = Path(certs) / f"lemma_a2_M2_R2_T{T}_ge{K}.json"
-            er.save_certificate(cert, path)
-            saved.append(str(path))
+        saved += keep(certs, f"lemma_a2_M2_R2_T{T}_ge{K}.json", cert)
     instances = 2 * len(FULL if full else QUICK) + 1
     return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
 

@@ -11,8 +11,11 @@ a division into a product; another published copy reads (2/(MT))·min(M, R)^{T/2
 Instances: for each (M, R, T) of the table, the shallow relu network of width
 K + 1 = min(M, R)^{T/2} + 1 of :func:`exactrank.constructions.pairwise_similarity_shallow`
 realizes the Lemma A.2 RNN's grid exactly (compared entry by entry), while K + 1 < MT·K:
-the printed statement is REFUTED by each such instance (saved as model files and a rank
-certificate with --certs). The corrected statement, width ≥ rank / (MT) by Lemma A.1, is
+the printed statement is REFUTED by each such instance. With --certs each counterexample is
+saved as a rank ≤ 0 certificate of the RNN (Lemma A.2 RNN) − (the shallow network as an RNN,
+Prop. A.4 + Lemma 5.1), whose first K + 1 state components are the shallow network's terms:
+the stand-alone checker evaluates its whole grid and finds it zero; and as a certificate of
+the shallow network's odd-even rank. The corrected statement, width ≥ rank / (MT) by Lemma A.1, is
 checked on the same networks: rank ≤ width·T·M. This proves the refutation for the listed
 sizes (one counterexample suffices); the corrected bound is only evidence.
 """
@@ -20,13 +23,17 @@ sizes (one counterexample suffices); the corrected bound is only evidence.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
-from exactrank.theorems import CheckResult, script_main
+from exactrank.constructions import (
+    linear_combination,
+    pairwise_similarity_rnn,
+    pairwise_similarity_shallow,
+    shallow_as_rnn,
+)
+from exactrank.theorems import CheckResult, keep, script_main
 
 NAME = "theorem_5_2"
 CLAIM = "a shallow relu network realizing the Lemma A.2 grid has width >= MT·min(M,R)^(T/2)"
@@ -56,11 +63,15 @@ def check(full: bool = False, certs=None) -> CheckResult:
             f" ({'yes' if lemma_a1 else 'NO'})"
         )
         if certs is not None:
-            folder = Path(certs)
-            folder.mkdir(parents=True, exist_ok=True)
-            er.save_model(shallow, folder / f"theorem_5_2_shallow_M{M}_R{R}_T{T}.json")
-            er.save_certificate(cert, folder / f"theorem_5_2_rank_M{M}_R{R}_T{T}.json")
-            saved.append(str(folder / f"theorem_5_2_rank_M{M}_R{R}_T{T}.json"))
+            zero = er.certify(
+                linear_combination([rnn, shallow_as_rnn(shallow)], [1, -1]),
+                "odd-even",
+                claim="le",
+                r=0,
+                theorem="seed 001, Theorem 5.2: the Lemma A.2 RNN minus a narrow shallow network",
+            )
+            saved += keep(certs, f"theorem_5_2_same_grid_M{M}_R{R}_T{T}.json", zero)
+            saved += keep(certs, f"theorem_5_2_rank_M{M}_R{R}_T{T}.json", cert)
     verdict = "FAIL" if broken else ("REFUTED" if refuted else "PASS")
     instances = len(FULL if full else QUICK)
     return CheckResult(

@@ -6,17 +6,20 @@ import itertools
 import random
 from fractions import Fraction
 
+import numpy as np
 import pytest
-from oracles import rank_fraction
+from oracles import frac_nested, grid_to_nested, inverse_fraction, rank_fraction, shallow_score
 
 import exactrank as er
 from exactrank.constructions import (
+    coefficient_network,
     direct_sum,
     one_hot_rnn,
     pairwise_similarity_rnn,
     pairwise_similarity_shallow,
     perturbation_base_rnn,
     shallow_as_rnn,
+    template_coefficients,
     universal_rnn,
 )
 
@@ -165,3 +168,30 @@ def test_perturbation_base_rnn_is_constant(M, R, T):
         model = perturbation_base_rnn(M, R, T, F=F)
         for sequence in itertools.product(range(M), repeat=T):
             assert er.score(model, sequence) == 2 * (M * R) ** (T - 1)
+
+
+@pytest.mark.parametrize("M,T", [(2, 2), (2, 3), (3, 2)])
+def test_template_coefficients_against_loops(M, T):
+    """Prop. A.5 (corrected): Ĥ_n = Σ_j H_j Π_t (F^(−1))_{n_t j_t}, summed by plain loops on
+    Fractions, and ⟨Ĥ, Φ⟩ = H on the templates by the oracle's shallow score."""
+    rng = random.Random(M * 10 + T)
+    F = [[Fraction(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(M)] for _ in range(M)]
+    while rank_fraction(F) < M:
+        F[0][0] += 1
+    inverse = inverse_fraction(F)
+    H = {j: rng.randint(-9, 9) for j in itertools.product(range(M), repeat=T)}
+    H_hat = template_coefficients(np.array(grid_to_nested(H, M, T), dtype=object), F)
+    for n in itertools.product(range(M), repeat=T):
+        expected = sum(
+            (H[j] * np.prod([inverse[n[t]][j[t]] for t in range(T)]) for j in H), Fraction(0)
+        )
+        assert H_hat[n] == expected
+    net = coefficient_network(H_hat, F)
+    lam, V = frac_nested(net.lambda_), frac_nested(net.V)
+    for seq in itertools.product(range(M), repeat=T):
+        assert shallow_score(lam, V, F, "product", seq) == H[seq]
+
+
+def test_coefficient_network_of_zero_is_zero():
+    net = coefficient_network(np.zeros((2, 2, 2), dtype=object))
+    assert net.R == 1 and not any(er.grid_tensor(net).to_fractions().flat)

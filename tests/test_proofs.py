@@ -17,6 +17,7 @@ NAMES = list(theorems.available())
 def test_there_are_checks():
     expected = {"lemma_3_1", "lemma_5_1", "lemma_5_2", "lemma_a2", "prop_a2_a3", "prop_a4"}
     expected |= {"lemma_a1", "theorem_5_1", "theorem_5_2", "theorem_5_3"}
+    expected |= {"prop_a5", "prop_a5_corrected"}
     assert expected <= set(NAMES)
 
 
@@ -135,3 +136,30 @@ def test_cli_check(tmp_path):
         text=True,
     )
     assert bad.returncode == 2 and "no_such_check" in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["prop_a5", "prop_a5_corrected"])
+def test_a_wrong_coefficient_turns_prop_a5(name, monkeypatch):
+    """One coefficient of Ĥ changed: the corrected form FAILs, and the printed form can no
+    longer be called REFUTED, since its symmetric-F instances fail too."""
+    module = theorems.load(name)
+    real = module.template_coefficients
+
+    def broken(H, F):
+        H_hat = real(H, F)
+        H_hat.flat[0] += 1
+        return H_hat
+
+    monkeypatch.setattr(module, "template_coefficients", broken)
+    assert module.check().verdict == "FAIL"
+
+
+def test_prop_a5_printed_form_is_refuted_only_by_non_symmetric_f(monkeypatch):
+    """With every F symmetric the printed form holds: the check then finds no counterexample."""
+    module = theorems.load("prop_a5")
+    monkeypatch.setattr(
+        module,
+        "random_invertible",
+        lambda M, rng: (np.eye(M, dtype=object) * 2 + np.ones((M, M), dtype=object)).tolist(),
+    )
+    assert module.check().verdict == "PASS"

@@ -1,0 +1,127 @@
+"""Assertions for a researcher's own test suite: rank claims and grid equalities, proven.
+
+``assert_rank(model, "odd-even", ">=", 64)`` passes only when the claim is proven (by a
+certificate that the checker accepted) and fails with an ``AssertionError`` that states the
+claim, what was found, and where the certificate of what was found is saved, so a failing
+test leaves evidence that ``exactrank verify`` or ``proofs/verify_certificate.py`` re-checks.
+Nothing here uses floats: a float rank proves nothing, so the float field is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .certificates import certify, save_certificate
+from .domains import parse_field
+from .errors import ExactRankError, InvalidInputError
+from .grid import MAX_GRID_ENTRIES, GridTensor, grid_tensor
+from .models import GeneralizedRNN, GeneralizedShallow
+
+_OPERATORS = {
+    "==": lambda k, r: k == r,
+    "!=": lambda k, r: k != r,
+    ">=": lambda k, r: k >= r,
+    ">": lambda k, r: k > r,
+    "<=": lambda k, r: k <= r,
+    "<": lambda k, r: k < r,
+}
+
+
+def assert_rank(
+    source, partition, op: str, r: int, *, field="QQ", certs=None, rows=None, cols=None
+) -> dict:
+    """Assert ``rank(matricization of source) op r`` over QQ or GF(p), with a certificate.
+
+    ``source``: a model or an exact tensor; ``partition``: "odd-even", "left-right",
+    "rows=0,2" or a :class:`~exactrank.partitions.Partition`; ``op``: one of ==, !=, >=, >,
+    <=, <. A lower-bound claim (>=, >) is proven by a minor: ``rows`` and ``cols``
+    (matricization indices) when given, else the exact one of a grid that can be built, else
+    one found by :func:`~exactrank.certificates.certify`'s random search, which can miss the
+    minors of a structured matrix (then give them). Every other claim, and the report of a
+    failing one, needs the exact rank of the whole matricization. Returns the certificate of
+    the claim (saved in ``certs`` when a folder is given); on failure the certificate of what
+    was found is saved in ``certs`` or a new temporary folder, and named in the message.
+    """
+    if op not in _OPERATORS:
+        raise InvalidInputError(f"op must be one of {' '.join(_OPERATORS)}, got {op!r}")
+    if type(r) is not int or r < 0:
+        raise InvalidInputError(f"r must be an integer >= 0, got {r!r}")
+    field = parse_field(field)
+    if field.kind == "float":
+        raise InvalidInputError("assert_rank proves ranks over QQ or GF(p); a float rank is not")
+    claim = f"rank of the {_describe(partition)} matricization over {field} {op} {r}"
+    if op in (">=", ">"):
+        need = r + (op == ">")
+        try:
+            cert = certify(source, partition, field, claim="ge", r=need, rows=rows, cols=cols)
+            return _kept(cert, certs, "rank.json")
+        except ExactRankError as exc:
+            if not _buildable(source):
+                raise AssertionError(
+                    f"{claim}: not proven ({exc}), and the grid is too large for the exact rank"
+                ) from None
+    cert = certify(source, partition, field)
+    found = cert["claim"]["r"]
+    if not _OPERATORS[op](found, r):
+        path = _kept_path(cert, certs, f"rank-eq-{found}.json")
+        raise AssertionError(f"{claim}: found rank {found} (proven; certificate {path})")
+    return _kept(cert, certs, "rank.json")
+
+
+def assert_grid_equal(actual, expected, *, field="QQ", show: int = 5) -> None:
+    """Assert that two grid tensors are equal entry by entry, exactly.
+
+    Each of ``actual`` and ``expected`` is a model (its grid tensor over ``field`` is
+    computed) or an exact array of shape M × … × M. The message lists the first ``show``
+    differing entries (0-based indices) and how many differ.
+    """
+    a, b = _grid(actual, field, "actual"), _grid(expected, field, "expected")
+    if a.shape != b.shape:
+        raise AssertionError(f"grid shapes differ: {a.shape} (actual) vs {b.shape} (expected)")
+    wrong = [i for i in np.ndindex(a.shape) if a[i] != b[i]]
+    if wrong:
+        listed = "; ".join(f"{list(i)}: {a[i]} instead of {b[i]}" for i in wrong[:show])
+        raise AssertionError(
+            f"the grids differ at {len(wrong)} of {a.size} entries: {listed}"
+            + (" …" if len(wrong) > show else "")
+        )
+
+
+def _grid(source, field, where: str) -> np.ndarray:
+    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+        source = grid_tensor(source, field)
+    if isinstance(source, GridTensor):
+        return source.to_fractions() if source.field.kind == "QQ" else source.values
+    array = np.asarray(source, dtype=object)
+    if any(isinstance(v, float) for v in array.flat):
+        raise InvalidInputError(f"the {where} grid holds floats; exact numbers are expected")
+    return array
+
+
+def _buildable(source) -> bool:
+    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+        return math.prod((source.M,) * source.T) <= MAX_GRID_ENTRIES
+    return True
+
+
+def _describe(partition) -> str:
+    if isinstance(partition, str):
+        return partition
+    return f"rows {list(partition.row_modes)} | cols {list(partition.col_modes)}"
+
+
+def _kept(cert: dict, certs, name: str) -> dict:
+    if certs is not None:
+        _kept_path(cert, certs, name)
+    return cert
+
+
+def _kept_path(cert: dict, certs, name: str) -> Path:
+    folder = Path(certs) if certs is not None else Path(tempfile.mkdtemp(prefix="exactrank-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    save_certificate(cert, folder / name)
+    return folder / name
