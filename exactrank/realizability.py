@@ -1,0 +1,139 @@
+"""Which grid tensors a rank-1 shallow relu network realizes: an exact decision procedure.
+
+Seed 001, Theorem 5.3 ("the corresponding grid tensor can be realized by a rank 1 shallow
+network with rectifier nonlinearity") needs the set of tensors
+
+    λ · max(u_0[i_0], u_1[i_1], …, u_{T−1}[i_{T−1}], 0)                          (★)
+
+over all λ ∈ QQ and vectors u_t ∈ QQ^M (seed 001, eq. 14 with R = 1 and ξ = max(x, y, 0);
+with an invertible feature matrix F, u_t[m] = ⟨f(x^(m)), v^(t)⟩, i.e. u_t = F·v^(t), so the
+shallow weights are v^(t) = F^(−1)·u_t). :func:`relu_rank_one_shallow` decides membership
+and returns a witness.
+
+**The procedure.** Let G be the tensor. For s = +1 and s = −1 put G' = s·G and require
+G' ≥ 0 everywhere; take the *greatest subsolution*
+
+    ũ_t[m] = min { G'[i] : i_t = m }
+
+and accept with (λ, U) = (s, ũ) when max(0, max_t ũ_t[i_t]) = G'[i] for every i.
+
+**Proof that this decides (★).**
+
+* *Sound.* If it accepts, G = s·max(ũ_0[i_0], …, 0): (★) with λ = s, u = ũ.
+* *Complete.* Let G = λ·max(u(i), 0) with m(i) = max(0, max_t u_t[i_t]) ≥ 0.
+  If λ = 0 then G = 0, and the procedure accepts G' = 0 with s = +1 (ũ = 0 and
+  max(0, 0) = 0). Otherwise put s = sign(λ) and w_t = |λ|·u_t: by positive homogeneity of
+  max, G' = s·G = |λ|·m(i) = max(0, max_t w_t[i_t]), so G' ≥ 0 and w is a solution with
+  λ = 1. For every i with i_t = m, w_t[m] ≤ max(0, max_t w_t[i_t]) = G'[i]; hence
+  w_t[m] ≤ ũ_t[m] (max-plus residuation: every solution lies below ũ). Then, for every i,
+  G'[i] = max(0, max_t w_t[i_t]) ≤ max(0, max_t ũ_t[i_t]) ≤ G'[i], the last step because
+  ũ_t[i_t] ≤ G'[i] (i is one of the entries of the min) and 0 ≤ G'[i]. So equality holds
+  and the procedure accepts with this s.
+* Hence G has the form (★) iff the procedure accepts for s = +1 or s = −1. For G ≠ 0 at
+  most one sign can pass (G' ≥ 0 fixes the sign of the nonzero entries).
+
+The comparisons are exact: the grid's rationals are compared as integers over one common
+positive denominator, never as floats.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from .domains import to_fraction
+from .errors import InvalidInputError
+from .grid import GridTensor
+from .models import GeneralizedShallow, require_invertible_features
+
+
+def relu_rank_one_shallow(grid) -> tuple[Fraction, np.ndarray] | None:
+    """(λ, U) with grid = λ·max(U[0][i_0], …, U[T−1][i_{T−1}], 0) exactly, or None if no
+    rank-1 shallow relu network (seed 001, eq. 14, R = 1) realizes ``grid``.
+
+    ``grid``: a :class:`~exactrank.grid.GridTensor` over QQ, or an array (nested lists) of
+    exact numbers of shape (M, …, M). U is a (T, M) object array of Fractions; λ is +1 or −1
+    (and +1 for the zero tensor, with U = 0). With a feature matrix F the shallow weights
+    are v^(t) = F^(−1)·U[t]: see :func:`rank_one_shallow_network`. The procedure and its
+    proof are in the module docstring.
+    """
+    values, denominator = _integer_grid(grid)
+    T = values.ndim
+    for s in (1, -1):
+        G = s * values
+        if (G < 0).any():
+            continue
+        # ũ_t[m] = min of G over the slab i_t = m: reduce every axis but t
+        U = [G.min(axis=tuple(a for a in range(T) if a != t)) for t in range(T)]
+        rebuilt = np.zeros_like(G)
+        for t, u in enumerate(U):
+            shape = [1] * T
+            shape[t] = u.shape[0]
+            rebuilt = np.maximum(rebuilt, u.reshape(shape))
+        if np.array_equal(rebuilt, G):
+            out = np.empty((T, values.shape[0]), dtype=object)
+            for t, u in enumerate(U):
+                out[t] = [Fraction(int(v), denominator) for v in u]
+            return Fraction(s), out
+    return None
+
+
+def rank_one_shallow_network(grid, F=None) -> GeneralizedShallow | None:
+    """A width-1 relu :class:`~exactrank.models.GeneralizedShallow` whose grid tensor is
+    ``grid`` for the feature matrix F (identity by default; must be invertible), or None.
+
+    v^(t) = F^(−1)·U[t] with (λ, U) from :func:`relu_rank_one_shallow`, so that
+    ⟨f(x^(m)), v^(t)⟩ = (F·v^(t))[m] = U[t][m] (seed 001, eq. 19–20).
+    """
+    found = relu_rank_one_shallow(grid)
+    if found is None:
+        return None
+    lam, U = found
+    T, M = U.shape
+    V = U.reshape(1, T, M)
+    if F is None:
+        return GeneralizedShallow("relu", [lam], V)
+    probe = GeneralizedShallow("relu", [lam], V, F=F)
+    if probe.M != M:
+        raise InvalidInputError(f"F must be {M} × {M} for a grid with M = {M}")
+    require_invertible_features(probe, "a rank-1 shallow network with a feature matrix F")
+    from .constructions import exact_inverse  # constructions imports models, not us
+
+    F_inverse = exact_inverse(probe.F)
+    V = np.array([[F_inverse @ U[t] for t in range(T)]], dtype=object)
+    return GeneralizedShallow("relu", [lam], V, F=probe.F)
+
+
+def _integer_grid(grid) -> tuple[np.ndarray, int]:
+    """Integer numerators over one positive common denominator (order-preserving)."""
+    if isinstance(grid, GridTensor):
+        if grid.field.kind != "QQ":
+            raise InvalidInputError(
+                f"rank-1 relu realizability compares values, so it needs a grid over QQ, "
+                f"got one over {grid.field}"
+            )
+        A = np.asarray(grid.values).astype(object)
+        _check_shape(A.shape)
+        return A, int(grid.denominator)
+    A = np.asarray(grid, dtype=object)
+    _check_shape(A.shape)
+    Q = np.empty(A.shape, dtype=object)
+    for index in np.ndindex(A.shape):
+        Q[index] = to_fraction(A[index], f"grid{list(index)}")
+    denominator = 1
+    for q in Q.flat:
+        denominator = math.lcm(denominator, q.denominator)
+    values = np.empty(A.shape, dtype=object)
+    for index in np.ndindex(A.shape):
+        q = Q[index]
+        values[index] = q.numerator * (denominator // q.denominator)
+    return values, int(denominator)
+
+
+def _check_shape(shape: tuple[int, ...]) -> None:
+    if len(shape) < 1 or 0 in shape or len(set(shape)) != 1:
+        raise InvalidInputError(
+            f"expected a whole grid tensor of shape (M, …, M) with M, T >= 1, got shape {shape}"
+        )
