@@ -17,7 +17,7 @@ NAMES = list(theorems.available())
 def test_there_are_checks():
     expected = {"lemma_3_1", "lemma_5_1", "lemma_5_2", "lemma_a2", "prop_a2_a3", "prop_a4"}
     expected |= {"lemma_a1", "theorem_5_1", "theorem_5_2", "theorem_5_3"}
-    expected |= {"prop_a5", "prop_a5_corrected"}
+    expected |= {"prop_a5", "prop_a5_corrected", "theorem_5_2_corrected"}
     assert expected <= set(NAMES)
 
 
@@ -35,15 +35,17 @@ def test_check_gives_its_expected_verdict(name, tmp_path):
         assert proc.returncode == 0, (path, proc.stdout)
 
 
-def test_a_broken_construction_turns_the_verdict(monkeypatch):
-    """One weight of Lemma A.2's construction changed (b = 0): the check must not PASS."""
-    module = theorems.load("lemma_a2")
+@pytest.mark.parametrize("name", ["lemma_a2", "theorem_5_2_corrected"])
+def test_a_broken_construction_turns_the_verdict(name, monkeypatch):
+    """One weight of Lemma A.2's construction changed (in the second core, which lowers the
+    odd-even rank below min(M, R)^(T/2) at M = R = 2, T = 4): its checks must not PASS."""
+    module = theorems.load(name)
     real = module.pairwise_similarity_rnn
 
     def broken(M, R, T, F=None):
         model = real(M, R, T, F=F)
         G = [np.array(g, dtype=object) for g in model.G]
-        G[1][-1, 0, 0] = 0
+        G[1][1, 0, 0] += 1
         return type(model)("relu", model.C, G, F=model.F)
 
     monkeypatch.setattr(module, "pairwise_similarity_rnn", broken)
