@@ -245,3 +245,181 @@ def coefficient_network(H_hat, F=None, xi: str = "product") -> GeneralizedShallo
     for r, (n, _) in enumerate(terms):
         V[r, np.arange(T), list(n)] = 1
     return GeneralizedShallow(xi, [h for _, h in terms], V, F=F)
+
+
+def shared_universal_rnn(H, xi: str = "relu", F=None) -> GeneralizedRNN:
+    """A shared-core RNN (seed 001, §5 "Shared case", G(2) = … = G(T−1)) whose grid is H.
+
+    A prefix trie: the state has one component h_p per prefix p of length 1 … T−1 (prefixes
+    of different lengths are different states, so one inner core serves every step), and
+    after reading x_0 … x_t exactly the component of that prefix is 1, the others 0. With
+    C = I (rows: (C f(x^(m)))_i = [i = m]) the first core sets h_(m) = [x_0 = m], the shared
+    inner core sets h_{p·m} = h_p·[x_t = m], and the last core sums H_{p·m}·h_p·[x_{T−1} = m]
+    over |p| = T − 1.
+
+    product ξ: h_p·[x = m] is the term ξ(a_m, h_p) itself (seed 001, eq. 16).
+    relu ξ = max(a, h, 0): one more input row that is identically 0 and one more state
+    component h_Z that stays 0, so that ξ(a_m, h_Z) = a_m and ξ(0, h_p) = h_p (a_m, h_p ≥ 0);
+    then h_p·[x = m] = min(a_m, h_p) = a_m + h_p − ξ(a_m, h_p) for values in {0, 1}, a linear
+    combination of ξ terms, which G can hold. Every state stays in {0, 1} by induction.
+
+    Needs T >= 2; R = Σ_{k=1}^{T−1} M^k state components (+1 for relu), L = M (+1 for relu).
+    With an invertible F the cores are C·F^(−T), so (C·F^(−T) f(x^(m)))_i is still [i = m].
+    """
+    H = np.asarray(H, dtype=object)
+    if H.ndim < 2 or len(set(H.shape)) != 1 or H.shape[0] < 1:
+        raise InvalidInputError(
+            f"H must have shape (M, …, M) with T >= 2 modes (shared cores need a first and a "
+            f"last step), got shape {H.shape}"
+        )
+    if xi not in ("relu", "product"):
+        raise InvalidInputError(f"shared_universal_rnn builds relu or product networks, not {xi!r}")
+    M, T = H.shape[0], H.ndim
+    values = {j: to_fraction(H[j], f"H{list(j)}") for j in np.ndindex(H.shape)}
+    relu = xi == "relu"
+    prefixes = [p for k in range(1, T) for p in itertools.product(range(M), repeat=k)]
+    state = {p: n + relu for n, p in enumerate(prefixes)}  # relu: component 0 is h_Z
+    R, L = len(prefixes) + relu, M + relu
+    zero_row, zero_state = M, 0
+    first = np.zeros((L, 1, R), dtype=object)
+    inner = np.zeros((L, R, R), dtype=object)
+    last = np.zeros((L, R, 1), dtype=object)
+    for m in range(M):
+        first[m, 0, state[(m,)]] = 1  # ξ(a_m, unit): a_m·1 (product) or max(a_m, 0, 0) (relu)
+    for p in prefixes:
+        for m in range(M):
+            if len(p) < T - 1:  # h_{p·m} = h_p·[x = m]
+                target, core, coefficient = state[p + (m,)], inner, 1
+            else:  # the score: Σ H_{p·m}·h_p·[x = m]
+                target, core, coefficient = 0, last, values[p + (m,)]
+            if relu:  # a_m + h_p − ξ(a_m, h_p)
+                core[m, zero_state, target] += coefficient
+                core[zero_row, state[p], target] += coefficient
+                core[m, state[p], target] -= coefficient
+            else:
+                core[m, state[p], target] += coefficient
+    C = np.eye(L, M, dtype=np.int64)
+    if F is not None:
+        probe = GeneralizedRNN(xi, [C, C], [first, last], F=F)
+        require_invertible_features(probe, "a shared universal RNN with a feature matrix F")
+        C, F = C @ exact_inverse(probe.F).T, probe.F
+    return GeneralizedRNN.with_shared_cores(xi, (C, first), (C, inner), (C, last), T, F=F)
+
+
+def shared_pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
+    """A shared-core relu RNN with the grid of seed 001, Lemma A.2, for K = min(M, R − 1).
+
+    Grid: 0 on the sequences (i_1, i_1, …, i_{T/2}, i_{T/2}) with every i_k < K, 1 elsewhere;
+    state size K + 1 <= R, so its odd-even rank is K^{T/2} + 1 if K < M and M^{T/2} if
+    K = M (Lemma A.2 with R replaced by K): for R >= M + 1 this is min(M, R)^{T/2}, the
+    value Theorem 5.2 needs, with one inner core for every step (seed 001, §5, "Shared case").
+
+    A parity automaton: state (E, H_0, …, H_{K−1}) in {0, 1}^{K+1}, at most one component 1.
+    After a completed pair E = 1 means "every pair so far matched"; after the first element
+    of a pair H_j = 1 means "clean so far and holding j". All zero is the absorbing error.
+    One inner core does both phases: E' = Σ_j H_j·[x = j] and H_j' = E·[x = j] (each phase
+    zeroes the other's terms). With ξ = max(a, h, 0) and h ∈ {0, 1}, an input row c gives
+    max(c, h, 0) = c + h·(1 − c) (= OR) for c ∈ {0, 1}, and = c for c >= 1 whatever h is.
+    So with rows c = 1 − e_j (Lemma A.2's bitwise negation) max(1 − [x = j], h, 0) =
+    1 − [x = j] + h·[x = j]: the wanted product plus 1 − [x = j], which rows c = 1 + e_j and
+    c = 1 (>= 1, hence independent of h) cancel: 1 − [x = j] = 2·1 − (1 + e_j)[x].
+    Rows: 1 − e_j (j < K), 1, 1 + e_j (j < K): L = 2K + 1. The first core reads
+    h_j = max([x = j], 0, 0) with rows e_j; the last core outputs 1 − Σ_j H_j·[x = j] =
+    1 + K − [x < K] − Σ_j max(1 − [x = j], H_j, 0), the constant part from one row
+    c = 1 + K − [x < K] >= 1. With an invertible F every C is replaced by C·F^(−T).
+    """
+    for name, value in (("M", M), ("R", R), ("T", T)):
+        if type(value) is not int or value < 1:
+            raise InvalidInputError(f"{name} must be an integer >= 1, got {value!r}")
+    if R < 2:
+        raise InvalidInputError(f"the shared pairwise network needs R >= 2 (K + 1 states), got {R}")
+    if T % 2:
+        raise InvalidInputError(f"Lemma A.2 pairs the modes: T must be even, got {T}")
+    K = min(M, R - 1)
+    S = K + 1  # state components: 0 = E, 1 + j = H_j
+    ones, eye = np.ones((K, M), dtype=np.int64), np.eye(K, M, dtype=np.int64)
+    first = (eye, np.zeros((K, 1, S), dtype=np.int64))
+    for j in range(K):
+        first[1][j, 0, 1 + j] = 1
+    C = np.vstack([ones - eye, np.ones((1, M), dtype=np.int64), ones + eye])
+    G = np.zeros((2 * K + 1, S, S), dtype=np.int64)
+    one_row = K
+    for j in range(K):
+        negated, plus = j, K + 1 + j
+        G[negated, 1 + j, 0] += 1  # E' gets max(1 − [x = j], H_j, 0)
+        G[plus, 0, 0] += 1  # … minus (1 − [x = j]) = (1 + e_j) − 2·1
+        G[one_row, 0, 0] -= 2
+        G[negated, 0, 1 + j] += 1  # H_j' gets max(1 − [x = j], E, 0)
+        G[plus, 0, 1 + j] += 1
+        G[one_row, 0, 1 + j] -= 2
+    below_K = (np.arange(M) < K).astype(np.int64)
+    C_last = np.vstack([ones - eye, (1 + K - below_K).reshape(1, M)])
+    G_last = np.zeros((K + 1, S, 1), dtype=np.int64)
+    for j in range(K):
+        G_last[j, 1 + j, 0] = -1
+    G_last[K, 0, 0] = 1
+    cores = [first, (C, G), (C_last, G_last)]
+    if F is not None:
+        probe = GeneralizedRNN("relu", [first[0]], [first[1][:, :, :1]], F=F)
+        require_invertible_features(probe, "the shared pairwise network with a feature matrix F")
+        F_inverse_T = exact_inverse(probe.F).T
+        cores, F = [(c @ F_inverse_T, g) for c, g in cores], probe.F
+    return GeneralizedRNN.with_shared_cores("relu", *cores, T, F=F)
+
+
+def nonnegative_tt_as_relu_rnn(model: GeneralizedRNN) -> GeneralizedRNN:
+    """A relu RNN with the same grid and the same ranks R_t as a product RNN (a TT) whose
+    effective cores are >= 0; shared cores stay shared (seed 001, §5, "Shared case").
+
+    The product RNN's step t acts on the template m as h ↦ h·E_t[m], with the effective core
+    E_t[m, j, k] = Σ_i (C_t F^T)[i, m]·G_t[i, j, k] (seed 001, eq. 16 with ξ = product).
+    With E_t >= 0 every reachable state lies in [0, β), β = 1 + the largest entry of the
+    bounds u_0 = max_m E_0[m], u_t = max_m u_{t−1}·E_t[m] (t <= T − 2). With ξ = max(a, h, 0):
+
+    * an input row c = β·[x ≠ m] − [x = m] gives max(c, h_j, 0) = [x = m]·h_j + [x ≠ m]·β,
+      so G[m, j, k] = E_t[m, j, k] yields (h·E_t[x])_k plus β·Σ_{m ≠ x} S_t[m, k],
+      S_t[m, k] = Σ_j E_t[m, j, k];
+    * rows c = β·1 and c = β·(1 + e_m) are >= β > h, so max(c, h, 0) = c whatever h is:
+      the term Σ_m S_t[m, k]·β(1 + [x = m]) − 2·Σ_m S_t[m, k]·β cancels the extra part;
+    * the first step (state h^(−1) = [0]) uses rows 2e_m − 1: max(±1, 0, 0) = [x = m].
+
+    The inputs −1 (not 0) and the margin β > h make every max strict when the cores are > 0,
+    so the grid is a polynomial map of the weights near such a model (a point where the
+    Jacobian means something). L_0 = M and L_t = 2M + 1 after; with a feature matrix F
+    every C is C·F^(−T). The numbers grow like the largest state, but stay exact.
+    """
+    if not isinstance(model, GeneralizedRNN) or not model.exact or model.xi.name != "product":
+        raise InvalidInputError(
+            f"expected a product GeneralizedRNN with exact weights, got {model!r}"
+        )
+    require_invertible_features(model, "the relu simulation of a product RNN")
+    M, T = model.M, model.T
+    cores = []
+    for t in range(T):
+        E = np.einsum("im,ijk->mjk", model.C[t] @ model.F.T, model.G[t])
+        negative = [index for index in np.ndindex(E.shape) if E[index] < 0]
+        if negative:
+            raise InvalidInputError(
+                f"step {t}: the effective TT core E_{t}[m, j, k] must be >= 0, but "
+                f"E_{t}{list(negative[0])} = {E[negative[0]]}"
+            )
+        cores.append(E)
+    bound, beta = cores[0].max(axis=0)[0], Fraction(0)
+    for t in range(T - 1):
+        if t:
+            bound = np.max([bound @ cores[t][m] for m in range(M)], axis=0)
+        beta = max(beta, max(bound))
+    beta += 1
+    ones, eye = np.ones((M, M), dtype=object), np.eye(M, dtype=object)
+    C_step = np.vstack([beta * ones - (beta + 1) * eye, beta * ones[:1], beta * (ones + eye)])
+    steps = [(2 * eye - ones, cores[0])]
+    for E in cores[1:]:
+        S = E.sum(axis=1)  # S[m, k] = Σ_j E[m, j, k]
+        G = np.zeros((2 * M + 1, E.shape[1], E.shape[2]), dtype=object)
+        G[:M] = E
+        G[M + 1 :, 0, :] = S
+        G[M, 0, :] = -2 * S.sum(axis=0)
+        steps.append((C_step, G))
+    F_inverse_T = exact_inverse(model.F).T
+    C, G = [c @ F_inverse_T for c, _ in steps], [g for _, g in steps]
+    return GeneralizedRNN("relu", C, G, F=model.F, shared=model.shared)
