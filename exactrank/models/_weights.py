@@ -61,11 +61,17 @@ def convert(A: np.ndarray, where: str, exact: bool) -> np.ndarray:
         out.flat[:] = [Fraction(int(v)) for v in A.flat]
         return out
     out = np.empty(A.shape, dtype=object)
-    try:
-        for index in np.ndindex(A.shape):
-            out[index] = to_fraction(A[index], f"{where}{_index_text(index)}")
-    except InvalidInputError as exc:
-        raise InvalidModelError(str(exc)) from None
+    values = A.ravel()
+    try:  # the place of a bad weight is spelled out only when there is one
+        out.flat[:] = [v if type(v) is Fraction else to_fraction(v) for v in values]
+    except InvalidInputError:
+        for flat, v in enumerate(values):
+            index = np.unravel_index(flat, A.shape)
+            try:
+                to_fraction(v, f"{where}{_index_text(index)}")
+            except InvalidInputError as exc:
+                raise InvalidModelError(str(exc)) from None
+        raise
     return out
 
 
