@@ -15,8 +15,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .certificates import save_certificate
+from .certificates import certify, save_certificate
 from .errors import InvalidInputError
+from .models import GeneralizedRNN
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 VERDICTS = ("PASS", "REFUTED", "FAIL")
@@ -98,6 +99,36 @@ def keep(certs, filename: str, cert: dict) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     save_certificate(cert, path)
     return [str(path)]
+
+
+def difference_certificate(model_a, model_b, claim: str, theorem: str) -> dict:
+    """A certificate about grid(model_a) − grid(model_b), RNNs or shallow networks (exact).
+
+    The difference is one RNN (Lemma 5.1, shallow networks through Prop. A.4), so the
+    stand-alone checker evaluates it like any model: claim "le" (rank <= 0: the grids are
+    equal, every entry checked) or "ge" (rank >= 1: a nonzero entry, they differ).
+    """
+    from .constructions import linear_combination, shallow_as_rnn
+
+    rnns = [m if isinstance(m, GeneralizedRNN) else shallow_as_rnn(m) for m in (model_a, model_b)]
+    r = {"le": 0, "ge": 1}[claim]
+    difference = linear_combination(rnns, [1, -1])
+    return certify(difference, "odd-even", claim=claim, r=r, theorem=theorem)
+
+
+def refutation(name, claim, expected, instances, refuted, broken, details, certificates=()):
+    """The result of a check of a literal statement: REFUTED when some instance contradicts
+    it, FAIL when the check's own construction broke (so nothing can be concluded)."""
+    verdict = "FAIL" if broken else ("REFUTED" if refuted else "PASS")
+    return CheckResult(
+        name,
+        claim,
+        verdict,
+        expected,
+        instances,
+        details=list(details),
+        certificates=list(certificates),
+    )
 
 
 def outcome(name, claim, expected, instances, failures, details, certificates=()) -> CheckResult:

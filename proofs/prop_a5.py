@@ -25,15 +25,9 @@ import sys
 import numpy as np
 
 import exactrank as er
-from exactrank.constructions import (
-    coefficient_network,
-    linear_combination,
-    shallow_as_rnn,
-    template_coefficients,
-    universal_rnn,
-)
+from exactrank.constructions import coefficient_network, template_coefficients, universal_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, keep, script_main
+from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "prop_a5"
 CLAIM = "Ĥ with (F^-1)_{j_t i_t} (as printed) realizes every H on the templates"
@@ -73,17 +67,11 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 F_text = [[str(x) for x in row] for row in G.tolist()]
                 details.append(f"  counterexample F = {F_text}, H = {H.tolist()}")
             if certs is not None and not symmetric:
-                difference = linear_combination(
-                    [shallow_as_rnn(as_printed(H, G)), universal_rnn(H, "product", F=G)], [1, -1]
-                )
-                cert = er.certify(
-                    difference, "odd-even", claim="ge", r=1, theorem="seed 001, Prop. A.5 printed"
-                )
+                theorem = "seed 001, Prop. A.5 as printed, minus universal_rnn(H)"
+                H_network = universal_rnn(H, "product", F=G)
+                cert = difference_certificate(as_printed(H, G), H_network, "ge", theorem)
                 saved += keep(certs, f"prop_a5_counterexample_M{M}_T{T}.json", cert)
-    verdict = "FAIL" if symmetric_failures else ("REFUTED" if refuted else "PASS")
-    return CheckResult(
-        NAME, CLAIM, verdict, EXPECTED, instances, details=details, certificates=saved
-    )
+    return refutation(NAME, CLAIM, EXPECTED, instances, refuted, symmetric_failures, details, saved)
 
 
 def main(argv=None) -> int:

@@ -91,7 +91,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         f"{instances} shared-core RNNs, {broken} not realizing H"
         + ("" if broken else ": every H was reached with shared cores, so the claim is false")
     )
-    return CheckResult(NAME, CLAIM, verdict, EXPECTED, instances, details=details, certificates=[])
+    return CheckResult(NAME, CLAIM, verdict, EXPECTED, instances, details=details)
 
 
 def _save(folder: Path, model, H, xi, M, T, label) -> list[str]:

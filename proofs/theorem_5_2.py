@@ -27,13 +27,8 @@ import sys
 import numpy as np
 
 import exactrank as er
-from exactrank.constructions import (
-    linear_combination,
-    pairwise_similarity_rnn,
-    pairwise_similarity_shallow,
-    shallow_as_rnn,
-)
-from exactrank.theorems import CheckResult, keep, script_main
+from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
+from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "theorem_5_2"
 CLAIM = "a shallow relu network realizing the Lemma A.2 grid has width >= MT·min(M,R)^(T/2)"
@@ -63,20 +58,12 @@ def check(full: bool = False, certs=None) -> CheckResult:
             f" ({'yes' if lemma_a1 else 'NO'})"
         )
         if certs is not None:
-            zero = er.certify(
-                linear_combination([rnn, shallow_as_rnn(shallow)], [1, -1]),
-                "odd-even",
-                claim="le",
-                r=0,
-                theorem="seed 001, Theorem 5.2: the Lemma A.2 RNN minus a narrow shallow network",
-            )
+            theorem = "seed 001, Theorem 5.2: the Lemma A.2 RNN minus a narrow shallow network"
+            zero = difference_certificate(rnn, shallow, "le", theorem)
             saved += keep(certs, f"theorem_5_2_same_grid_M{M}_R{R}_T{T}.json", zero)
             saved += keep(certs, f"theorem_5_2_rank_M{M}_R{R}_T{T}.json", cert)
-    verdict = "FAIL" if broken else ("REFUTED" if refuted else "PASS")
     instances = len(FULL if full else QUICK)
-    return CheckResult(
-        NAME, CLAIM, verdict, EXPECTED, instances, details=details, certificates=saved
-    )
+    return refutation(NAME, CLAIM, EXPECTED, instances, refuted, broken, details, saved)
 
 
 def main(argv=None) -> int:
