@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -55,13 +56,15 @@ def test_assert_rank_agrees_with_an_oracle(tmp_path_factory, values, op, r):
         assert certificate_reference(cert)[0] == 0
 
 
-def test_a_failure_names_the_claim_and_a_certificate_that_verifies():
+def test_a_failure_names_the_claim_and_a_certificate_that_verifies(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the default folder goes here
     model = pairwise_similarity_rnn(2, 2, 4)
     with pytest.raises(AssertionError) as info:
         assert_rank(model, "odd-even", "==", 5)
     message = str(info.value)
     assert message.startswith("rank of the odd-even matricization over QQ == 5: found rank 4")
     path = Path(re.search(r"certificate (\S+)\)", message).group(1))
+    assert path.parent.parent == tmp_path
     assert er.verify_certificate(er.load_certificate(path))
     assert er.load_certificate(path)["claim"]["r"] == 4
 
