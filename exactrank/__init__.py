@@ -1,7 +1,8 @@
 """exactrank: exact ranks of the grid tensors of networks seen as tensor decompositions.
 
 Build a generalized shallow network or a generalized RNN (Khrulkov, Hrinchuk & Oseledets,
-ICLR 2019, eq. 14-17) from exact weights, compute its grid tensor over QQ, GF(p) or float64,
+ICLR 2019, eq. 14-17) or a hierarchical (convolutional) network over a mode tree (Cohen et
+al. 2017, seed 000, §3-4) from exact weights, compute its grid tensor over QQ, GF(p) or float64,
 matricize it by any partition and compute the rank, saying exactly what is proven.
 """
 
@@ -25,10 +26,16 @@ from .errors import (
 )
 from .grid import GridTensor, grid_entries, grid_tensor, score
 from .modelfile import load_model, model_from_dict, model_to_dict, save_model
-from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    require_invertible_features,
+)
 from .operators import OPERATORS, Xi, generalized_outer, get_xi
 from .partitions import Partition, left_right, matricize, odd_even, parse_partition
 from .rank import RankResult, rank
+from .sampling import random_hierarchical
 
 __all__ = [
     "CertificateFormatError",
@@ -39,6 +46,7 @@ __all__ = [
     "GeneralizedRNN",
     "GeneralizedShallow",
     "GridTensor",
+    "HierarchicalNetwork",
     "InvalidInputError",
     "InvalidModelError",
     "ModelFileError",
@@ -63,6 +71,7 @@ __all__ = [
     "odd_even",
     "parse_field",
     "parse_partition",
+    "random_hierarchical",
     "rank",
     "require_invertible_features",
     "save_certificate",

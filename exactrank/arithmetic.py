@@ -65,6 +65,10 @@ class ExactArithmetic:
     def _reduce(self, X: np.ndarray) -> np.ndarray:
         return X if self.p is None else reduce_mod(X, self.p)
 
+    def reduce(self, X: np.ndarray) -> np.ndarray:
+        """Integers reduced mod p over GF(p); unchanged over QQ."""
+        return self._reduce(X)
+
     def _scale(self, X: np.ndarray, factor: int) -> np.ndarray:
         if factor == 1:
             return X
@@ -85,6 +89,14 @@ class ExactArithmetic:
         """The exact product Z @ G (reduced mod p over GF(p))."""
         product, _ = exact_matmul(Z, G)
         return self.narrow(self._reduce(product))
+
+    def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:
+        """(X / den) / k for a positive integer k: over QQ the denominator grows; over
+        GF(p) X is multiplied by the inverse of k (the caller checks that p does not divide k).
+        """
+        if self.p is None:
+            return X, den * k
+        return self._reduce(self._scale(X, pow(k, -1, self.p))), den
 
     def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
         """Σ_r weights[r] · terms[r] exactly (``weights``: integers, one per term)."""
@@ -124,6 +136,9 @@ class FloatArithmetic:
 
     def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
         return Z @ G
+
+    def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:
+        return X / k, 1
 
     def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
         return sum(w * X for w, X in zip(weights.tolist(), terms, strict=True))

@@ -35,7 +35,7 @@ from .errors import CertificateFormatError, ExactRankError, InvalidInputError
 from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modelfile import model_from_dict, model_to_dict, write_json_atomic
-from .models import GeneralizedRNN, GeneralizedShallow
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
 from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p, solve_mod_p
 from .partitions import Partition, parse_partition
 from .rank import rank
@@ -210,6 +210,11 @@ class _Tensor:
             raise _Rejected("tensor: expected exactly one of 'model' and 'entries'")
         if "model" in data:
             model = model_from_dict(_expect(data["model"], dict, "tensor.model"), "tensor.model")
+            if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+                raise _Rejected(
+                    f"tensor.model: a {model.kind!r} model has no certificate form in version "
+                    f"{VERSION}; certify its grid tensor (explicit entries) instead"
+                )
             if model.xi.name not in EXACT_XI:
                 raise _Rejected(f"tensor.model: xi must be one of {EXACT_XI}, got {model.xi.name}")
             model.xi.check_field(field)
@@ -517,6 +522,8 @@ def certify(
 
 
 def _tensor_json(source, field: Field) -> tuple[dict, tuple[int, ...]]:
+    if isinstance(source, HierarchicalNetwork):  # no model form yet: its entries
+        source = grid_tensor(source, field)
     if isinstance(source, GeneralizedRNN | GeneralizedShallow):
         return {"model": model_to_dict(source)}, (source.M,) * source.T
     if isinstance(source, GridTensor):

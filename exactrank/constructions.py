@@ -15,6 +15,7 @@ from .domains import to_fraction
 from .errors import InvalidInputError
 from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
 from .models._weights import fmpq_matrix
+from .sampling import random_hierarchical as random_hierarchical  # issue 5 names it here
 
 
 def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:

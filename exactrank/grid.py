@@ -9,6 +9,8 @@ matrix F (row m = f_θ(x^(m)), eq. 19). Three ways to get entries:
   recursions run on a batch of sequences (for grids far too large to hold);
 * :func:`score` — the brute-force evaluator: the network run on one sequence by plain
   Python loops over eq. 14 / eq. 16, used as the oracle in tests.
+
+Hierarchical networks over a mode tree (seed 000) go through :mod:`exactrank.tree_grid`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from .arithmetic import arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import InvalidInputError
 from .kernels import align
-from .models import GeneralizedRNN, GeneralizedShallow
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
+from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
 MAX_GRID_ENTRIES = 1 << 30  # 8 GiB of float64 / int64: larger grids go through grid_entries
@@ -71,7 +74,7 @@ class GridTensor:
 
 
 def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
-    """The grid tensor of ``model`` over ``field`` (seed 001, eq. 18, 20, 21)."""
+    """The grid tensor of ``model`` over ``field`` (seed 001, eq. 18, 20, 21; seed 000, §3)."""
     field, arith = _prepare(model, field)
     M, T = model.M, model.T
     if M**T > MAX_GRID_ENTRIES:
@@ -82,6 +85,8 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
         )
     if isinstance(model, GeneralizedShallow):
         flat, den = _shallow_entries(model, arith, None)
+    elif isinstance(model, HierarchicalNetwork):
+        flat, den = hierarchical_grid(model, arith)
     else:
         flat, den = _rnn_grid(model, arith)
     return GridTensor(arith.output(flat).reshape((M,) * T), den, field)
@@ -96,19 +101,33 @@ def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
     indices = _check_indices(indices, model.M, model.T)
     if isinstance(model, GeneralizedShallow):
         flat, den = _shallow_entries(model, arith, indices)
+    elif isinstance(model, HierarchicalNetwork):
+        flat, den = hierarchical_entries(model, arith, indices)
     else:
         flat, den = _rnn_entries(model, arith, indices)
     return GridTensor(arith.output(flat), den, field)
 
 
 def _prepare(model, field):
-    if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+    if not isinstance(model, _MODELS):
         raise InvalidInputError(
-            f"expected a GeneralizedRNN or GeneralizedShallow model, got {type(model).__name__}"
+            "expected a GeneralizedRNN, GeneralizedShallow or HierarchicalNetwork model, "
+            f"got {type(model).__name__}"
         )
     field = parse_field(field)
-    model.xi.check_field(field)
+    _check_field(model, field)
     return field, arithmetic_for(field, model.exact)
+
+
+_MODELS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork)
+
+
+def _check_field(model, field: Field) -> None:
+    """Refuse a field the model's operators (ξ, or σ and P per level) are not exact in."""
+    if isinstance(model, HierarchicalNetwork):
+        model.check_field(field)
+    else:
+        model.xi.check_field(field)
 
 
 def _check_indices(indices, M: int, T: int) -> np.ndarray:
@@ -243,15 +262,18 @@ def _shallow_entries(model: GeneralizedShallow, arith, indices):
 def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
     """The brute-force evaluator: the network run on one sequence of template indices.
 
-    Plain Python loops over eq. 16 (RNN) or eq. 14 (shallow network), in Fractions over
-    QQ, residues over GF(p) and floats in the float field: the oracle for the recursions.
+    Plain Python loops over eq. 16 (RNN), eq. 14 (shallow network) or the tree of a
+    hierarchical network (seed 000, §3–4), in Fractions over QQ, residues over GF(p) and
+    floats in the float field: the oracle for the recursions.
     """
     field = parse_field(field)
-    if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+    if not isinstance(model, _MODELS):
         raise InvalidInputError(f"expected a model, got {type(model).__name__}")
-    model.xi.check_field(field)
+    _check_field(model, field)
     arithmetic_for(field, model.exact)  # refuses float weights in an exact field
     (sequence,) = _check_indices([list(sequence)], model.M, model.T)
+    if isinstance(model, HierarchicalNetwork):
+        return hierarchical_score(model, [int(m) for m in sequence], field)
     num = _scalar_domain(field)
     xi = model.xi
     features = [[num(v) for v in model.F[m]] for m in range(model.M)]

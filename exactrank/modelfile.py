@@ -15,7 +15,18 @@
      # generalized-shallow (seed 001, eq. 14-15):
      "lambda": [λ_0, …, λ_{R-1}], "V": R × T × M}
 
+    {"format": "exactrank-model", "version": 1, "kind": "hierarchical",   # seed 000, §3-4
+     "tree": [[0, 1], [2, 3]],             # nested lists of 0-based modes, level-balanced
+     "M": 2, "T": 4, "widths": [2, 3],     # optional, checked against the weights
+     "F": [[...], ...],                    # optional, M × M, default identity
+     "activation": "identity" | "relu" | [one per level, leaves first],
+     "pooling": "product" | "max" | "mean" | [one per level, leaves first],
+     "shared": false,                      # optional; true: one array per level
+     "weights": [[W_mode0, …], [W_node0, …], …],   # per level, leaves first (by mode)
+     "output": [a_0, …, a_{r_{L-1}-1}]}
+
 Numbers are JSON integers or strings "p/q"; a JSON float is refused (0.1 is not 1/10).
+docs/model-files.md documents every kind with examples.
 """
 
 from __future__ import annotations
@@ -29,14 +40,23 @@ import numpy as np
 
 from .domains import fraction_to_text, suggest_rational
 from .errors import InvalidModelError, ModelFileError
-from .models import GeneralizedRNN, GeneralizedShallow
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
 
 FORMAT = "exactrank-model"
 VERSION = 1
-KINDS = {"generalized-rnn": ("C", "G"), "generalized-shallow": ("lambda", "V")}
+KINDS = {  # the keys each kind needs, and the keys holding numbers (floats refused there)
+    "generalized-rnn": ("xi", "C", "G"),
+    "generalized-shallow": ("xi", "lambda", "V"),
+    "hierarchical": ("tree", "weights", "output"),
+}
+_NUMBERS = {
+    "generalized-rnn": ("C", "G"),
+    "generalized-shallow": ("lambda", "V"),
+    "hierarchical": ("weights", "output"),
+}
 
 
-def load_model(path) -> GeneralizedRNN | GeneralizedShallow:
+def load_model(path) -> GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork:
     """Read a model file; every problem is a :class:`ModelFileError` naming the file."""
     path = Path(path)
     try:
@@ -57,7 +77,9 @@ def load_model(path) -> GeneralizedRNN | GeneralizedShallow:
     return model_from_dict(data, where=str(path))
 
 
-def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedShallow:
+def model_from_dict(
+    data, where: str = "model"
+) -> GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork:
     """Build a model from the parsed JSON of a model file."""
     if not isinstance(data, dict):
         raise ModelFileError(f"{where}: expected a JSON object, got {type(data).__name__}")
@@ -71,15 +93,20 @@ def model_from_dict(data, where: str = "model") -> GeneralizedRNN | GeneralizedS
     kind = data.get("kind")
     if kind not in KINDS:
         raise ModelFileError(f"{where}: unknown kind {kind!r}; expected one of {sorted(KINDS)}")
-    for key in ("xi",) + KINDS[kind]:
+    for key in KINDS[kind]:
         if key not in data:
             raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
-    for key in ("F",) + KINDS[kind]:
+    for key in ("F",) + _NUMBERS[kind]:
         _refuse_floats(data.get(key), key, where)
     try:
         model = _build(kind, data)
     except InvalidModelError as exc:
         raise ModelFileError(f"{where}: {exc}") from None
+    if kind == "hierarchical" and "widths" in data and data["widths"] != list(model.widths):
+        raise ModelFileError(
+            f'{where}: "widths": {data["widths"]!r} disagrees with the weights, which give '
+            f"widths = {list(model.widths)}"
+        )
     for key in ("M", "T"):
         if key in data and data[key] != getattr(model, key):
             raise ModelFileError(
@@ -103,6 +130,16 @@ def _refuse_floats(value, path: str, where: str) -> None:
 
 def _build(kind: str, data: dict):
     F = data.get("F")
+    if kind == "hierarchical":
+        return HierarchicalNetwork(
+            data["tree"],
+            data["weights"],
+            data["output"],
+            F,
+            data.get("activation", "identity"),
+            data.get("pooling", "product"),
+            data.get("shared", False),
+        )
     if kind == "generalized-shallow":
         return GeneralizedShallow(data["xi"], data["lambda"], data["V"], F)
     if data.get("shared", False):
@@ -134,6 +171,8 @@ def model_to_dict(model) -> dict:
         raise InvalidModelError(
             "only exact models can be saved: the file format holds integers and 'p/q' strings"
         )
+    if isinstance(model, HierarchicalNetwork):
+        return _hierarchical_dict(model)
     out = {
         "format": FORMAT,
         "version": VERSION,
@@ -155,6 +194,36 @@ def model_to_dict(model) -> dict:
         out["C"] = [_exact_list(c) for c in model.C]
         out["G"] = [_exact_list(g) for g in model.G]
     return out
+
+
+def _hierarchical_dict(model: HierarchicalNetwork) -> dict:
+    """σ and P as one name when every level agrees; one array per level when shared."""
+
+    def names(ops):
+        return ops[0].name if len({op.name for op in ops}) == 1 else [op.name for op in ops]
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": model.kind,
+        "tree": _tree_list(model.tree),
+        "M": model.M,
+        "T": model.T,
+        "widths": list(model.widths),
+        "F": _exact_list(model.F),
+        "activation": names(model.activation),
+        "pooling": names(model.pooling),
+        "shared": model.shared,
+        "weights": [
+            [_exact_list(w) for w in (level[:1] if model.shared else level)]
+            for level in model.weights
+        ],
+        "output": _exact_list(model.output),
+    }
+
+
+def _tree_list(tree):
+    return [_tree_list(node) for node in tree] if isinstance(tree, tuple) else tree
 
 
 def save_model(model, path) -> None:

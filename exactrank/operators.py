@@ -169,3 +169,97 @@ def generalized_outer(A, B, xi: str | Xi) -> np.ndarray:
     xi = get_xi(xi)
     A, B = np.asarray(A), np.asarray(B)
     return xi(A.reshape(A.shape + (1,) * B.ndim), B)
+
+
+# ------------------------------------------- generalized convolutional networks (seed 000)
+
+_MAX = Xi(
+    "max",
+    -math.inf,
+    exact=True,
+    modular=False,
+    scaling="homogeneous",
+    _array=np.maximum,
+    _scalar=max,
+    _bound=max,
+)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A point-wise activation σ of a generalized convolutional network (seed 000, §4.1).
+
+    identity (σ(z) = z, the convolutional arithmetic circuit) is exact over QQ and GF(p);
+    relu (σ(z) = max(z, 0)) needs an order, so it is exact over QQ only. Both are
+    positively homogeneous, so a scaled-integer numerator keeps its denominator.
+    """
+
+    name: str
+    modular: bool
+    _function: Callable = None
+
+    def __call__(self, x):
+        """σ(x), elementwise on a numpy array or on one scalar."""
+        return self._function(x)
+
+
+@dataclass(frozen=True)
+class Pooling:
+    """A pooling operator P over a window of any size (seed 000, §4.1, eq. 3).
+
+    P{c_1, …, c_k} is the fold of the binary ``fold`` operator (product: Π c_j; max:
+    max c_j) or, for mean, Σ c_j / k: mean is not the fold of a binary mean, so the sum is
+    folded and divided by the window size once. Product and mean are exact over QQ and
+    GF(p) (mean when p does not divide the window size); max needs an order (QQ only).
+    """
+
+    name: str
+    fold: Xi
+    mean: bool
+    modular: bool
+
+    def __call__(self, values):
+        """P{values} for one window of scalars (Fractions, floats or plain integers)."""
+        values = list(values)
+        if not values:
+            raise InvalidModelError(f"pooling {self.name} needs a window of at least one value")
+        result = values[0]
+        for v in values[1:]:
+            result = self.fold(result, v)
+        return result / len(values) if self.mean else result
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "identity": Activation("identity", modular=True, _function=lambda x: x),
+    "relu": Activation(
+        "relu",
+        modular=False,
+        _function=lambda x: np.maximum(x, 0) if isinstance(x, np.ndarray) else max(x, 0),
+    ),
+}
+POOLINGS: dict[str, Pooling] = {
+    "product": Pooling("product", PRODUCT, mean=False, modular=True),
+    "max": Pooling("max", _MAX, mean=False, modular=False),
+    "mean": Pooling("mean", SUM, mean=True, modular=True),
+}
+
+
+def get_activation(name: str | Activation, where: str = "activation") -> Activation:
+    """Look up σ by name: identity or relu (an :class:`Activation` passes through)."""
+    return _lookup(ACTIVATIONS, Activation, name, where)
+
+
+def get_pooling(name: str | Pooling, where: str = "pooling") -> Pooling:
+    """Look up P by name: product, max or mean (a :class:`Pooling` passes through)."""
+    return _lookup(POOLINGS, Pooling, name, where)
+
+
+def _lookup(table: dict, cls, name, where: str):
+    if isinstance(name, cls):
+        return name
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        raise InvalidModelError(
+            f"{where}: unknown name {name!r}; expected one of {', '.join(table)}"
+        ) from None

@@ -3,7 +3,7 @@
 Weights are integers drawn uniformly from [−high, high] (or fractions with small
 denominators), from a ``random.Random`` so that every instance is reproducible from a seed.
 Small integer weights are not generic (DESIGN.md): a rank claim about *generic* networks
-must use large ``high`` or random elements of GF(p).
+must use large ``high`` or random elements of GF(p) (:func:`random_hierarchical` does).
 """
 
 from __future__ import annotations
@@ -13,8 +13,13 @@ from fractions import Fraction
 
 import numpy as np
 
-from .models import GeneralizedRNN, GeneralizedShallow
+from .domains import parse_field
+from .errors import InvalidInputError
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
+from .models.hierarchical import parse_tree
 from .rank import rank
+
+GENERIC_HIGH = 2**30  # generic QQ weights: uniform integers in [−2^30, 2^30]
 
 
 def _weights(shape: tuple[int, ...], high: int, rng: random.Random, den: int) -> np.ndarray:
@@ -60,3 +65,72 @@ def random_invertible(M: int, rng: random.Random, high: int = 5, den: int = 3) -
         F = _weights((M, M), high, rng, den)
         if rank(F).rank == M:  # an exact rank: a full-rank QQ result is proven
             return F.tolist()
+
+
+def random_hierarchical(
+    tree,
+    M: int,
+    widths,
+    *,
+    field="QQ",
+    seed: int = 0,
+    activation="identity",
+    pooling="product",
+    shared: bool = False,
+) -> HierarchicalNetwork:
+    """A hierarchical network over ``tree`` (seed 000, §3–4) with generic random weights.
+
+    ``widths``: r_0 … r_{L−1}, an int (every level) or one int per level, leaves first.
+    Over QQ the weights are uniform integers in [−2^30, 2^30]; over GF(p) uniform residues
+    in [0, p), so that ``grid_tensor(model, f"GF({p})")`` computes the grid of generic
+    weights mod p. F is the identity. ``activation`` and ``pooling`` are names, or one per
+    level; a field they cannot be computed in (relu or max over GF(p)) is refused here.
+    Reproducible from ``seed``.
+    """
+    field = parse_field(field)
+    if field.kind == "float":
+        raise InvalidInputError(
+            "random_hierarchical draws exact weights: field 'QQ' or 'GF(p)', not float"
+        )
+    if not isinstance(M, int | np.integer) or isinstance(M, bool) or M < 1:
+        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    _, levels = parse_tree(tree)
+    L = len(levels) - 1
+    widths = _widths(widths, L)
+    rng = random.Random(seed)
+    lo, hi = (0, field.p - 1) if field.kind == "GF" else (-GENERIC_HIGH, GENERIC_HIGH)
+
+    def draw(shape):
+        flat = [rng.randint(lo, hi) for _ in range(int(np.prod(shape)))]
+        return np.array(flat, dtype=object).reshape(shape)
+
+    inputs = (int(M),) + widths
+    weights = [
+        [draw((widths[l], inputs[l])) for _ in range(1 if shared else len(levels[l]))]
+        for l in range(L)
+    ]
+    model = HierarchicalNetwork(
+        tree, weights, draw((widths[-1],)), None, activation, pooling, shared
+    )
+    model.check_field(field)
+    return model
+
+
+def _widths(widths, L: int) -> tuple[int, ...]:
+    """r_0 … r_{L−1} from an int or a sequence of L ints (leaves first), each >= 1."""
+    if isinstance(widths, int | np.integer) and not isinstance(widths, bool):
+        widths = (int(widths),) * L
+    if not isinstance(widths, list | tuple):
+        raise InvalidInputError(
+            f"widths must be an int or a list of L = {L} ints (leaves first), "
+            f"got {type(widths).__name__}"
+        )
+    if len(widths) != L:
+        raise InvalidInputError(
+            f"widths has {len(widths)} entries but the tree has L = {L} levels "
+            f"(r_0 … r_{L - 1}, leaves first)"
+        )
+    for l, r in enumerate(widths):
+        if not isinstance(r, int | np.integer) or isinstance(r, bool) or r < 1:
+            raise InvalidInputError(f"widths[{l}] (r_{l}) must be an integer >= 1, got {r!r}")
+    return tuple(int(r) for r in widths)

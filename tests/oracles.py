@@ -135,6 +135,62 @@ def shallow_score(lam, V, F, xi: str, seq):
     return total
 
 
+SIGMA = {"identity": lambda z: z, "relu": lambda z: max(z, 0)}
+POOL = {
+    "product": math.prod,
+    "max": max,
+    "mean": lambda values: sum(values, Fraction(0)) / len(values),
+}
+
+
+def hierarchical_score(tree, weights, output, F, activation, pooling, seq):
+    """A hierarchical network (seed 000, §3–4, fig. 2; COLT 2016 §3) run on ``seq``.
+
+    Recursion from the root: a leaf j returns its conv W_j f(x^(j)) (weights[0][j], by
+    mode); a window at height h applies σ_{h−1} to each child's conv output, pools channel
+    by channel with P_{h−1} (mean = sum / window size), then applies its own conv
+    weights[h][k] (k: its rank among the nodes of height h, left to right) or, at the root,
+    the dense ``output``. ``activation`` / ``pooling``: a name or one per level. The tree
+    must have every leaf at one depth L (checked here).
+    """
+    M = len(weights[0][0][0])
+    F = identity(M) if F is None else F
+
+    def depths(node, d):
+        if isinstance(node, int):
+            return {d}
+        return set().union(*(depths(c, d + 1) for c in node))
+
+    (L,) = depths(tree, 0)
+    acts = [activation] * L if isinstance(activation, str) else list(activation)
+    pools = [pooling] * L if isinstance(pooling, str) else list(pooling)
+    seen = [0] * (L + 1)
+
+    def run(node, height):
+        if isinstance(node, int):
+            W = weights[0][node]
+            return [_dot(row, F[seq[node]]) for row in W]
+        k = seen[height]
+        seen[height] += 1
+        children = [run(child, height - 1) for child in node]
+        sigma, pool = SIGMA[acts[height - 1]], POOL[pools[height - 1]]
+        pooled = [pool([sigma(child[g]) for child in children]) for g in range(len(children[0]))]
+        W = [output] if height == L else weights[height][k]
+        return [_dot(row, pooled) for row in W]
+
+    return run(tree, L)[0]
+
+
+def cp_score(a0, a1, F, seq):
+    """Seed 000 eq. 1 on one sequence: Σ_γ a1_γ Π_j ⟨f(x^(j)), a0_γ⟩ (shared a^{0,γ})."""
+    M = len(a0[0])
+    F = identity(M) if F is None else F
+    return sum(
+        (a1[g] * math.prod(_dot(F[m], a0[g]) for m in seq) for g in range(len(a1))),
+        Fraction(0),
+    )
+
+
 def tt_cores(C, G):
     """Prop. A.1: for ξ = product, C[t] is absorbed into G[t].
 
