@@ -13,7 +13,12 @@ import numpy as np
 
 from .domains import to_fraction
 from .errors import InvalidInputError
-from .models import GeneralizedRNN, GeneralizedShallow, require_invertible_features
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    require_invertible_features,
+)
 from .models._weights import fmpq_matrix
 from .sampling import random_hierarchical as random_hierarchical  # issue 5 names it here
 
@@ -424,3 +429,80 @@ def nonnegative_tt_as_relu_rnn(model: GeneralizedRNN) -> GeneralizedRNN:
     F_inverse_T = exact_inverse(model.F).T
     C, G = [c @ F_inverse_T for c, _ in steps], [g for _, g in steps]
     return GeneralizedRNN("relu", C, G, F=model.F, shared=model.shared)
+
+
+def binary_tree(N: int) -> tuple:
+    """The HT mode tree of seed 000 (pooling windows of 2 over contiguous modes), N = 2^k."""
+    if type(N) is not int or N < 2 or N & (N - 1):
+        raise InvalidInputError(f"N must be a power of 2, at least 2, got {N!r}")
+    nodes = list(range(N))
+    while len(nodes) > 1:
+        nodes = [(nodes[i], nodes[i + 1]) for i in range(0, len(nodes), 2)]
+    return nodes[0]
+
+
+def pairwise_similarity_conv(M: int, N: int, pooling: str = "max") -> HierarchicalNetwork:
+    """A deep rectifier network (relu, max or mean pooling over windows of 2) whose grid is
+    the pairwise indicator of seed 001's Lemma A.2, for seed 000's Claim 5.
+
+    D[i] = 1 when i_0 = i_1, i_2 = i_3, …, else 0. Its odd-even matricization is the
+    M^{N/2} × M^{N/2} identity (rank M^{N/2}), or J − I for 1 − D.
+
+    max pooling, grid 1 − D: leaf channels 1 − [x = m] (m < M) and the constant 1 (F = I);
+    a pair pools max(1 − [x = m], 1 − [y = m]) = 1 − [x = m][y = m];
+    its conv Σ_m (·) − (M − 1)·1 = 1 − [x = y]; above, 1 × 1 convs of weight 1 and max
+    pooling take the OR of the pairs' mismatches.
+    mean pooling, grid D: leaf channels [x = m] and 1; a pair's conv relu(2·mean([x = m],
+    [y = m]) − 1) = [x = m]·[y = m] for each m, and keeps 1; the next level's conv
+    relu(Σ_m 2·mean(AND_m) − 1) = AND of its two pairs' equalities (then relu(2·mean(E) − 1)
+    up the tree); a window of one at the top (the output layer has no activation) outputs E.
+    """
+    if type(M) is not int or M < 1:
+        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    tree = binary_tree(N)
+    L = N.bit_length() - 1  # levels of the binary tree
+    eye, ones = np.eye(M, dtype=np.int64), np.ones((1, M), dtype=np.int64)
+    if pooling == "max":
+        leaf = np.vstack([1 - eye, ones])
+        weights = [[leaf] * N]
+        pair = np.array([[1] * M + [1 - M]], dtype=np.int64)
+        if L == 1:
+            return HierarchicalNetwork(tree, weights, pair[0], activation="relu", pooling="max")
+        weights.append([pair] * (N // 2))
+        weights += [[np.ones((1, 1), dtype=np.int64)] * (N >> l) for l in range(2, L)]
+        return HierarchicalNetwork(tree, weights, [1], activation="relu", pooling="max")
+    if pooling != "mean":
+        raise InvalidInputError(f"pooling must be 'max' or 'mean', got {pooling!r}")
+    weights = [[np.vstack([eye, ones])] * N]
+    const = np.eye(1, M + 1, M, dtype=np.int64)  # picks the constant channel
+    weights.append([np.vstack([2 * np.eye(M, M + 1, dtype=np.int64) - const, const])] * (N // 2))
+    if L >= 2:
+        weights.append([np.vstack([[2] * M + [-1], const])] * (N // 4))
+    weights += [[np.array([[2, -1], [0, 1]])] * (N >> l) for l in range(3, L + 1)]
+    output = [1] * M + [0] if L == 1 else [1, 0]
+    return HierarchicalNetwork((tree,), weights, output, activation="relu", pooling="mean")
+
+
+def collapsing_conv(M: int, N: int, r: int, pooling: str = "max") -> HierarchicalNetwork:
+    """A deep rectifier network (HT tree, width r, relu) around which an open set of
+    networks collapses to a shallow network with one hidden channel (seed 000, Claim 6).
+
+    max pooling: the leaf conv of mode 0 is 2·1_(r,M), every other conv 1_(r,·), the output
+    1_r (F = I): along the path of mode 0 every channel is twice its siblings', so max
+    pooling keeps the branch of x_0 alone, and near this network the grid is a positive
+    function g(x_0): λ = 1, v^(0) = F^(−1)·g, v^(t) = 0 (max(g, 0, …, 0) = g).
+    mean pooling: every weight 1: near this network every pre-activation is positive, so
+    relu is the identity, the network is linear, Σ_t u_t(x_t) with u_t >= 0, one hidden
+    channel of average pooling: λ = N, v^(t) = F^(−1)·u_t.
+    """
+    if pooling not in ("max", "mean"):
+        raise InvalidInputError(f"pooling must be 'max' or 'mean', got {pooling!r}")
+    if type(r) is not int or r < 1 or type(M) is not int or M < 1:
+        raise InvalidInputError(f"expected integers M, r >= 1, got M={M!r}, r={r!r}")
+    tree = binary_tree(N)
+    L = N.bit_length() - 1
+    leaves = [np.ones((r, M), dtype=np.int64) for _ in range(N)]
+    if pooling == "max":
+        leaves[0] = 2 * leaves[0]
+    weights = [leaves] + [[np.ones((r, r), dtype=np.int64)] * (N >> l) for l in range(1, L)]
+    return HierarchicalNetwork(tree, weights, [1] * r, activation="relu", pooling=pooling)

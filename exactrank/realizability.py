@@ -80,6 +80,42 @@ def relu_rank_one_shallow(grid) -> tuple[Fraction, np.ndarray] | None:
     return None
 
 
+def relu_mean_rank_one(grid) -> tuple[Fraction, np.ndarray] | None:
+    """(λ, B) with grid[i] = (λ/N)·Σ_t B[t][i_t], every B[t][m] >= 0, or None: whether a
+    shallow rectifier network with average pooling and one hidden channel, λ·mean_t
+    relu(⟨v^(t), f(x^(t))⟩) (seed 000, §4.1, Claim 6), realizes ``grid``.
+
+    relu(·) >= 0, so such grids are exactly λ/N times the sums of nonnegative functions of
+    one input each. A tensor is additively separable iff G[i] = Σ_t A_t[i_t] − (N − 1)·μ,
+    where A_t[m] is the mean of G over the slab i_t = m and μ the mean of G (then the A_t
+    are the parts up to constants c_t with Σ_t c_t = (N − 1)·μ); nonnegative parts exist
+    iff Σ_t min_m A_t[m] >= (N − 1)·μ (take c_t = min A_t for t >= 1, c_0 the rest). The
+    sign of λ is tried both ways, λ = ±N, and B = 0 for the zero tensor. Exact throughout.
+    """
+    values, denominator = _integer_grid(grid)
+    N, M = values.ndim, values.shape[0]
+    G = np.vectorize(lambda v: Fraction(int(v), denominator), otypes=[object])(values)
+    mu = sum(G.flat, Fraction(0)) / G.size
+    A = [G.mean(axis=tuple(a for a in range(N) if a != t)) for t in range(N)]
+    rebuilt = -(N - 1) * mu
+    for t, a in enumerate(A):
+        shape = [1] * N
+        shape[t] = M
+        rebuilt = rebuilt + a.reshape(shape)
+    if not np.array_equal(rebuilt, G):
+        return None  # not a sum of functions of one input each
+    for s in (1, -1):
+        parts = [s * a for a in A]
+        lows = [min(p) for p in parts]
+        if sum(lows) >= s * (N - 1) * mu:
+            shift = [lows[t] if t else s * (N - 1) * mu - sum(lows[1:]) for t in range(N)]
+            B = np.empty((N, M), dtype=object)
+            for t, (part, c) in enumerate(zip(parts, shift, strict=True)):
+                B[t] = [p - c for p in part]
+            return Fraction(s * N), B
+    return None
+
+
 def rank_one_shallow_network(grid, F=None) -> GeneralizedShallow | None:
     """A width-1 relu :class:`~exactrank.models.GeneralizedShallow` whose grid tensor is
     ``grid`` for the feature matrix F (identity by default; must be invertible), or None.

@@ -1,0 +1,121 @@
+"""Seed 000, Claim 5: deep rectifier networks that shallow ones replicate only when wide.
+
+Claim: "There exist functions realizable by a deep convolutional rectifier network that can
+only be replicated by a shallow network if that has an exponential number of hidden
+channels" (Cohen & Shashua, ICML 2016; σ = relu, P = max or mean). Definitions chosen
+(docs/model-files.md): the deep network is the hierarchical network over the contiguous
+binary tree (pooling windows of 2) with relu after every conv; the shallow network has one
+hidden conv layer with relu, global pooling over all N positions (unshared weights, as in
+the papers' theorems) and a dense output: with max pooling it is seed 001's generalized
+shallow network with ξ = max(x, y, 0); with mean pooling it is Σ_z a_z·mean_t relu(⟨v_zt, f(x_t)⟩).
+
+The deep network (:func:`exactrank.constructions.pairwise_similarity_conv`) has the grid
+1 − D (max) or D (mean), D the indicator of i_0 = i_1, i_2 = i_3, …, whose odd-even rank is
+K = M^{N/2} (certified). Shallow networks of width Z have odd-even rank ≤ Z·N·M with max
+pooling (seed 001, Lemma A.1; ``lemma_a1``) and ≤ 2Z with mean pooling (each channel is a
+sum of functions of one input: across any partition, a sum of two separable terms), so they
+need Z ≥ K/(NM), resp. Z ≥ K/2: exponential in N. Both shallow bounds are also checked
+here on random shallow networks (large integer weights). With max pooling the shallow
+network of :func:`exactrank.constructions.pairwise_similarity_shallow` (width K + 1)
+realizes 1 − D: the least width lies between K/(NM) and K + 1.
+
+Instances: (M, N) ∈ {(2, 4), (3, 4), (4, 4), (2, 8)} ((3, 8), (2, 16) in full mode), both
+poolings: the grid compared entry by entry with D, the rank certified (--certs). A PASS
+proves the rank half for these sizes and rests on the shallow rank bounds (proven in the
+docstring and by Lemma A.1) for the width; "exponential" is read off the formula.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import sys
+
+import numpy as np
+
+import exactrank as er
+from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
+from exactrank.theorems import CheckResult, keep, outcome, script_main
+
+NAME = "seed000_claim_5"
+CLAIM = (
+    "a deep relu network (max or mean pooling) needs shallow width >= M^(N/2)/(NM) (max), /2 (mean)"
+)
+EXPECTED = "PASS"
+QUICK = [(2, 4), (3, 4), (4, 4), (2, 8)]
+FULL = QUICK + [(3, 8), (2, 16)]
+
+
+def paired(M: int, N: int) -> np.ndarray:
+    """D[i] = 1 when i_0 = i_1, i_2 = i_3, …, else 0 (plain loops)."""
+    D = np.zeros((M,) * N, dtype=object)
+    for i in itertools.product(range(M), repeat=N):
+        D[i] = int(all(i[k] == i[k + 1] for k in range(0, N, 2)))
+    return D
+
+
+def random_shallow_conv(M: int, N: int, Z: int, pooling: str, rng: random.Random):
+    """A shallow rectifier network: one conv of Z channels per position (weights in
+    ±10^6), relu, one global pooling window over the N positions, a dense output."""
+
+    def draw(*shape):
+        return np.array([rng.randint(-(10**6), 10**6) for _ in range(int(np.prod(shape)))]).reshape(
+            shape
+        )
+
+    leaves = [draw(Z, M) for _ in range(N)]
+    return er.HierarchicalNetwork(
+        tuple(range(N)), [leaves], draw(Z), activation="relu", pooling=pooling
+    )
+
+
+def shallow_bound_holds(M: int, N: int, pooling: str, rng: random.Random) -> bool:
+    """Random shallow networks of widths Z = 1 … 3 have odd-even rank <= Z·N·M (max
+    pooling) or <= 2Z (mean pooling)."""
+    for Z in (1, 2, 3):
+        shallow = random_shallow_conv(M, N, Z, pooling, rng)
+        rank = er.rank(er.matricize(er.grid_tensor(shallow), "odd-even")).rank
+        if rank > (Z * N * M if pooling == "max" else 2 * Z):
+            return False
+    return True
+
+
+def check(full: bool = False, certs=None) -> CheckResult:
+    rng, details, saved, failures, instances = random.Random(5), [], [], 0, 0
+    for pooling in ("max", "mean"):
+        for M, N in FULL if full else QUICK:
+            model = pairwise_similarity_conv(M, N, pooling)
+            D = paired(M, N)
+            same = np.array_equal(
+                er.grid_tensor(model).to_fractions(), 1 - D if pooling == "max" else D
+            )
+            cert = er.certify(model, "odd-even", theorem=f"seed 000, Claim 5 ({pooling} pooling)")
+            K, rank = M ** (N // 2), cert["claim"]["r"]
+            bound = -(-K // (N * M)) if pooling == "max" else -(-K // 2)
+            shallow_ok = shallow_bound_holds(M, N, pooling, rng)
+            ok = same and rank == K and shallow_ok
+            upper = ""
+            if pooling == "max":  # the same function class as seed 001's relu shallow network
+                narrow = pairwise_similarity_shallow(M, M, N)
+                realizes = np.array_equal(er.grid_tensor(narrow).to_fractions(), 1 - D)
+                ok = ok and realizes
+                upper = f", and width {narrow.R} suffices ({'checked' if realizes else 'NOT'})"
+            instances += 1
+            failures += not ok
+            widths = model.widths
+            details.append(
+                f"{pooling} M={M} N={N}: deep widths {list(widths)}, grid "
+                f"{'as stated' if same else 'DIFFERS'}, odd-even rank {rank} (M^(N/2) = {K}), "
+                f"so shallow width >= {bound}{upper}"
+                + ("" if shallow_ok else "; a random shallow network BREAKS the rank bound")
+            )
+            saved += keep(certs, f"seed000_claim_5_{pooling}_M{M}_N{N}.json", cert)
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+
+
+def main(argv=None) -> int:
+    return script_main(check, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

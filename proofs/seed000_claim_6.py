@@ -1,0 +1,169 @@
+"""Seed 000, Claim 6: an open set of deep rectifier networks that one hidden channel replicates.
+
+Claim: "A non-negligible (positive measure) set of the functions realizable by a deep
+convolutional rectifier network can be replicated by a shallow network with just a few
+hidden channels" (Cohen & Shashua, ICML 2016). Definitions as in ``seed000_claim_5``: deep =
+hierarchical network over the contiguous binary tree, relu after every conv, max or mean
+pooling; shallow = one hidden conv with relu, global pooling, dense output.
+
+Base networks (:func:`exactrank.constructions.collapsing_conv`, width r, F = I), and the
+box of radius δ around them (every conv weight, output weight and entry of F within δ),
+certified by exact interval arithmetic (:mod:`exactrank.intervals`), channels enclosed over
+all inputs and all points of the box, bottom-up:
+
+* max pooling: at every window on the path of mode 0, the child holding mode 0 must
+  dominate its siblings channel by channel (its smallest value ≥ their largest); then max
+  pooling keeps that child's values, the output is a function g(x_0), and if g ≥ 0 the
+  width-1 shallow network λ = 1, v^(0) = F^(−1)·g, v^(t) = 0 realizes it.
+* mean pooling: every pre-activation must be ≥ 0 (relu is then the identity and the
+  network linear: Σ_t u_t(x_t)) and every weight above the leaves ≥ 0 (so u_t ≥ 0); then
+  λ = N, v^(t) = F^(−1)·u_t (one channel of average pooling) realizes it.
+* both: δ·M < 1, so F is strictly diagonally dominant, hence invertible.
+
+The largest δ = k/2^12 certified is found by bisection (the test is monotone in δ). Then,
+independently, random vertices of the certified box are decided exactly by
+:func:`exactrank.realizability.relu_rank_one_shallow` (max) and
+:func:`~exactrank.realizability.relu_mean_rank_one` (mean), and, as a control, generic
+deep networks (weights in ±10^6), which are not collapsed: their fraction is reported.
+
+Instances: (M, N, r) ∈ {(2, 4, 2), (3, 4, 2), (2, 8, 2)} ((3, 8, 3), (2, 16, 2) in full
+mode). A PASS proves, for these sizes, an open box of deep networks replicated by one
+hidden channel — "a few" read as one.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from fractions import Fraction
+
+import numpy as np
+
+import exactrank as er
+from exactrank.constructions import collapsing_conv
+from exactrank.intervals import Interval, hull, interval_max, interval_sum
+from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
+from exactrank.theorems import CheckResult, outcome, script_main
+
+NAME = "seed000_claim_6"
+CLAIM = "an open box of deep relu networks (max or mean pooling) is replicated by 1 hidden channel"
+EXPECTED = "PASS"
+QUICK = [(2, 4, 2), (3, 4, 2), (2, 8, 2)]
+FULL = QUICK + [(3, 8, 3), (2, 16, 2)]
+SCALE = 2**12
+DECIDE = {"max": relu_rank_one_shallow, "mean": relu_mean_rank_one}
+
+
+def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
+    """True when every network within δ of ``base`` is replicated by one hidden channel
+    (the interval argument of the docstring)."""
+    M, mean = base.M, base.pooling[0].mean
+    if delta * M >= 1:
+        return False
+
+    def box(A):
+        return np.vectorize(lambda a: Interval.around(a, delta), otypes=[object])(A)
+
+    F = box(base.F)
+    if mean and any(w.lo < 0 for level in base.weights[1:] for W in level for w in box(W).flat):
+        return False
+    channels = {}
+    for mode in range(base.N):
+        W = box(base.weights[0][mode])
+        pre = [
+            hull(interval_sum(W[g, n] * F[m, n] for n in range(M)) for m in range(M))
+            for g in range(W.shape[0])
+        ]
+        if mean and min(p.lo for p in pre) < 0:
+            return False
+        channels[mode] = ([interval_max(p, 0) for p in pre], mode == 0)
+    for l in range(1, base.L + 1):
+        for k, node in enumerate(base.levels[l]):
+            children = [channels.pop(child) for child in node]
+            pooled = _pool(children, mean)
+            if pooled is None:
+                return False
+            W = box(base.output.reshape(1, -1)) if l == base.L else box(base.weights[l][k])
+            pre = [
+                interval_sum(W[g, c] * x for c, x in enumerate(pooled)) for g in range(W.shape[0])
+            ]
+            if l == base.L:
+                return mean or pre[0].lo >= 0
+            if mean and min(p.lo for p in pre) < 0:
+                return False
+            has_zero = any(zero for _, zero in children)
+            channels[node] = ([interval_max(p, 0) for p in pre], has_zero)
+    raise AssertionError("the root was not reached")
+
+
+def _pool(children, mean: bool):
+    values = [c for c, _ in children]
+    if mean:
+        return [
+            interval_sum(v[g] for v in values) * Fraction(1, len(values))
+            for g in range(len(values[0]))
+        ]
+    zero = [c for c, has_zero in children if has_zero]
+    if not zero:
+        return [interval_max(*(v[g] for v in values)) for g in range(len(values[0]))]
+    (dominant,) = zero
+    for other, has_zero in children:
+        if not has_zero and any(o.hi > d.lo for o, d in zip(other, dominant, strict=True)):
+            return None  # a sibling might win the max: the value would not be g(x_0) alone
+    return dominant
+
+
+def largest_certified(base: er.HierarchicalNetwork) -> Fraction:
+    lo, hi = 0, SCALE // base.M + 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if certified_box(base, Fraction(mid, SCALE)) else (lo, mid)
+    return Fraction(lo, SCALE)
+
+
+def vertex(base: er.HierarchicalNetwork, delta: Fraction, rng: random.Random):
+    """A random vertex of the box of radius δ around ``base``."""
+
+    def move(A):
+        A = np.array(A, dtype=object)
+        noise = [rng.choice((-delta, delta)) for _ in range(A.size)]
+        return A + np.array(noise, dtype=object).reshape(A.shape)
+
+    weights = [[move(W) for W in level] for level in base.weights]
+    return er.HierarchicalNetwork(
+        base.tree, weights, move(base.output), move(base.F), "relu", base.pooling[0].name
+    )
+
+
+def check(full: bool = False, certs=None) -> CheckResult:
+    rng, details, failures, instances = random.Random(6), [], 0, 0
+    for pooling in ("max", "mean"):
+        for M, N, r in FULL if full else QUICK:
+            base = collapsing_conv(M, N, r, pooling)
+            delta = largest_certified(base)
+            samples = [vertex(base, delta, rng) for _ in range(6 if full else 3)]
+            collapsed = [DECIDE[pooling](er.grid_tensor(m)) is not None for m in samples]
+            generic = [
+                er.random_hierarchical(
+                    base.tree, M, r, seed=rng.randrange(2**32), activation="relu", pooling=pooling
+                )
+                for _ in range(3)
+            ]
+            control = sum(DECIDE[pooling](er.grid_tensor(m)) is not None for m in generic)
+            ok = delta > 0 and all(collapsed)
+            instances += 1
+            failures += not ok
+            details.append(
+                f"{pooling} M={M} N={N} r={r}: box of radius {delta} = {float(delta):.4f} "
+                f"certified; {sum(collapsed)}/{len(collapsed)} of its vertices decided "
+                f"replicable by one channel; generic networks: {control}/{len(generic)}"
+            )
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+
+
+def main(argv=None) -> int:
+    return script_main(check, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
