@@ -13,6 +13,7 @@ import numpy as np
 
 from .domains import to_fraction
 from .errors import InvalidInputError
+from .geometry import contiguous_tree
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -431,16 +432,6 @@ def nonnegative_tt_as_relu_rnn(model: GeneralizedRNN) -> GeneralizedRNN:
     return GeneralizedRNN("relu", C, G, F=model.F, shared=model.shared)
 
 
-def binary_tree(N: int) -> tuple:
-    """The HT mode tree of seed 000 (pooling windows of 2 over contiguous modes), N = 2^k."""
-    if type(N) is not int or N < 2 or N & (N - 1):
-        raise InvalidInputError(f"N must be a power of 2, at least 2, got {N!r}")
-    nodes = list(range(N))
-    while len(nodes) > 1:
-        nodes = [(nodes[i], nodes[i + 1]) for i in range(0, len(nodes), 2)]
-    return nodes[0]
-
-
 def pairwise_similarity_conv(M: int, N: int, pooling: str = "max") -> HierarchicalNetwork:
     """A deep rectifier network (relu, max or mean pooling over windows of 2) whose grid is
     the pairwise indicator of seed 001's Lemma A.2, for seed 000's Claim 5.
@@ -459,7 +450,7 @@ def pairwise_similarity_conv(M: int, N: int, pooling: str = "max") -> Hierarchic
     """
     if type(M) is not int or M < 1:
         raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
-    tree = binary_tree(N)
+    tree = contiguous_tree(N)  # windows of 2: N must be a power of 2
     L = N.bit_length() - 1  # levels of the binary tree
     eye, ones = np.eye(M, dtype=np.int64), np.ones((1, M), dtype=np.int64)
     if pooling == "max":
@@ -499,7 +490,7 @@ def collapsing_conv(M: int, N: int, r: int, pooling: str = "max") -> Hierarchica
         raise InvalidInputError(f"pooling must be 'max' or 'mean', got {pooling!r}")
     if type(r) is not int or r < 1 or type(M) is not int or M < 1:
         raise InvalidInputError(f"expected integers M, r >= 1, got M={M!r}, r={r!r}")
-    tree = binary_tree(N)
+    tree = contiguous_tree(N)
     L = N.bit_length() - 1
     leaves = [np.ones((r, M), dtype=np.int64) for _ in range(N)]
     if pooling == "max":

@@ -8,6 +8,16 @@ over ``col_modes``. Modes are 0-based. Named partitions:
   which count from 1);
 * ``left-right``: rows = 0 … ⌈T/2⌉−1, columns = the rest;
 * explicit: ``rows=0,2,5`` (columns = the complement, ascending), or a pair of mode lists.
+
+For H × W images (seed 000, §5–6: pixel (h, w) is mode h·W + w, row-major), with the image
+size in the name:
+
+* ``top-bottom:HxW``: rows = the pixels of image rows 0 … ⌈H/2⌉−1, columns = the rest (for
+  an even H the same modes as the 1D ``left-right``, pixels being row-major);
+* ``left-right:HxW``: rows = the pixels of image columns 0 … ⌈W/2⌉−1, columns = the rest.
+
+Seed 000 names no other partition; the mirror geometry is a pooling tree
+(:func:`exactrank.geometry.mirror_tree`), not a partition.
 """
 
 from __future__ import annotations
@@ -66,8 +76,55 @@ def left_right(T: int) -> Partition:
     return Partition(tuple(range(half)), tuple(range(half, T)))
 
 
+def _image_shape(H, W, name: str) -> tuple[int, int]:
+    for label, value in (("H", H), ("W", W)):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+            raise InvalidInputError(f"{name}: {label} must be an integer >= 1, got {value!r}")
+    return int(H), int(W)
+
+
+def top_bottom(H: int, W: int) -> Partition:
+    """Rows = the pixels of the top ⌈H/2⌉ image rows, columns = the rest (pixel (h, w) is mode
+    h·W + w)."""
+    H, W = _image_shape(H, W, "top_bottom")
+    top = (H + 1) // 2
+    return Partition(tuple(range(top * W)), tuple(range(top * W, H * W)))
+
+
+def left_right_2d(H: int, W: int) -> Partition:
+    """Rows = the pixels of the left ⌈W/2⌉ image columns, columns = the rest (pixel (h, w) is
+    mode h·W + w), each side in row-major order."""
+    H, W = _image_shape(H, W, "left_right_2d")
+    left = (W + 1) // 2
+    rows = tuple(h * W + w for h in range(H) for w in range(left))
+    cols = tuple(h * W + w for h in range(H) for w in range(left, W))
+    return Partition(rows, cols)
+
+
+_IMAGE_PARTITIONS = {"top-bottom": top_bottom, "left-right": left_right_2d}
+
+
+def _image_partition(text: str, T: int, spec: str) -> Partition:
+    """``top-bottom:HxW`` or ``left-right:HxW``, with H·W = T."""
+    name, _, size = text.partition(":")
+    parts = size.split("x")
+    try:
+        H, W = (int(part) for part in parts)
+    except ValueError:
+        raise InvalidInputError(
+            f"partition {spec!r}: expected the image size as HxW, e.g. '{name}:4x4'"
+        ) from None
+    if H < 1 or W < 1 or H * W != T:
+        raise InvalidInputError(
+            f"partition {spec!r}: an H x W image has H·W pixels (modes), so H·W must equal "
+            f"T = {T}; got {H} x {W} = {H * W}"
+        )
+    return _IMAGE_PARTITIONS[name](H, W)
+
+
 def parse_partition(spec, T: int) -> Partition:
-    """A partition of T modes from a name, ``"rows=0,2,5"``, a (rows, cols) pair or a Partition."""
+    """A partition of T modes from a name (``odd-even``, ``left-right``, ``top-bottom:HxW``,
+    ``left-right:HxW``), ``"rows=0,2,5"``, a (rows, cols) pair or a Partition."""
     if isinstance(spec, Partition):
         partition = spec
     elif isinstance(spec, str):
@@ -78,9 +135,12 @@ def parse_partition(spec, T: int) -> Partition:
             partition = left_right(T)
         elif text.startswith("rows="):
             partition = _explicit_rows(text[5:], T, spec)
+        elif text.partition(":")[0] in _IMAGE_PARTITIONS and ":" in text:
+            partition = _image_partition(text, T, spec)
         else:
             raise InvalidInputError(
-                f"unknown partition {spec!r}; expected 'odd-even', 'left-right' or 'rows=0,2,5'"
+                f"unknown partition {spec!r}; expected 'odd-even', 'left-right', "
+                "'top-bottom:HxW', 'left-right:HxW' or 'rows=0,2,5'"
             )
     elif isinstance(spec, tuple | list) and len(spec) == 2:
         partition = Partition(tuple(spec[0]), tuple(spec[1]))

@@ -14,16 +14,8 @@ from oracles import hierarchical_score
 
 import exactrank as er
 from exactrank import theorems
-from exactrank.constructions import binary_tree, collapsing_conv, pairwise_similarity_conv
+from exactrank.constructions import collapsing_conv, pairwise_similarity_conv
 from exactrank.realizability import relu_mean_rank_one
-
-
-def test_binary_tree():
-    assert binary_tree(2) == (0, 1)
-    assert binary_tree(8) == (((0, 1), (2, 3)), ((4, 5), (6, 7)))
-    for bad in (1, 3, 6, 2.0):
-        with pytest.raises(er.InvalidInputError, match="power of 2"):
-            binary_tree(bad)
 
 
 def _oracle_grid(model):
