@@ -1,9 +1,10 @@
 """exactrank: exact ranks of the grid tensors of networks seen as tensor decompositions.
 
 Build a generalized shallow network or a generalized RNN (Khrulkov, Hrinchuk & Oseledets,
-ICLR 2019, eq. 14-17) or a hierarchical (convolutional) network over a mode tree (Cohen et
-al. 2017, seed 000, §3-4) from exact weights, compute its grid tensor over QQ, GF(p) or float64,
-matricize it by any partition and compute the rank, saying exactly what is proven.
+ICLR 2019, eq. 14-17), a hierarchical (convolutional) network over a mode tree (Cohen et
+al. 2017, seed 000, §3-4) or an overlapping network of GC layers (seed 000, §6) from exact
+weights, compute its grid tensor over QQ, GF(p) or float64, matricize it by any partition
+and compute the rank, saying exactly what is proven.
 """
 
 __version__ = "0.1.0"
@@ -30,12 +31,14 @@ from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
     HierarchicalNetwork,
+    OverlappingNetwork,
     require_invertible_features,
+    without_overlaps,
 )
 from .operators import OPERATORS, Xi, generalized_outer, get_xi
 from .partitions import Partition, left_right, matricize, odd_even, parse_partition
 from .rank import RankResult, rank
-from .sampling import random_hierarchical
+from .sampling import random_hierarchical, random_overlapping
 
 __all__ = [
     "CertificateFormatError",
@@ -51,6 +54,7 @@ __all__ = [
     "InvalidModelError",
     "ModelFileError",
     "OPERATORS",
+    "OverlappingNetwork",
     "Partition",
     "QQ",
     "RankResult",
@@ -72,10 +76,12 @@ __all__ = [
     "parse_field",
     "parse_partition",
     "random_hierarchical",
+    "random_overlapping",
     "rank",
     "require_invertible_features",
     "save_certificate",
     "save_model",
     "score",
     "verify_certificate",
+    "without_overlaps",
 ]

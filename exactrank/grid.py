@@ -10,7 +10,8 @@ matrix F (row m = f_θ(x^(m)), eq. 19). Three ways to get entries:
 * :func:`score` — the brute-force evaluator: the network run on one sequence by plain
   Python loops over eq. 14 / eq. 16, used as the oracle in tests.
 
-Hierarchical networks over a mode tree (seed 000) go through :mod:`exactrank.tree_grid`.
+Hierarchical networks over a mode tree (seed 000) go through :mod:`exactrank.tree_grid`,
+overlapping networks of GC layers (seed 000, §6) through :mod:`exactrank.overlap_grid`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from .arithmetic import arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import InvalidInputError
 from .kernels import align
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork
+from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_score
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
@@ -87,6 +89,8 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
         flat, den = _shallow_entries(model, arith, None)
     elif isinstance(model, HierarchicalNetwork):
         flat, den = hierarchical_grid(model, arith)
+    elif isinstance(model, OverlappingNetwork):
+        flat, den = overlapping_grid(model, arith)
     else:
         flat, den = _rnn_grid(model, arith)
     return GridTensor(arith.output(flat).reshape((M,) * T), den, field)
@@ -103,6 +107,8 @@ def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
         flat, den = _shallow_entries(model, arith, indices)
     elif isinstance(model, HierarchicalNetwork):
         flat, den = hierarchical_entries(model, arith, indices)
+    elif isinstance(model, OverlappingNetwork):
+        flat, den = overlapping_entries(model, arith, indices)
     else:
         flat, den = _rnn_entries(model, arith, indices)
     return GridTensor(arith.output(flat), den, field)
@@ -111,20 +117,20 @@ def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
 def _prepare(model, field):
     if not isinstance(model, _MODELS):
         raise InvalidInputError(
-            "expected a GeneralizedRNN, GeneralizedShallow or HierarchicalNetwork model, "
-            f"got {type(model).__name__}"
+            "expected a GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork or "
+            f"OverlappingNetwork model, got {type(model).__name__}"
         )
     field = parse_field(field)
     _check_field(model, field)
     return field, arithmetic_for(field, model.exact)
 
 
-_MODELS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork)
+_MODELS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork)
 
 
 def _check_field(model, field: Field) -> None:
     """Refuse a field the model's operators (ξ, or σ and P per level) are not exact in."""
-    if isinstance(model, HierarchicalNetwork):
+    if isinstance(model, HierarchicalNetwork | OverlappingNetwork):
         model.check_field(field)
     else:
         model.xi.check_field(field)
@@ -262,9 +268,10 @@ def _shallow_entries(model: GeneralizedShallow, arith, indices):
 def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
     """The brute-force evaluator: the network run on one sequence of template indices.
 
-    Plain Python loops over eq. 16 (RNN), eq. 14 (shallow network) or the tree of a
-    hierarchical network (seed 000, §3–4), in Fractions over QQ, residues over GF(p) and
-    floats in the float field: the oracle for the recursions.
+    Plain Python loops over eq. 16 (RNN), eq. 14 (shallow network), the tree of a
+    hierarchical network (seed 000, §3–4) or the GC layers of an overlapping one (§6), in
+    Fractions over QQ, residues over GF(p) and floats in the float field: the oracle for
+    the recursions.
     """
     field = parse_field(field)
     if not isinstance(model, _MODELS):
@@ -274,6 +281,8 @@ def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
     (sequence,) = _check_indices([list(sequence)], model.M, model.T)
     if isinstance(model, HierarchicalNetwork):
         return hierarchical_score(model, [int(m) for m in sequence], field)
+    if isinstance(model, OverlappingNetwork):
+        return overlapping_score(model, [int(m) for m in sequence], field)
     num = _scalar_domain(field)
     xi = model.xi
     features = [[num(v) for v in model.F[m]] for m in range(model.M)]

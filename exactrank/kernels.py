@@ -114,6 +114,8 @@ def exact_matmul(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, int]:
     back in the storage its bound requires. Bound: max|A| * max_c sum_k |B[k, c]|, which
     also bounds every partial sum, so float64 BLAS is exact below 2**53.
     """
+    if 0 in A.shape or 0 in B.shape:  # nothing to multiply: casting B could overflow
+        return np.zeros((A.shape[0], B.shape[1]), dtype=np.int64), 0
     a_max, b_colsum = max_abs(A), column_abs_sums(B)
     bound = a_max * b_colsum
     out_dtype = storage_for(bound)

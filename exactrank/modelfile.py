@@ -25,6 +25,15 @@
      "weights": [[W_mode0, …], [W_node0, …], …],   # per level, leaves first (by mode)
      "output": [a_0, …, a_{r_{L-1}-1}]}
 
+    {"format": "exactrank-model", "version": 1, "kind": "overlapping",    # seed 000, §6
+     "shape": [8] | [4, 4],                # N inputs, or an H × W image (row-major modes)
+     "strides": [S_0, …, S_{L-1}],         # one per GC layer
+     "weights": [W_0, …],                  # W_l: R × C_l × C_{l-1} (2D: R × R × C_l × C_{l-1})
+     "biases": [b_0 | null, …],            # optional; b_l: R × C_l (2D: R × R × C_l)
+     "output": [a_0, …, a_{C_{L-1}-1}],
+     "M": 2, "T": 8, "F": [[...], ...],     # optional, as above
+     "receptive_fields": [R_0, …], "widths": [C_0, …]}   # optional, checked
+
 Numbers are JSON integers or strings "p/q"; a JSON float is refused (0.1 is not 1/10).
 docs/model-files.md documents every kind with examples.
 """
@@ -40,7 +49,13 @@ import numpy as np
 
 from .domains import fraction_to_text, suggest_rational
 from .errors import InvalidModelError, ModelFileError
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    Model,
+    OverlappingNetwork,
+)
 
 FORMAT = "exactrank-model"
 VERSION = 1
@@ -48,15 +63,17 @@ KINDS = {  # the keys each kind needs, and the keys holding numbers (floats refu
     "generalized-rnn": ("xi", "C", "G"),
     "generalized-shallow": ("xi", "lambda", "V"),
     "hierarchical": ("tree", "weights", "output"),
+    "overlapping": ("shape", "strides", "weights", "output"),
 }
 _NUMBERS = {
     "generalized-rnn": ("C", "G"),
     "generalized-shallow": ("lambda", "V"),
     "hierarchical": ("weights", "output"),
+    "overlapping": ("weights", "output", "biases"),
 }
 
 
-def load_model(path) -> GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork:
+def load_model(path) -> Model:
     """Read a model file; every problem is a :class:`ModelFileError` naming the file."""
     path = Path(path)
     try:
@@ -77,9 +94,7 @@ def load_model(path) -> GeneralizedRNN | GeneralizedShallow | HierarchicalNetwor
     return model_from_dict(data, where=str(path))
 
 
-def model_from_dict(
-    data, where: str = "model"
-) -> GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork:
+def model_from_dict(data, where: str = "model") -> Model:
     """Build a model from the parsed JSON of a model file."""
     if not isinstance(data, dict):
         raise ModelFileError(f"{where}: expected a JSON object, got {type(data).__name__}")
@@ -102,11 +117,13 @@ def model_from_dict(
         model = _build(kind, data)
     except InvalidModelError as exc:
         raise ModelFileError(f"{where}: {exc}") from None
-    if kind == "hierarchical" and "widths" in data and data["widths"] != list(model.widths):
-        raise ModelFileError(
-            f'{where}: "widths": {data["widths"]!r} disagrees with the weights, which give '
-            f"widths = {list(model.widths)}"
-        )
+    checked = {"hierarchical": ("widths",), "overlapping": ("widths", "receptive_fields")}
+    for key in checked.get(kind, ()):
+        if key in data and data[key] != list(getattr(model, key)):
+            raise ModelFileError(
+                f'{where}: "{key}": {data[key]!r} disagrees with the weights, which give '
+                f"{key} = {list(getattr(model, key))}"
+            )
     for key in ("M", "T"):
         if key in data and data[key] != getattr(model, key):
             raise ModelFileError(
@@ -130,6 +147,10 @@ def _refuse_floats(value, path: str, where: str) -> None:
 
 def _build(kind: str, data: dict):
     F = data.get("F")
+    if kind == "overlapping":
+        return OverlappingNetwork(
+            data["shape"], data["strides"], data["weights"], data["output"], F, data.get("biases")
+        )
     if kind == "hierarchical":
         return HierarchicalNetwork(
             data["tree"],
@@ -173,6 +194,8 @@ def model_to_dict(model) -> dict:
         )
     if isinstance(model, HierarchicalNetwork):
         return _hierarchical_dict(model)
+    if isinstance(model, OverlappingNetwork):
+        return _overlapping_dict(model)
     out = {
         "format": FORMAT,
         "version": VERSION,
@@ -220,6 +243,27 @@ def _hierarchical_dict(model: HierarchicalNetwork) -> dict:
         ],
         "output": _exact_list(model.output),
     }
+
+
+def _overlapping_dict(model: OverlappingNetwork) -> dict:
+    """Biases only when the model has some (a layer without them is null)."""
+    out = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": model.kind,
+        "shape": list(model.shape),
+        "M": model.M,
+        "T": model.T,
+        "receptive_fields": list(model.receptive_fields),
+        "widths": list(model.widths),
+        "strides": list(model.strides),
+        "F": _exact_list(model.F),
+        "weights": [_exact_list(W) for W in model.weights],
+        "output": _exact_list(model.output),
+    }
+    if model.biases is not None:
+        out["biases"] = [None if b is None else _exact_list(b) for b in model.biases]
+    return out
 
 
 def _tree_list(tree):

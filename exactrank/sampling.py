@@ -15,7 +15,7 @@ import numpy as np
 
 from .domains import parse_field
 from .errors import InvalidInputError
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork
+from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork
 from .models.hierarchical import parse_tree
 from .rank import rank
 
@@ -134,3 +134,55 @@ def _widths(widths, L: int) -> tuple[int, ...]:
         if not isinstance(r, int | np.integer) or isinstance(r, bool) or r < 1:
             raise InvalidInputError(f"widths[{l}] (r_{l}) must be an integer >= 1, got {r!r}")
     return tuple(int(r) for r in widths)
+
+
+def random_overlapping(
+    shape, M: int, layers, *, field="QQ", seed: int = 0, bias: bool = False
+) -> OverlappingNetwork:
+    """An overlapping network of GC layers (seed 000, §6) with generic random weights.
+
+    ``shape``: N (a sequence) or (H, W) (an image). ``layers``: one (R, S, C) triple per
+    GC layer, bottom first: receptive field, stride, output channels. Over QQ the weights
+    (and the biases, with ``bias``) are uniform integers in [−2^30, 2^30]; over GF(p)
+    uniform residues in [0, p), so that ``grid_tensor(model, f"GF({p})")`` computes the grid
+    of generic weights mod p. F is the identity. Reproducible from ``seed``; sizes that do
+    not fit (a stride not dividing its input, R < S) are refused by the model.
+    """
+    field = parse_field(field)
+    if field.kind == "float":
+        raise InvalidInputError(
+            "random_overlapping draws exact weights: field 'QQ' or 'GF(p)', not float"
+        )
+    if not isinstance(M, int | np.integer) or isinstance(M, bool) or M < 1:
+        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    if not isinstance(layers, list | tuple) or not layers:
+        raise InvalidInputError(
+            f"layers must be a non-empty list of (R, S, C) triples, got {layers!r}"
+        )
+    for l, layer in enumerate(layers):
+        if (
+            not isinstance(layer, list | tuple)
+            or len(layer) != 3
+            or not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in layer)
+            or min(layer) < 1
+        ):
+            raise InvalidInputError(
+                f"layers[{l}] must be an (R, S, C) triple of integers >= 1, got {layer!r}"
+            )
+    d = 2 if isinstance(shape, list | tuple) and len(shape) == 2 else 1
+    rng = random.Random(seed)
+    lo, hi = (0, field.p - 1) if field.kind == "GF" else (-GENERIC_HIGH, GENERIC_HIGH)
+
+    def draw(shape):
+        flat = [rng.randint(lo, hi) for _ in range(int(np.prod(shape)))]
+        return np.array(flat, dtype=object).reshape(shape)
+
+    weights, biases, inputs = [], [], int(M)
+    for R, _, C in layers:
+        weights.append(draw((R,) * d + (C, inputs)))
+        biases.append(draw((R,) * d + (C,)) if bias else None)
+        inputs = C
+    strides = [S for _, S, _ in layers]
+    return OverlappingNetwork(
+        shape, strides, weights, draw((inputs,)), None, biases if bias else None
+    )

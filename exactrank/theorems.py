@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ def load(name: str):
         raise InvalidInputError(f"unknown check {name!r}; known: {', '.join(scripts) or 'none'}")
     spec = importlib.util.spec_from_file_location(f"exactrank_proofs_{name}", scripts[name])
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and pickling look their module up here
     spec.loader.exec_module(module)
     return module
 

@@ -1026,3 +1026,65 @@ def nonsingular_minor(matrix, p=None):
     cols = pivots(matrix)
     rows = pivots(transpose([[row[j] for j in cols] for row in matrix])) if cols else []
     return rows, cols
+
+
+# ---------------------------------------------------------------------------- overlapping
+
+
+def overlapping_score(shape, strides, weights, output, F, biases, seq):
+    """An overlapping network of GC layers (seed 000, §6, fig. 5) run on ``seq``.
+
+    ``shape`` is (N,) or (H, W) (pixel (h, w) is input h·W + w). Layer l extracts, at every
+    output position p (coordinates p_i = 0 … size_i / S − 1), the block of input positions
+    p_i·S − o + k_i, k_i = 0 … R − 1, o = (R − S) // 2; each block position k inside the input
+    contributes the factor Σ_d W[k][c][d]·x_d + b[k][c] (``weights[l][k]`` in 1D,
+    ``weights[l][u][v]`` in 2D; biases[l] likewise, or None), positions outside contribute
+    nothing (the factor 1); the factors are multiplied channel by channel. After the last
+    layer the remaining positions are multiplied channel by channel and ``output`` is applied.
+    Coordinates are tuples in a dict; nothing is vectorized.
+    """
+    d = len(shape)
+    M = len(F) if F is not None else len(_nested_last(weights[0]))
+    F = identity(M) if F is None else F
+    X = {}
+    for coords in itertools.product(*(range(n) for n in shape)):
+        flat = coords[0] if d == 1 else coords[0] * shape[1] + coords[1]
+        X[coords] = list(F[seq[flat]])
+    size = tuple(shape)
+    for l, S in enumerate(strides):
+        W = weights[l]
+        R = len(W)
+        o = (R - S) // 2
+        out_size = tuple(n // S for n in size)
+        Y = {}
+        for p in itertools.product(*(range(n) for n in out_size)):
+            channels = len(_at(W, (0,) * d))
+            fiber = []
+            for c in range(channels):
+                value = Fraction(1)
+                for k in itertools.product(range(R), repeat=d):
+                    q = tuple(p[i] * S - o + k[i] for i in range(d))
+                    if not all(0 <= q[i] < size[i] for i in range(d)):
+                        continue
+                    w = _at(W, k)[c]
+                    linear = _dot(w, X[q])
+                    if biases is not None and biases[l] is not None:
+                        linear += _at(biases[l], k)[c]
+                    value *= linear
+                fiber.append(value)
+            Y[p] = fiber
+        X, size = Y, out_size
+    pooled = [math.prod((X[p][c] for p in X), start=Fraction(1)) for c in range(len(output))]
+    return _dot(output, pooled)
+
+
+def _at(nested, index):
+    for i in index:
+        nested = nested[i]
+    return nested
+
+
+def _nested_last(nested):
+    while isinstance(nested[0], list):
+        nested = nested[0]
+    return nested

@@ -1,6 +1,7 @@
 """Exact integer kernels against Python integers: nothing wraps, whatever the magnitudes."""
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,12 @@ def test_max_abs_of_int64_extremes():
 def test_reduce_mod_of_big_integers():
     X = np.array([2**200 + 5, -(2**100)], dtype=object)
     assert reduce_mod(X, 7).tolist() == [(2**200 + 5) % 7, (-(2**100)) % 7]
+
+
+@pytest.mark.parametrize("shape_a,shape_b", [((0, 2), (2, 3)), ((2, 0), (0, 3)), ((2, 2), (2, 0))])
+def test_exact_matmul_of_empty_operands_is_zero(shape_a, shape_b):
+    """An empty operand makes the bound 0: the huge other operand must not be cast."""
+    A = np.full(shape_a, 3**700, dtype=object)
+    B = np.full(shape_b, 5**900, dtype=object)
+    C, bound = exact_matmul(A, B)
+    assert C.shape == (shape_a[0], shape_b[1]) and bound == 0 and not C.any()

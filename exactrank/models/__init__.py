@@ -1,17 +1,21 @@
 """Network models: generalized shallow networks (CP), generalized RNNs (TT) and
-hierarchical networks over a mode tree (HT and the other hierarchical decompositions)."""
+hierarchical networks over a mode tree (HT and the other hierarchical decompositions), and
+overlapping networks of generalized convolution (GC) layers (seed 000, §6)."""
 
 from ._weights import require_invertible_features
 from .hierarchical import HierarchicalNetwork
+from .overlapping import OverlappingNetwork, without_overlaps
 from .rnn import GeneralizedRNN
 from .shallow import GeneralizedShallow
 
-Model = GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork
+Model = GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork | OverlappingNetwork
 
 __all__ = [
     "GeneralizedRNN",
     "GeneralizedShallow",
     "HierarchicalNetwork",
     "Model",
+    "OverlappingNetwork",
     "require_invertible_features",
+    "without_overlaps",
 ]
