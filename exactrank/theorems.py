@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -50,10 +51,15 @@ def available() -> dict[str, Path]:
     if not PROOFS.is_dir():
         return {}
     scripts = {}
-    for path in sorted(PROOFS.glob("*.py")):
+    for path in sorted(PROOFS.glob("*.py"), key=_natural):
         if "\nEXPECTED = " in path.read_text(encoding="utf-8"):
             scripts[path.stem] = path
     return scripts
+
+
+def _natural(path: Path) -> list:
+    """Sort key: claim_2 before claim_11."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
 
 
 def load(name: str):
