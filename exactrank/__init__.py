@@ -25,6 +25,7 @@ from .errors import (
     InvalidModelError,
     ModelFileError,
 )
+from .experiments import list_experiments, run_experiment
 from .grid import GridTensor, grid_entries, grid_tensor, score
 from .modelfile import load_model, model_from_dict, model_to_dict, save_model
 from .models import (
@@ -67,6 +68,7 @@ __all__ = [
     "grid_entries",
     "grid_tensor",
     "left_right",
+    "list_experiments",
     "load_certificate",
     "load_model",
     "matricize",
@@ -79,6 +81,7 @@ __all__ = [
     "random_overlapping",
     "rank",
     "require_invertible_features",
+    "run_experiment",
     "save_certificate",
     "save_model",
     "score",

@@ -1,4 +1,4 @@
-"""The command line: ``exactrank rank | certify | verify`` (see the README for a tour).
+"""The command line: ``exactrank rank | certify | verify | check | experiment`` (see the README).
 
 Usage errors and bad input exit 2 with one line on stderr and no traceback; ``--json``
 prints one JSON document on stdout, and prose goes to stderr.
@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from . import __version__, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError
+from .experiments import list_experiments, run_experiment
 from .grid import grid_tensor
 from .modelfile import load_model
 from .partitions import matricize, parse_partition
@@ -81,7 +83,64 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("certificate", metavar="CERT.json")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.set_defaults(run=_run_verify)
+
+    e = commands.add_parser(
+        "experiment", help="run a paper's experiment (seed 001 Figures 3-5): NAME.json, NAME.png"
+    )
+    e.add_argument("name", nargs="?", metavar="NAME", help="fig3, fig4, fig5 (see --list)")
+    e.add_argument("--list", action="store_true", help="list the experiments and exit")
+    e.add_argument("--samples", type=_positive, default=None, help="instances per R")
+    e.add_argument("--quick", action="store_true", help="a few instances per R (a smoke run)")
+    e.add_argument("--jobs", type=_positive, default=None, help="processes (default: CPUs)")
+    e.add_argument("--seed", type=_natural, default=0, help="base seed of every instance")
+    e.add_argument("--out", default=".", metavar="DIR", help="folder of NAME.json, NAME.png")
+    e.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        type=_setting,
+        metavar="KEY=VALUE",
+        help="override a parameter: M=3, ranks=1,2, shared=false, prove=exact",
+    )
+    e.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    e.add_argument("--json", action="store_true", help="print the result document on stdout")
+    e.set_defaults(run=_run_experiment)
     return parser
+
+
+def _positive(text: str) -> int:
+    return _integer_at_least(text, 1)
+
+
+def _natural(text: str) -> int:
+    return _integer_at_least(text, 0)
+
+
+def _integer_at_least(text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}")
+    return value
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """KEY=VALUE with VALUE read as JSON (3, true, null, [1, 2]), a comma list of
+    integers (1,2,4) or else a string (exact)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE such as M=3, got {text!r}")
+    raw = raw.strip()
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        parts = raw.split(",")
+        value = (
+            [int(v) for v in parts] if all(v.strip().lstrip("-").isdigit() for v in parts) else raw
+        )
+    return key.strip(), value
 
 
 def _indices(text: str) -> list[int]:
@@ -182,6 +241,59 @@ def _run_verify(args) -> int:
     else:
         print("s VERIFIED" if verdict else f"s NOT VERIFIED: {verdict.reason}")
     return 0 if verdict else 1
+
+
+def _run_experiment(args) -> int:
+    if args.list:
+        experiments = list_experiments()
+        if args.json:
+            print(json.dumps({"experiments": experiments}))
+        else:
+            for e in experiments:
+                print(
+                    f"{e['name']:6} {e['title']}\n       {e['source']}; {e['samples']} "
+                    f"samples per R by default; parameters {json.dumps(e['parameters'])}"
+                )
+        return 0
+    if args.name is None:
+        raise UsageError("experiment: give a NAME (fig3, fig4, fig5) or --list")
+    params = dict(args.set)
+    document = run_experiment(
+        args.name,
+        args.samples,
+        jobs=args.jobs,
+        seed=args.seed,
+        out=args.out,
+        progress=not (args.quiet or args.json),
+        quick=args.quick,
+        params=params,
+    )
+    if args.json:
+        print(json.dumps(document))
+    else:
+        _print_summary(document, args.out)
+    return 0
+
+
+def _print_summary(document: dict, out: str) -> None:
+    params, summary = document["parameters"], document["summary"]
+    print(f"{document['experiment']}: {document['title']}")
+    print(
+        f"M = {params['M']}, T = {params['T']}, xi = {params['xi']}, "
+        f"{'shared' if params['shared'] else 'per-step'} cores, {params['samples']} samples "
+        f"per R, {document['run']['seconds']:.0f} s on {document['run']['jobs']} jobs"
+    )
+    print("width lower bound ceil(rank/(M*T)) from exact or proven ranks: counts per R")
+    for group in summary["by_R"]:
+        counts = ", ".join(f"{k}: {v}" for k, v in group["histogram"].items())
+        line = f"  R = {group['R']}: {counts}  (median {group['median']}, exact ranks "
+        line += f"{group['exact_ranks']}/{group['samples']})"
+        print(line)
+        if "float" in group:
+            counts = ", ".join(f"{k}: {v}" for k, v in group["float"]["histogram"].items())
+            print(f"          float64 ranks (NOT exact, the paper's method): {counts}")
+    for key in ("json", "png"):
+        print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,67 @@
+"""The cost of exactness in one instance of ``exactrank experiment fig3`` (seed 001, Figure 3).
+
+For instance ``--index`` of R = ``--R`` (default: the first R = 8 instance, M = 10, T = 6, a
+10^6-entry grid and a 1000 × 1000 odd-even matrix) it times
+
+  grid QQ     the exact grid tensor (scaled integers),
+  rank mod p  its rank modulo the instance's 62-bit prime: the proven lower bound fig3 records,
+  exact       the exact rank over QQ by FLINT (what fig3 --set prove=exact does; --no-exact
+              skips it: tens of seconds to minutes at R = 8),
+  float       numpy.linalg.matrix_rank of the same matrix in float64 (the paper's method),
+
+and prints the ratios of the exact pipelines to the float one.
+
+    python benchmarks/bench_experiments.py [--R 8] [--index 0] [--seed 0] [--no-exact]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from _common import blas_note, timed
+
+import exactrank as er
+from exactrank.experiments import get_experiment, rnn_figures, sample_seed
+from exactrank.experiments.registry import merge_parameters
+from exactrank.modular import random_prime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--R", type=int, default=8)
+    parser.add_argument("--index", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-exact", action="store_true", help="skip the exact rank over QQ")
+    args = parser.parse_args()
+    params = merge_parameters(get_experiment("fig3"), {})
+    rng = np.random.default_rng(sample_seed("fig3", args.R, args.index, args.seed))
+    model = rnn_figures.sample_rnn(params, args.R, rng)
+    p = random_prime(rnn_figures.PRIME_BITS, rng)
+    print(blas_note())
+    print(f"fig3 instance R = {args.R}, index {args.index}, seed {args.seed}: {model!r}")
+
+    t_grid, grid = timed(er.grid_tensor, model, "QQ")
+    matrix = er.matricize(grid, "odd-even")
+    t_mod, lower = timed(er.rank, matrix, f"GF({p})")
+    t_fgrid, fgrid = timed(er.grid_tensor, model, "float")
+    A = er.matricize(fgrid, "odd-even").values
+    t_float, r_float = timed(np.linalg.matrix_rank, A)
+    float_total = t_fgrid + t_float
+    print(f"grid storage {grid.storage}, matrix {matrix.shape[0]} x {matrix.shape[1]}")
+    print(f"{'pipeline':34} {'rank':>5} {'seconds':>8} {'/ float':>8}")
+    print(f"{'float: grid + matrix_rank':34} {r_float:5d} {float_total:8.2f} {1:8.1f}")
+    rows = [("proven lower: grid QQ + rank mod p", lower.rank, t_grid + t_mod)]
+    if not args.no_exact:
+        t_exact, exact = timed(rnn_figures.exact_rank, matrix)
+        rows.append(("exact: grid QQ + FLINT rank", exact, t_grid + t_exact))
+    for name, value, seconds in rows:
+        print(f"{name:34} {value:5d} {seconds:8.2f} {seconds / float_total:8.1f}")
+    print(
+        f"(grid QQ {t_grid:.2f} s, rank mod p {t_mod:.2f} s, float grid {t_fgrid:.2f} s, "
+        f"float matrix_rank {t_float:.2f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

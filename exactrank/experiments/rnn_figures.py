@@ -1,0 +1,436 @@
+"""Seed 001, Section 6 and Appendix B: Figures 3, 4 and 5 (expressivity of generalized RNNs).
+
+The paper draws random generalized RNNs of TT-rank R and plots, per R, the histogram of "a
+lower bound on the rank of the shallow network necessary to realize the same grid tensor
+(the same technique as in the proof of Theorem 5.2)": by Lemma A.1 a generalized shallow
+network of width W with ξ = max(x, y, 0) has an odd-even matricization of rank at most
+W·T·M, so W ≥ ⌈rank / (M·T)⌉.
+
+* ``fig3`` (Section 6, Figure 3): M = 10, T = 6, ξ = relu, a core per step.
+* ``fig4`` (Appendix B, Figure 4): M = 6, T = 6, ξ = relu, shared cores G(2) = … = G(T−1).
+* ``fig5`` (Appendix B, Figure 5): M = 6, T = 6, ξ = l2 = √(x² + y²). The paper does not say
+  whether these RNNs share cores; the figure sits with Figure 4 under "Expressivity in the
+  case of shared cores" and uses Figure 4's sizes, so exactrank reads it as *shared*
+  (override with ``shared=false``).
+
+Assumptions (the paper states none of them): L_t = R (each input projection C[t] has as
+many rows as the hidden state), F = identity (the templates are the standard basis), and
+every weight is an independent N(0, 1) draw z, made an exact dyadic rational as the
+midpoint of its cell of width 2^−b: w = (2⌊2^b z⌋ + 1) / 2^(b+1) (never 0, symmetric).
+Shared cores (:meth:`~exactrank.models.GeneralizedRNN.with_shared_cores`): the first and
+the last step have their own (C, G), the inner steps 1 … T−2 one shared (C, G) — the
+paper's TT-core G(t) holds both (seed 001, eq. 10–12).
+
+Choices, measured: b = 5 at M = 10 (fig3) and b = 6 at M = 6 (fig4, fig5) are the largest
+b for which the exact grids stay in int64 storage (numerators of about (b+1)(T+1) + 18 bits
+at R = 8); one more bit moves them to Python integers (3× slower at M = 10, b = 6; 15× at
+b = 8). Fewer bits are not generic: on the same normal draws (R = 8, per-step cores) the
+mean exact rank was 110.9, 116.5, 117.3, 119.7 and 119.6–120.0 for b = 3, 4, 5, 6 and
+8–20 at M = 6 (30 draws), and 665.8, 655.6, 652.1, 647.4 for b = 4, 5, 6, 8 at M = 10
+(12 draws, modular ranks). fig3 records proven lower bounds, not exact ranks, by default:
+its 1000 × 1000 matrices (rank 300–1000 at R = 8) take 0.5 s for the modular bound but
+25–130 s for the exact rank (FLINT; 45–150 s with ``rank(prove="exact")``); at M = 6
+(fig4) the exact rank takes under 0.5 s.
+
+Numbers and what they prove:
+
+* relu: the grid tensor is computed exactly over QQ. Its rank modulo a random 62-bit prime
+  p is a *proven* lower bound on the rank over QQ (a minor nonsingular mod p is nonzero),
+  hence W ≥ ⌈rank_p / (M·T)⌉ is proven. With ``prove="exact"`` the exact rank over QQ is
+  computed too (FLINT's fraction-free elimination, checked against the modular bound);
+  a full-rank modular result is exact anyway. ``mod_p_error_bound`` bounds the chance
+  that rank_p is below the exact rank (:func:`~exactrank.rank.monte_carlo_error_bound`).
+* l2: entries are irrational. ``rank_float`` is the float64 SVD rank at an explicit
+  tolerance — the paper's number, never exact. ``rank`` is proven in ball arithmetic
+  (:mod:`exactrank.balls`): a minor is re-evaluated in arb balls from the exact weights
+  and its ball determinant excludes 0; when that minor is the whole square matrix the rank
+  is exact. Measured: the l2 grids are typically of full rank, far above their float
+  ranks, whose singular values only decay below the tolerance. Lemma A.1 is proven for
+  relu only, so for l2 the width bound is the paper's formula, not a theorem (a width-1
+  l2 network's odd-even matrix [√(a_i + b_j)] is generically of full rank).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from fractions import Fraction
+
+import flint
+import numpy as np
+
+from ..balls import ball_cost, certify_rank, matrix_sequences, pivot_minor
+from ..errors import ExactRankError, InvalidInputError
+from ..grid import grid_tensor
+from ..matrices import distinct_nonzero, integer_matrix
+from ..models import GeneralizedRNN
+from ..modular import random_prime
+from ..partitions import matricize, odd_even
+from ..rank import monte_carlo_error_bound, rank
+from .registry import Experiment
+
+PRIME_BITS = 62
+MAX_GRID = 10**7
+PAPER = "seed 001 (Khrulkov, Hrinchuk & Oseledets, ICLR 2019)"
+
+
+# ---------------------------------------------------------------------------- instances
+
+
+def _dyadic_gaussian(rng: np.random.Generator, shape: tuple, bits: int, shift: int = 0):
+    """N(0, 1) draws as the midpoints (2⌊2^b z⌋ + 1) / 2^(b+1) of their dyadic cells,
+    divided by 2^shift."""
+    odd = 2 * np.floor(rng.standard_normal(shape) * 2**bits).astype(np.int64) + 1
+    out = np.empty(shape, dtype=object)
+    out.flat[:] = [Fraction(int(v), 2 ** (bits + 1 + shift)) for v in odd.flat]
+    return out
+
+
+def sample_rnn(params: dict, R: int, rng: np.random.Generator) -> GeneralizedRNN:
+    """The random generalized RNN of TT-rank R (L_t = R, F = I) drawn from ``rng``.
+
+    Draw order: per step t, C[t] (R, M) then G[t] (R, R_{t−1}, R_t); with shared cores,
+    (C, G) of the first step, of the inner steps, then of the last step. With
+    ``G_scale = "fan-in"`` each G[t] is divided by the power of two nearest to
+    √(L_t·R_{t−1}) (ties: the larger divisor), a variance-preserving scale that stays dyadic.
+    """
+    M, T, b = params["M"], params["T"], params["bits"]
+
+    def step(R_prev: int, R_next: int) -> tuple:
+        C = _dyadic_gaussian(rng, (R, M), b)
+        fan_in = R * R_prev
+        shift = math.floor(math.log2(fan_in) / 2 + 0.5) if params["G_scale"] == "fan-in" else 0
+        return C, _dyadic_gaussian(rng, (R, R_prev, R_next), b, shift)
+
+    if params["shared"]:
+        first, inner, last = step(1, R), step(R, R), step(R, 1)
+        return GeneralizedRNN.with_shared_cores(params["xi"], first, inner, last, T)
+    steps = [step(1 if t == 0 else R, 1 if t == T - 1 else R) for t in range(T)]
+    return GeneralizedRNN(params["xi"], [c for c, _ in steps], [g for _, g in steps])
+
+
+def width_lower_bound(rank_value: int, M: int, T: int) -> int:
+    """Lemma A.1 read backwards: rank ≤ W·T·M, so W ≥ ⌈rank / (M·T)⌉ (seed 001, App. A)."""
+    return -(-rank_value // (M * T))
+
+
+# ---------------------------------------------------------------------------- one sample
+
+
+def run_sample(params: dict, R: int, index: int, seed: int) -> dict:
+    """One instance: the odd-even rank of a random RNN's grid and the width bound."""
+    start = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    model = sample_rnn(params, R, rng)
+    record = {"R": R, "index": index, "sample_seed": seed}
+    if params["xi"] == "relu":
+        record.update(_relu_rank(params, model, rng))
+    else:
+        record.update(_l2_rank(params, model))
+    record["width_bound_proven"] = params["xi"] == "relu"  # Lemma A.1 is about relu only
+    record["seconds"] = round(time.perf_counter() - start, 4)
+    return record
+
+
+def _relu_rank(params: dict, model: GeneralizedRNN, rng: np.random.Generator) -> dict:
+    M, T = params["M"], params["T"]
+    grid = grid_tensor(model, "QQ")
+    matrix = matricize(grid, odd_even(T))
+    p = random_prime(PRIME_BITS, rng)
+    lower = rank(matrix, f"GF({p})").rank
+    out = {"rank_lower": lower, "prime": p, "grid_storage": grid.storage}
+    if lower == min(matrix.shape) or not np.any(matrix.values):
+        method = "zero matrix" if lower == 0 else f"full rank modulo p = {p}, hence over QQ"
+        out.update(rank=lower, exact=True, rank_method=method)
+    elif params["prove"] == "exact":
+        exact = exact_rank(matrix)
+        if exact < lower:
+            raise ExactRankError(
+                f"inconsistent ranks: FLINT's exact rank {exact} is below the rank {lower} "
+                f"modulo {p}, which is a proven lower bound"
+            )
+        out.update(rank=exact, exact=True, rank_method="FLINT fmpz_mat.rank (exact over QQ)")
+    else:
+        error = monte_carlo_error_bound(matrix.values, PRIME_BITS)
+        out.update(
+            rank=lower,
+            exact=False,
+            rank_method=f"rank modulo p = {p}: a proven lower bound",
+            mod_p_error_bound=float(f"{error:.3g}"),
+        )
+    out["width_lower_bound"] = width_lower_bound(out["rank"], M, T)
+    return out
+
+
+def exact_rank(matrix) -> int:
+    """The rank over QQ by FLINT's fraction-free elimination on the reduced integer matrix
+    (zero and repeated rows and columns removed: they do not change the rank)."""
+    reduced = distinct_nonzero(integer_matrix(matrix, matrix.field)).matrix
+    if reduced.size == 0:
+        return 0
+    return int(flint.fmpz_mat(reduced.tolist()).rank())
+
+
+def _l2_rank(params: dict, model: GeneralizedRNN) -> dict:
+    """The float rank (the paper's number) and a rank lower bound proven in ball arithmetic.
+
+    The minor is ordered by complete pivoting in floats, continued past the float rank;
+    :func:`~exactrank.balls.certify_rank` tries the whole minor, then nested leading ones,
+    at each precision of ``precisions`` until the whole minor is certified. A certified
+    min(rows, cols) is the exact rank.
+    """
+    M, T = params["M"], params["T"]
+    partition = odd_even(T)
+    A = matricize(grid_tensor(model, "float"), partition).values
+    numeric = rank(A, "float", tol=params["tolerance"])
+    out = {
+        "rank_float": numeric.rank,
+        "tolerance": numeric.tolerance,
+        "width_lower_bound_float": width_lower_bound(numeric.rank, M, T),
+    }
+    rows, cols = pivot_minor(A, min(A.shape))
+    cost = ball_cost(model, matrix_sequences(partition, M, rows, cols))
+    if cost > params["ball_budget"]:
+        out.update(rank=None, rank_lower=None, exact=False, width_lower_bound=None)
+        out["certification"] = {"skipped": f"{cost} ball xi evaluations > ball_budget"}
+        return out
+    best, tried = None, []
+    for prec in params["precisions"]:
+        attempt = certify_rank(model, partition, rows, cols, prec, best.size if best else 0)
+        tried.append(prec)
+        if best is None or (attempt.nonsingular and attempt.size > best.size):
+            best = attempt
+        if attempt.nonsingular and attempt.size == len(rows):
+            break
+    exact = best.size == min(A.shape)
+    out.update(
+        rank=best.size,
+        rank_lower=best.size,
+        exact=exact,
+        rank_method="ball determinant of a minor excluding 0: "
+        + ("full rank, so the exact rank" if exact else "a proven lower bound"),
+        width_lower_bound=width_lower_bound(best.size, M, T),
+        certification={**best.to_dict(), "xi_evaluations": cost, "precisions_tried": tried},
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------- parameters
+
+
+def _validator(xi: str):
+    def validate(params: dict) -> dict:
+        if params["xi"] != xi:
+            raise InvalidInputError(
+                f"parameter xi: this experiment is defined for xi = {xi}, got {params['xi']!r}"
+            )
+        return _validate(params)
+
+    return validate
+
+
+def _validate(params: dict) -> dict:
+    """Check every parameter; messages name the key, what was expected and what was got."""
+    out = dict(params)
+    for key, low in (("M", 1), ("T", 2), ("bits", 0), ("ball_budget", 0)):
+        if key in out:
+            out[key] = _integer(out[key], key, low)
+    if out["bits"] > 24:
+        raise InvalidInputError(f"parameter bits: expected at most 24, got {out['bits']}")
+    if out["M"] ** out["T"] > MAX_GRID:
+        raise InvalidInputError(
+            f"parameters M = {out['M']}, T = {out['T']}: the grid has M^T = "
+            f"{out['M'] ** out['T']} entries, more than the {MAX_GRID} experiments build"
+        )
+    ranks = [out["ranks"]] if isinstance(out["ranks"], int) else out["ranks"]
+    if not isinstance(ranks, list | tuple) or not ranks:
+        raise InvalidInputError(f"parameter ranks: expected a non-empty list, got {ranks!r}")
+    out["ranks"] = [_integer(R, "ranks", 1) for R in ranks]
+    if len(set(out["ranks"])) != len(out["ranks"]):
+        raise InvalidInputError(f"parameter ranks: values repeat in {out['ranks']}")
+    out["G_scale"] = "1" if out["G_scale"] == 1 else out["G_scale"]
+    if out["G_scale"] not in ("1", "fan-in"):
+        raise InvalidInputError(
+            f"parameter G_scale: expected '1' (N(0, 1)) or 'fan-in', got {out['G_scale']!r}"
+        )
+    if not isinstance(out["shared"], bool):
+        raise InvalidInputError(f"parameter shared: expected true or false, got {out['shared']!r}")
+    if out.get("prove", "lower") not in ("exact", "lower"):
+        raise InvalidInputError(
+            f"parameter prove: expected 'exact' or 'lower', got {out['prove']!r}"
+        )
+    if "precisions" in out:
+        precisions = out["precisions"]
+        precisions = [precisions] if isinstance(precisions, int) else precisions
+        if not isinstance(precisions, list | tuple) or not precisions:
+            raise InvalidInputError(
+                f"parameter precisions: expected a non-empty list of bits, got {precisions!r}"
+            )
+        out["precisions"] = [_integer(p, "precisions", 53) for p in precisions]
+    tol = out.get("tolerance")
+    if tol is not None and not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
+        raise InvalidInputError(f"parameter tolerance: expected null or a number >= 0, got {tol!r}")
+    return out
+
+
+def _integer(value, key: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise InvalidInputError(f"parameter {key}: expected an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def summarize(params: dict, records: list) -> dict:
+    """Per R: histogram of the width bound, its min / median / max, the fraction at 1.
+
+    The main histogram uses ``rank`` (exact, or a proven lower bound; instances without
+    one are counted as ``undetermined``); for l2 the paper's float-rank histogram is
+    under ``float``.
+    """
+    groups = []
+    for R in params["ranks"]:
+        mine = [r for r in records if r["R"] == R]
+        known = [r for r in mine if r["rank"] is not None]
+        group = {"R": R, "samples": len(mine), "undetermined": len(mine) - len(known)}
+        group.update(_histogram(known, "width_lower_bound"))
+        group.update(_spread([r["rank"] for r in known], "rank"))
+        group["exact_ranks"] = sum(r["exact"] for r in mine)
+        if params["xi"] == "l2":
+            group["float"] = {
+                **_histogram(mine, "width_lower_bound_float"),
+                **_spread([r["rank_float"] for r in mine], "rank"),
+                "certified_above_float": sum(r["rank"] > r["rank_float"] for r in known),
+            }
+        groups.append(group)
+    exact = sum(r["exact"] for r in records)
+    return {"by_R": groups, "samples": len(records), "exact_ranks": exact}
+
+
+def _spread(values: list, name: str) -> dict:
+    if not values:
+        return {f"{name}_min": None, f"{name}_median": None, f"{name}_max": None}
+    return {
+        f"{name}_min": min(values),
+        f"{name}_median": statistics.median(values),
+        f"{name}_max": max(values),
+    }
+
+
+def _histogram(records: list, key: str) -> dict:
+    values = sorted(r[key] for r in records)
+    if not values:
+        return {"histogram": {}, "min": None, "median": None, "max": None, "fraction_1": None}
+    counts = {str(v): values.count(v) for v in sorted(set(values))}
+    return {
+        "histogram": counts,
+        "min": values[0],
+        "median": statistics.median(values),
+        "max": values[-1],
+        "fraction_1": values.count(1) / len(values),
+    }
+
+
+def notes(params: dict) -> list:
+    """The readings and assumptions behind a run, written into its JSON."""
+    out = [
+        "width_lower_bound = ceil(rank / (M*T)): Lemma A.1 (seed 001, App. A) bounds the "
+        "odd-even rank of a width-W relu shallow network by W*T*M",
+        "L_t = R, F = identity, h^(-1) = unit of xi (0), odd-even partition: rows = modes "
+        "0, 2, 4 (0-based), columns = 1, 3, 5",
+        f"weights: z ~ N(0, 1) (numpy PCG64 standard_normal), w = (2*floor(2^b z) + 1) / "
+        f"2^(b+1) with b = {params['bits']}",
+    ]
+    if params["G_scale"] == "fan-in":
+        out.append("G_scale = fan-in: G[t] divided by the power of two nearest sqrt(L_t R_{t-1})")
+    if params["shared"]:
+        out.append("shared cores: steps 1..T-2 share one (C, G); steps 0 and T-1 have their own")
+    if params["xi"] == "relu":
+        out.append(
+            "rank_lower: rank modulo a random 62-bit prime, a proven lower bound on the rank "
+            "over QQ, so width_lower_bound is proven; exact = true only when the rank over QQ "
+            "is known exactly (prove = 'exact', or full rank)"
+        )
+    else:
+        out.append(
+            "rank_float: float64 SVD rank, singular values > tolerance (default S_max * "
+            "max(m, n) * eps), the paper's method, never exact. rank: a lower bound proven in "
+            "ball arithmetic (python-flint arb): a minor ordered by float complete pivoting, "
+            "its entries re-evaluated in balls from the exact weights, its ball determinant "
+            "excluding 0; exact = true when that minor is the whole (square) matrix"
+        )
+        out.append(
+            "Lemma A.1 is proven for relu only: for l2 the width bound is the paper's formula, "
+            "not a theorem (width_bound_proven = false)"
+        )
+    if params["xi"] == "l2" and params["shared"]:
+        out.append(
+            "fig5 read as shared cores: the paper does not say; its caption sits with Figure 4 "
+            "(shared cores) and uses Figure 4's M = 6, T = 6"
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- registry
+
+
+def _figure(name, title, source, defaults, samples, quick_samples) -> Experiment:
+    from .report import plot_histograms
+
+    return Experiment(
+        name=name,
+        title=title,
+        source=source,
+        defaults=defaults,
+        samples=samples,
+        quick_samples=quick_samples,
+        validate=_validator(defaults["xi"]),
+        groups=lambda params: list(params["ranks"]),
+        group_key="R",
+        run_sample=run_sample,
+        summarize=summarize,
+        plot=plot_histograms,
+        notes=notes,
+    )
+
+
+_RELU = {"ranks": [1, 2, 4, 8], "xi": "relu", "G_scale": "1"}
+EXPERIMENTS = (
+    _figure(
+        "fig3",
+        "Figure 3: width lower bounds of shallow nets equal to random relu RNNs (M=10, T=6)",
+        f"{PAPER}, Section 6, Figure 3",
+        {"M": 10, "T": 6, **_RELU, "bits": 5, "shared": False, "prove": "lower"},
+        samples=500,
+        quick_samples=2,
+    ),
+    _figure(
+        "fig4",
+        "Figure 4: the same with shared cores (M=6, T=6, relu)",
+        f"{PAPER}, Appendix B, Figure 4",
+        {"M": 6, "T": 6, **_RELU, "bits": 6, "shared": True, "prove": "exact"},
+        samples=500,
+        quick_samples=3,
+    ),
+    _figure(
+        "fig5",
+        "Figure 5: the same with xi = l2 = sqrt(x^2 + y^2) (M=6, T=6, shared cores)",
+        f"{PAPER}, Appendix B, Figure 5",
+        {
+            "M": 6,
+            "T": 6,
+            "ranks": [1, 2, 4, 8],
+            "xi": "l2",
+            "bits": 6,
+            "G_scale": "1",
+            "shared": True,
+            "tolerance": None,
+            "precisions": [128, 512],
+            "ball_budget": 20_000_000,
+        },
+        samples=80,
+        quick_samples=3,
+    ),
+)

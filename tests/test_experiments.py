@@ -1,0 +1,447 @@
+"""Experiments (seed 001 Figures 3–5) and ball arithmetic: exactrank.experiments, exactrank.balls.
+
+Every exact rank an experiment records is recomputed here by tests/oracles.py (Fraction
+grids and Fraction elimination, no exactrank code); ball evaluations are held against
+float evaluation, against exact values where the square roots are rational, and against a
+60-digit ``decimal`` evaluation; the CLI's errors exit 2 with one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+import flint
+import numpy as np
+import pytest
+from oracles import grid, matricize_ref, rank_fraction, rnn_score
+
+import exactrank as er
+from exactrank import balls
+from exactrank.experiments import get_experiment, rnn_figures, run_experiment, sample_seed
+from exactrank.experiments.registry import merge_parameters
+from exactrank.experiments.report import Progress
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = {"M": 3, "T": 4, "ranks": [1, 2, 3]}
+
+
+def _nested(A):
+    return [_nested(a) for a in A] if isinstance(A, np.ndarray | list) else A
+
+
+def _oracle_rank(model) -> int:
+    """The odd-even rank of the model's grid: Fraction recursion, Fraction elimination."""
+    C, G = [_nested(c) for c in model.C], [_nested(g) for g in model.G]
+    tensor = grid(lambda seq: rnn_score(C, G, None, model.xi.name, seq), model.M, model.T)
+    rows, cols = list(range(0, model.T, 2)), list(range(1, model.T, 2))
+    return rank_fraction(matricize_ref(tensor, [model.M] * model.T, rows, cols))
+
+
+def _model_of(name: str, params: dict, record: dict):
+    experiment = get_experiment(name)
+    full = merge_parameters(experiment, params)
+    rng = np.random.default_rng(record["sample_seed"])
+    return rnn_figures.sample_rnn(full, record["R"], rng)
+
+
+# ---------------------------------------------------------------------------- relu, exact
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("fig3", {**TINY, "prove": "exact"}),
+        ("fig3", {**TINY, "prove": "lower"}),
+        ("fig4", TINY),
+        ("fig3", {"M": 3, "T": 6, "ranks": [2], "prove": "exact", "bits": 2}),
+    ],
+)
+def test_recorded_relu_ranks_match_the_oracle(name, params):
+    doc = run_experiment(name, 2, jobs=1, seed=5, progress=False, params=params)
+    M, T = doc["parameters"]["M"], doc["parameters"]["T"]
+    for record in doc["samples"]:
+        assert record["sample_seed"] == sample_seed(name, record["R"], record["index"], 5)
+        truth = _oracle_rank(_model_of(name, params, record))
+        assert record["rank_lower"] <= truth  # a proven lower bound, whatever the prime
+        if record["exact"]:
+            assert record["rank"] == truth
+        else:
+            assert doc["parameters"]["prove"] == "lower" and record["rank"] == record["rank_lower"]
+            assert 0 <= record["mod_p_error_bound"] < 1e-9
+        assert record["width_lower_bound"] == math.ceil(record["rank"] / (M * T))
+        assert record["width_bound_proven"] is True
+    if doc["parameters"].get("prove") == "exact":
+        assert doc["summary"]["exact_ranks"] == len(doc["samples"])
+
+
+def test_width_bounds_above_one_occur_and_summaries_count_them():
+    params = {"M": 3, "T": 6, "ranks": [2, 3], "prove": "exact"}
+    doc = run_experiment("fig3", 4, jobs=1, seed=1, progress=False, params=params)
+    bounds = [r["width_lower_bound"] for r in doc["samples"]]
+    assert max(bounds) >= 2  # rank > M·T = 18 for some instance (at most 27 = 3^3)
+    for group in doc["summary"]["by_R"]:
+        mine = [r["width_lower_bound"] for r in doc["samples"] if r["R"] == group["R"]]
+        assert sum(group["histogram"].values()) == len(mine) == group["samples"]
+        assert group["histogram"] == {str(v): mine.count(v) for v in sorted(set(mine))}
+        assert (group["min"], group["max"]) == (min(mine), max(mine))
+        assert group["fraction_1"] == mine.count(1) / len(mine)
+
+
+def test_sampler_follows_its_documented_draw_order():
+    """Per step: C[t] (R, M) then G[t]; w = (2⌊2^b z⌋ + 1) / 2^(b+1), z ~ N(0, 1)."""
+    params = merge_parameters(get_experiment("fig3"), {"M": 3, "T": 3, "bits": 4})
+    model = rnn_figures.sample_rnn(params, 2, np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    shapes = [((2, 3), (2, 1, 2)), ((2, 3), (2, 2, 2)), ((2, 3), (2, 2, 1))]
+    for t, (c_shape, g_shape) in enumerate(shapes):
+        for drawn, shape in ((model.C[t], c_shape), (model.G[t], g_shape)):
+            z = rng.standard_normal(shape)
+            expected = [Fraction(2 * math.floor(v * 16) + 1, 32) for v in z.flat]
+            assert list(drawn.flat) == expected
+
+
+def test_fan_in_scale_divides_the_same_draws_by_powers_of_two():
+    plain = merge_parameters(get_experiment("fig3"), {"M": 3, "T": 3})
+    scaled = merge_parameters(get_experiment("fig3"), {"M": 3, "T": 3, "G_scale": "fan-in"})
+    a = rnn_figures.sample_rnn(plain, 2, np.random.default_rng(3))
+    b = rnn_figures.sample_rnn(scaled, 2, np.random.default_rng(3))
+    # fan-in L_t·R_{t-1} = 2, 4, 4: √ rounded to 2 (tie: the larger divisor), 2, 2
+    for t in range(3):
+        assert np.array_equal(a.C[t], b.C[t]) and np.array_equal(a.G[t], 2 * b.G[t])
+
+
+def test_shared_cores_share_the_inner_steps():
+    params = merge_parameters(get_experiment("fig4"), {"M": 3, "T": 5})
+    model = rnn_figures.sample_rnn(params, 2, np.random.default_rng(0))
+    assert model.shared
+    for t in (2, 3):
+        assert np.array_equal(model.C[t], model.C[1]) and np.array_equal(model.G[t], model.G[1])
+    assert not np.array_equal(model.C[0], model.C[1])
+
+
+# ---------------------------------------------------------------------------- parallel, files
+
+
+@pytest.mark.parametrize("name", ["fig3", "fig5"])
+def test_results_do_not_depend_on_the_number_of_jobs(name):
+    params = {"M": 3, "T": 4, "ranks": [1, 2]}
+    one = run_experiment(name, 2, jobs=1, seed=3, progress=False, params=params)
+    two = run_experiment(name, 2, jobs=2, seed=3, progress=False, params=params)
+
+    def strip(records):
+        return [{k: v for k, v in r.items() if k != "seconds"} for r in records]
+
+    assert strip(one["samples"]) == strip(two["samples"])
+    assert one["summary"] == two["summary"]
+
+
+def test_files_are_written_whole_and_parse(tmp_path):
+    doc = run_experiment("fig4", 1, jobs=1, progress=False, out=tmp_path, params=TINY)
+    assert sorted(os.listdir(tmp_path)) == ["fig4.json", "fig4.png"]
+    assert json.loads((tmp_path / "fig4.json").read_text()) == json.loads(json.dumps(doc))
+    assert (tmp_path / "fig4.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert doc["format"] == "exactrank-experiment" and doc["software"]["python-flint"]
+
+
+def test_a_failure_leaves_the_previous_files_untouched(tmp_path, monkeypatch):
+    (tmp_path / "fig3.json").write_text("old")
+
+    def boom(document, path):
+        Path(path).write_bytes(b"half a png")
+        raise OSError(28, "No space left on device")
+
+    broken = tuple(
+        dataclasses.replace(e, plot=boom) if e.name == "fig3" else e
+        for e in rnn_figures.EXPERIMENTS
+    )
+    monkeypatch.setattr(rnn_figures, "EXPERIMENTS", broken)
+    with pytest.raises(er.ExactRankError, match="No space left"):
+        run_experiment("fig3", 1, jobs=1, progress=False, out=tmp_path, params=TINY)
+    assert sorted(os.listdir(tmp_path)) == ["fig3.json"]
+    assert (tmp_path / "fig3.json").read_text() == "old"
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"samples": 0}, "samples"),
+        ({"jobs": 0}, "jobs"),
+        ({"seed": -1}, "seed"),
+        ({"params": {"colour": 1}}, "colour"),
+        ({"params": {"ranks": []}}, "ranks"),
+        ({"params": {"M": 100}}, "M\\^T"),
+        ({"params": {"shared": "yes"}}, "shared"),
+        ({"params": {"xi": "l2"}}, "xi"),
+    ],
+)
+def test_bad_arguments_name_what_was_expected(kwargs, message):
+    with pytest.raises(er.InvalidInputError, match=message):
+        run_experiment("fig3", **{"progress": False, **kwargs})
+
+
+def test_unknown_experiment():
+    with pytest.raises(er.InvalidInputError, match="fig3, fig4, fig5"):
+        run_experiment("fig9")
+
+
+def test_progress_bar_plain_and_on_a_terminal():
+    plain = io.StringIO()
+    bar = Progress("fig3", 100, stream=plain)
+    for done in range(101):
+        bar.update(done, "R=4")
+    bar.close()
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == 11 and "\r" not in plain.getvalue()
+    assert lines[-1].startswith("fig3  R=4  [####################] 100/100")
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Terminal()
+    bar = Progress("fig3", 4, stream=tty)
+    for done in range(5):
+        bar.update(done, "R=1")
+    bar.close()
+    assert tty.getvalue().count("\r") == 5 and tty.getvalue().endswith("\n")
+    silent = io.StringIO()
+    Progress("fig3", 4, enabled=False, stream=silent).update(2)
+    assert silent.getvalue() == ""
+
+
+# ---------------------------------------------------------------------------- balls
+
+
+def _l2_model(rng, M=2, T=4, R=2):
+    C = [rng.integers(-4, 5, size=(R, M)) for _ in range(T)]
+    G = [
+        rng.integers(-3, 4, size=(R, 1 if t == 0 else R, 1 if t == T - 1 else R)) for t in range(T)
+    ]
+    C = [np.array([[Fraction(int(v), 4) for v in row] for row in c], dtype=object) for c in C]
+    return er.GeneralizedRNN("l2", C, G)
+
+
+def test_ball_l2_contains_the_float_evaluation():
+    model = _l2_model(np.random.default_rng(0))
+    sequences = np.array(list(np.ndindex(*(model.M,) * model.T)))
+    values = balls.rnn_entries_balls(model, sequences)
+    C = [[[float(v) for v in row] for row in c] for c in model.C]
+    G = [_nested(g.astype(float)) for g in model.G]
+    for seq, ball in zip(sequences, values, strict=True):
+        h = [0.0]  # seed 001 eq. 16 with l2 = hypot, h^(-1) = 0
+        for t, m in enumerate(seq):
+            a = [row[m] for row in C[t]]
+            h = [
+                sum(
+                    G[t][i][j][k] * math.hypot(a[i], h[j])
+                    for i in range(len(a))
+                    for j in range(len(h))
+                )
+                for k in range(len(G[t][0][0]))
+            ]
+        slack = float(ball.rad()) + 1e-12 * max(1.0, abs(h[0]))
+        assert abs(float(ball.mid()) - h[0]) <= slack
+
+
+def test_ball_l2_is_exact_where_the_square_roots_are_rational():
+    # h0 = |c0| ∈ {4, 12}; h1 = 2·√(c1² + h0²): (3, 4) → 10 and (5, 12) → 26 exactly
+    model = er.GeneralizedRNN("l2", [[[4, 12]], [[3, 5]]], [[[[1]]], [[[2]]]])
+    ten, root, twenty_six = balls.rnn_entries_balls(model, np.array([[0, 0], [0, 1], [1, 1]]))
+    with flint.ctx.workprec(256):
+        assert ten.contains(flint.arb(10)) and twenty_six.contains(flint.arb(26))
+        assert float(ten.rad()) == 0 and float(twenty_six.rad()) == 0
+        assert (root * root).contains(flint.arb(4 * 41)) and not root.contains(13)  # 2·√41
+
+
+@pytest.mark.parametrize("xi", ["relu", "product", "sum"])
+def test_ball_evaluation_of_exact_operators_contains_the_exact_scores(xi):
+    rng = np.random.default_rng(1)
+    l2 = _l2_model(rng, M=3, T=3)
+    model = er.GeneralizedRNN(xi, l2.C, l2.G)
+    sequences = np.array(list(np.ndindex(3, 3, 3)))
+    C, G = [_nested(c) for c in model.C], [_nested(g) for g in model.G]
+    with flint.ctx.workprec(512):
+        for seq, ball in zip(sequences, balls.rnn_entries_balls(model, sequences), strict=True):
+            q = rnn_score(C, G, None, xi, tuple(seq))
+            assert ball.contains(flint.arb(flint.fmpq(q.numerator, q.denominator)))
+
+
+def test_a_singular_minor_is_never_certified():
+    assert not balls.certify_minor([[1, 2], [2, 4]]).nonsingular
+    assert not balls.certify_minor([[Fraction(1, 3), 1], [1, 3]]).nonsingular
+    assert balls.certify_minor([[1, 2], [3, 4]]).nonsingular
+    with flint.ctx.workprec(64):  # a nonsingular midpoint inside balls too wide to tell
+        assert not balls.certify_minor([[1, 0], [0, flint.arb(1, 1.5)]]).nonsingular
+        assert balls.certify_minor([[1, 0], [0, flint.arb(2, 1.5)]]).nonsingular  # [0.5, 3.5]
+    assert balls.certify_minor([]).nonsingular and balls.certify_minor([]).size == 0
+
+
+def test_certified_relu_rank_is_at_most_the_exact_rank():
+    params = merge_parameters(get_experiment("fig3"), {"M": 3, "T": 4})
+    model = rnn_figures.sample_rnn(params, 2, np.random.default_rng(11))
+    A = er.matricize(er.grid_tensor(model, "float"), "odd-even").values
+    rows, cols = balls.pivot_minor(A, 9)
+    certificate = balls.certify_rank(model, er.odd_even(4), rows, cols)
+    assert certificate.nonsingular and certificate.size == _oracle_rank(model)
+
+
+def test_certified_l2_minor_agrees_with_a_decimal_evaluation():
+    """The certified minor's determinant, recomputed with 60-digit Decimal square roots and
+    Fraction elimination, is far from 0 and inside the certificate's ball."""
+    model = _l2_model(np.random.default_rng(0))
+    A = er.matricize(er.grid_tensor(model, "float"), "odd-even").values
+    rows, cols = balls.pivot_minor(A, 4)
+    certificate = balls.certify_rank(model, er.odd_even(4), rows, cols)
+    assert certificate.nonsingular and certificate.size == 4
+    sequences = balls.matrix_sequences(er.odd_even(4), model.M, rows, cols)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        entries = [_decimal_score(model, seq) for seq in sequences]
+    det = _fraction_det([entries[4 * a : 4 * a + 4] for a in range(4)])
+    mid, radius = Fraction(certificate.det_mid), Fraction(certificate.det_radius)
+    assert abs(det) > 1e-6 and abs(det - mid) <= radius + Fraction(1, 10**40)
+
+
+def _decimal_score(model, seq):
+    h = [Decimal(0)]
+    for t, m in enumerate(seq):
+        a = [Decimal(c.numerator) / Decimal(c.denominator) for c in model.C[t][:, m]]
+        G = model.G[t]
+        h = [
+            sum(
+                Decimal(int(G[i, j, k])) * (a[i] * a[i] + h[j] * h[j]).sqrt()
+                for i in range(G.shape[0])
+                for j in range(G.shape[1])
+            )
+            for k in range(G.shape[2])
+        ]
+    return Fraction(h[0])
+
+
+def _fraction_det(rows) -> Fraction:
+    A = [list(r) for r in rows]
+    det = Fraction(1)
+    for c in range(len(A)):
+        pivot = next(i for i in range(c, len(A)) if A[i][c] != 0)
+        if pivot != c:
+            A[c], A[pivot], det = A[pivot], A[c], -det
+        det *= A[c][c]
+        for i in range(c + 1, len(A)):
+            f = A[i][c] / A[c][c]
+            A[i] = [x - f * y for x, y in zip(A[i], A[c], strict=True)]
+    return det
+
+
+def test_fig5_records_say_what_is_proven():
+    params = {"M": 3, "T": 4, "ranks": [1, 2]}
+    doc = run_experiment("fig5", 2, jobs=1, seed=2, progress=False, params=params)
+    for record in doc["samples"]:
+        assert record["width_bound_proven"] is False  # Lemma A.1 is about relu
+        assert record["tolerance"] > 0 and 0 <= record["rank_float"] <= 9
+        assert record["width_lower_bound_float"] == math.ceil(record["rank_float"] / 12)
+        assert 0 <= record["rank"] <= 9 and record["exact"] == (record["rank"] == 9)
+        assert record["width_lower_bound"] == math.ceil(record["rank"] / 12)
+        assert record["certification"]["nonsingular"] or record["rank"] == 0
+    assert "float" in doc["summary"]["by_R"][0]
+
+
+def test_fig5_skips_certification_past_the_budget():
+    params = {"M": 3, "T": 4, "ranks": [2], "ball_budget": 1}
+    doc = run_experiment("fig5", 1, jobs=1, progress=False, params=params)
+    (record,) = doc["samples"]
+    assert record["rank"] is None and record["exact"] is False
+    assert "skipped" in record["certification"]
+    assert doc["summary"]["by_R"][0]["undetermined"] == 1
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+def cli(*args, cwd=ROOT):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "exactrank", "experiment", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args,substring",
+    [
+        (["fig9"], "fig9"),
+        (["fig3", "--samples", "0"], "--samples"),
+        (["fig3", "--jobs", "two"], "--jobs"),
+        (["fig3", "--set", "colour=3"], "colour"),
+        ([], "--list"),
+    ],
+)
+def test_cli_errors_exit_2_with_one_line(args, substring):
+    proc = cli(*args)
+    assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert substring in line
+
+
+def test_cli_unwritable_folder(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    proc = cli("fig3", "--quick", "--out", blocker / "sub")
+    assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1
+    assert "cannot write" in proc.stderr
+
+
+def test_cli_json_and_list(tmp_path):
+    proc = cli(
+        "fig4",
+        "--samples",
+        "1",
+        "--jobs",
+        "1",
+        "--set",
+        "M=3",
+        "--set",
+        "T=4",
+        "--set",
+        "ranks=1,2",
+        "--out",
+        tmp_path,
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # no progress bar with --json
+    doc = json.loads(proc.stdout)
+    assert doc["parameters"]["ranks"] == [1, 2] and (tmp_path / "fig4.png").exists()
+    listing = cli("--list", "--json")
+    assert [e["name"] for e in json.loads(listing.stdout)["experiments"]] == [
+        "fig3",
+        "fig4",
+        "fig5",
+    ]
+
+
+# ---------------------------------------------------------------------------- slow
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fig3", "fig4", "fig5"])
+def test_quick_runs_at_the_papers_sizes(name, tmp_path):
+    doc = run_experiment(name, quick=True, progress=False, out=tmp_path)
+    assert doc["summary"]["samples"] == 4 * get_experiment(name).quick_samples
+    if name == "fig4":
+        for record in doc["samples"][:2]:
+            model = _model_of(name, {}, record)
+            matrix = er.matricize(er.grid_tensor(model), "odd-even")
+            assert er.rank(matrix, prove="exact").rank == record["rank"]
