@@ -59,6 +59,7 @@ import sys
 from typing import NamedTuple
 
 import exactrank as er
+from exactrank.partitions import left_right_2d, top_bottom
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_theorem_10"
@@ -106,19 +107,10 @@ def network(family: Family, R: int, field: str, seed: int) -> er.OverlappingNetw
 
 def partitions(shape: tuple) -> dict:
     """left-right (1D: the first ⌈N/2⌉ modes; 2D: the left half of the columns) and, in 2D,
-    top-bottom (the upper half of the rows), as explicit row-major mode lists."""
+    top-bottom (the upper half of the rows); pixel (h, w) is mode h·W + w."""
     if len(shape) == 1:
         return {"left-right": er.left_right(shape[0])}
-    H, W = shape
-    modes = range(H * W)
-    return {
-        "left-right": er.Partition(
-            tuple(m for m in modes if m % W < W // 2), tuple(m for m in modes if m % W >= W // 2)
-        ),
-        "top-bottom": er.Partition(
-            tuple(m for m in modes if m // W < H // 2), tuple(m for m in modes if m // W >= H // 2)
-        ),
-    }
+    return {"left-right": left_right_2d(*shape), "top-bottom": top_bottom(*shape)}
 
 
 def geometry(model: er.OverlappingNetwork) -> str:
