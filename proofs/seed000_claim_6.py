@@ -65,8 +65,9 @@ def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
         return np.vectorize(lambda a: Interval.around(a, delta), otypes=[object])(A)
 
     F = box(base.F)
-    if mean and any(w.lo < 0 for level in base.weights[1:] for W in level for w in box(W).flat):
-        return False
+    above_leaves = [W for level in base.weights[1:] for W in level] + [base.output]
+    if mean and any(w.lo < 0 for W in above_leaves for w in box(W).flat):
+        return False  # u_t >= 0 needs every weight above the leaves, the output's too, >= 0
     channels = {}
     for mode in range(base.N):
         W = box(base.weights[0][mode])

@@ -143,6 +143,25 @@ POOL = {
 }
 
 
+def tree_levels(tree):
+    """The nodes of a mode tree per height (leaves 0, in mode order), left to right."""
+
+    def height(node):
+        return 0 if isinstance(node, int) else 1 + height(node[0])
+
+    out = {}
+
+    def walk(node):
+        out.setdefault(height(node), []).append(node)
+        if not isinstance(node, int):
+            for child in node:
+                walk(child)
+
+    walk(tree)
+    out[0] = sorted(out[0])
+    return [out[h] for h in range(len(out))]
+
+
 def hierarchical_score(tree, weights, output, F, activation, pooling, seq):
     """A hierarchical network (seed 000, §3–4, fig. 2; COLT 2016 §3) run on ``seq``.
 

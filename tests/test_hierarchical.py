@@ -29,6 +29,7 @@ from oracles import (
     rank_fraction,
     rank_mod_p_ref,
     residue,
+    tree_levels,
 )
 from strategies import rationals, tensor
 
@@ -60,28 +61,9 @@ TREES = {
 # ---------------------------------------------------------------------------- helpers
 
 
-def levels_of(tree):
-    """Nodes per height, left to right (written here, not taken from exactrank)."""
-
-    def height(node):
-        return 0 if isinstance(node, int) else 1 + height(node[0])
-
-    out = {}
-
-    def walk(node):
-        out.setdefault(height(node), []).append(node)
-        if not isinstance(node, int):
-            for child in node:
-                walk(child)
-
-    walk(tree)
-    out[0] = sorted(out[0])
-    return [out[h] for h in range(len(out))]
-
-
 def random_weights(tree, M, widths, rng, high=9, den=3):
     """Per-node weights (level 0 by mode) and output, as nested lists of Fractions."""
-    levels = levels_of(tree)
+    levels = tree_levels(tree)
     inputs = [M] + list(widths)
 
     def draw(rows, cols):
@@ -109,7 +91,7 @@ def assert_grid(gt, expected: dict):
 
 
 def n_modes(tree):
-    return len(levels_of(tree)[0])
+    return len(tree_levels(tree)[0])
 
 
 def build(tree, M, widths, seed, activation="identity", pooling="product", F=None, den=3):
@@ -129,7 +111,7 @@ def test_grid_against_the_network_run_node_by_node(name, activation, pooling):
     tree = TREES[name]
     N = n_modes(tree)
     M = 2 if N > 5 else 3
-    L = len(levels_of(tree)) - 1
+    L = len(tree_levels(tree)) - 1
     widths = [2, 3, 2][:L]
     F = [[Q(2), Q(1), Q(0)], [Q(-1), Q(1, 2), Q(1)], [Q(0), Q(3), Q(-2)]]
     F = [row[:M] for row in F[:M]]
@@ -167,12 +149,12 @@ def trees(draw, max_modes=6):
 @st.composite
 def hierarchical_specs(draw):
     tree = draw(trees())
-    L = len(levels_of(tree)) - 1
+    L = len(tree_levels(tree)) - 1
     N = n_modes(tree)
     M = draw(st.integers(1, 3 if N <= 5 else 2))
     widths = [draw(st.integers(1, 3)) for _ in range(L)]
     q = rationals(bound=6)
-    levels = levels_of(tree)
+    levels = tree_levels(tree)
     inputs = [M] + widths
     weights = [[tensor(draw, (widths[l], inputs[l]), q) for _ in levels[l]] for l in range(L)]
     output = tensor(draw, (widths[-1],), q)
@@ -266,7 +248,7 @@ def test_shared_weights_equal_unshared_with_equal_weights(activation, pooling):
     shared = er.HierarchicalNetwork(
         tree, [[w] for w in one], output, None, activation, pooling, shared=True
     )
-    counts = [len(level) for level in levels_of(tree)[:3]]
+    counts = [len(level) for level in tree_levels(tree)[:3]]
     unshared = er.HierarchicalNetwork(
         tree, [[w] * n for w, n in zip(one, counts, strict=True)], output, None, activation, pooling
     )
@@ -301,7 +283,7 @@ def test_mirror_tree_grid_is_in_mode_order():
 @pytest.mark.parametrize("name", ["HT over 4", "ternary over 6", "out of order over 6"])
 def test_GFp_grid_is_the_QQ_grid_mod_p(p, pooling, name):
     tree = TREES[name]
-    L = len(levels_of(tree)) - 1
+    L = len(tree_levels(tree)) - 1
     model, _, _ = build(tree, 2, [2, 2, 2][:L], p, "identity", pooling)
     gq, gp = er.grid_tensor(model), er.grid_tensor(model, f"GF({p})")
     assert gp.field == er.Field("GF", p) and gp.values.dtype == np.int64

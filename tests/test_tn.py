@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from oracles import rank_mod_p_ref
+from oracles import rank_mod_p_ref, tree_levels
 
 import exactrank as er
 from exactrank import theorems
@@ -39,24 +39,6 @@ TINY_TREES = {
     "padded binary over 5": (((0, 1), (2,)), ((3, 4),)),
     "one mode": (0,),
 }
-
-
-def levels(tree):
-    """Tree nodes per height (leaves 0), written here, not taken from exactrank."""
-
-    def height(node):
-        return 0 if isinstance(node, int) else 1 + height(node[0])
-
-    out = {}
-
-    def walk(node):
-        out.setdefault(height(node), []).append(node)
-        if not isinstance(node, int):
-            for child in node:
-                walk(child)
-
-    walk(tree)
-    return [out[h] for h in range(len(out))]
 
 
 def kind(G, node):
@@ -104,7 +86,7 @@ def test_graph_structure(tree, M, widths, nodes, edges, delta_degrees):
     assert found == delta_degrees
     for _, _, data in G.edges(data=True):
         assert data["weight"] == math.log(data["bond"])
-    assert [G.nodes[("delta", w)]["level"] for w in levels(tree)[-1]] == [len(widths)]
+    assert [G.nodes[("delta", w)]["level"] for w in tree_levels(tree)[-1]] == [len(widths)]
 
 
 def contract(G) -> np.ndarray:
@@ -192,10 +174,10 @@ def check_cut(G, cut: MinCut, rows, cols) -> None:
 def tiny_instances(draw):
     name = draw(st.sampled_from(sorted(TINY_TREES)))
     tree = TINY_TREES[name]
-    depth = len(levels(tree)) - 1
+    depth = len(tree_levels(tree)) - 1
     M = draw(st.integers(1, 4))
     widths = [draw(st.integers(1, 6)) for _ in range(depth)]
-    N = len(levels(tree)[0])
+    N = len(tree_levels(tree)[0])
     rows = draw(st.sets(st.integers(0, N - 1)))
     return tree, M, widths, tuple(sorted(rows)), tuple(m for m in range(N) if m not in rows)
 
