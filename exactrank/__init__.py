@@ -2,9 +2,10 @@
 
 Build a generalized shallow network or a generalized RNN (Khrulkov, Hrinchuk & Oseledets,
 ICLR 2019, eq. 14-17), a hierarchical (convolutional) network over a mode tree (Cohen et
-al. 2017, seed 000, §3-4) or an overlapping network of GC layers (seed 000, §6) from exact
-weights, compute its grid tensor over QQ, GF(p) or float64, matricize it by any partition
-and compute the rank, saying exactly what is proven.
+al. 2017, seed 000, §3-4), an overlapping network of GC layers (seed 000, §6) or the mixed
+network of two mode trees (seed 000, §8) from exact weights, compute its grid tensor over
+QQ, GF(p) or float64, matricize it by any partition and compute the rank, saying exactly
+what is proven.
 """
 
 __version__ = "0.1.0"
@@ -32,6 +33,7 @@ from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
     HierarchicalNetwork,
+    MixedNetwork,
     OverlappingNetwork,
     require_invertible_features,
     without_overlaps,
@@ -39,7 +41,7 @@ from .models import (
 from .operators import OPERATORS, Xi, generalized_outer, get_xi
 from .partitions import Partition, left_right, matricize, odd_even, parse_partition
 from .rank import RankResult, rank
-from .sampling import random_hierarchical, random_overlapping
+from .sampling import random_hierarchical, random_mixed, random_overlapping
 
 __all__ = [
     "CertificateFormatError",
@@ -53,6 +55,7 @@ __all__ = [
     "HierarchicalNetwork",
     "InvalidInputError",
     "InvalidModelError",
+    "MixedNetwork",
     "ModelFileError",
     "OPERATORS",
     "OverlappingNetwork",
@@ -78,6 +81,7 @@ __all__ = [
     "parse_field",
     "parse_partition",
     "random_hierarchical",
+    "random_mixed",
     "random_overlapping",
     "rank",
     "require_invertible_features",

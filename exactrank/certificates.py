@@ -35,7 +35,13 @@ from .errors import CertificateFormatError, ExactRankError, InvalidInputError
 from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modelfile import model_from_dict, model_to_dict, write_json_atomic
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    MixedNetwork,
+    OverlappingNetwork,
+)
 from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p, solve_mod_p
 from .partitions import Partition, parse_partition
 from .rank import rank
@@ -522,7 +528,7 @@ def certify(
 
 
 def _tensor_json(source, field: Field) -> tuple[dict, tuple[int, ...]]:
-    if isinstance(source, HierarchicalNetwork | OverlappingNetwork):  # no model form yet
+    if isinstance(source, HierarchicalNetwork | OverlappingNetwork | MixedNetwork):  # entries
         source = grid_tensor(source, field)
     if isinstance(source, GeneralizedRNN | GeneralizedShallow):
         return {"model": model_to_dict(source)}, (source.M,) * source.T

@@ -8,6 +8,7 @@ partitions (I, J) it can give high separation ranks (seed 000, Theorem 8, Coroll
   windows of 2 give the HT decomposition (seed 000, Example 2), one window of N the shallow
   network (CP, eq. 1);
 * :func:`mirror_tree` — windows that pool a node with its reflection (fig. 4(b));
+* :func:`dilated_tree` — the tree of a dilated convolutional network (§8, fig. 8);
 * :func:`square_tree`, :func:`mirror_tree_2d` — the same for H × W images, pixel (h, w) being
   mode h·W + w (row-major).
 
@@ -149,6 +150,48 @@ def mirror_tree(N: int, *, recursive: bool = True) -> tuple:
             nodes = [tuple(nodes[i : i + 2]) for i in range(0, len(nodes), 2)]
     (tree,) = nodes
     return tree
+
+
+def dilated_tree(dilations, size: int = 2) -> tuple:
+    """The mode tree of a dilated convolutional network (seed 000, §8, fig. 7–8).
+
+    The network of fig. 7 (WaveNet's; van den Oord et al. 2016) has no pooling: layer l
+    (l = 1 … L) is a causal convolution of ``size`` taps with dilation d_l, its output at
+    time t reading layer l − 1 at t − (size − 1)·d_l, …, t − d_l, t. Its output at the last
+    time step N − 1 depends on layer l − 1 at the positions below it, and so down to the
+    inputs, which gives the tree of fig. 8: the node of layer l at time t is the window of its
+    ``size`` inputs, in time order. The inputs it reaches must be 0 … N − 1, each once, so
+    the dilations must be the place values of a base-``size`` numbering: a permutation of
+    1, size, size², …, size^{L−1}, with N = size^L.
+
+    ``dilated_tree([1, 2, 4])`` (fig. 7, the baseline dilations 2^{l−1}) is the contiguous
+    tree (((0, 1), (2, 3)), ((4, 5), (6, 7))); ``dilated_tree([4, 2, 1])`` is
+    (((0, 4), (2, 6)), ((1, 5), (3, 7))), a network with the dilations reversed (fig. 8(b)).
+
+    A convolution layer shares its weights across time; the hierarchical network of this tree
+    gives each node its own weights (unshared, or shared per level with ``shared=True``),
+    which contains the dilated network's functions (two taps of one layer are two convs).
+    """
+    k = _positive_int(size, "dilated_tree: size", 2)
+    if not isinstance(dilations, list | tuple) or not dilations:
+        raise InvalidInputError(
+            f"dilated_tree: dilations must be a non-empty list (layer 1 first), got {dilations!r}"
+        )
+    d = [_positive_int(v, f"dilated_tree: dilations[{l}]") for l, v in enumerate(dilations)]
+    L = len(d)
+    if sorted(d) != [k**e for e in range(L)]:
+        raise InvalidInputError(
+            f"dilated_tree: dilations {d} must be a permutation of "
+            f"{[k**e for e in range(L)]} (the powers of size = {k}), so that the last output "
+            f"reads each of the N = {k**L} inputs exactly once"
+        )
+
+    def node(level: int, t: int):
+        if level == 0:
+            return t
+        return tuple(node(level - 1, t - c * d[level - 1]) for c in range(k - 1, -1, -1))
+
+    return node(L, k**L - 1)
 
 
 def _image_size(H, W, name: str) -> tuple[int, int]:

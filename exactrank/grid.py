@@ -11,7 +11,8 @@ matrix F (row m = f_θ(x^(m)), eq. 19). Three ways to get entries:
   Python loops over eq. 14 / eq. 16, used as the oracle in tests.
 
 Hierarchical networks over a mode tree (seed 000) go through :mod:`exactrank.tree_grid`,
-overlapping networks of GC layers (seed 000, §6) through :mod:`exactrank.overlap_grid`.
+overlapping networks of GC layers (seed 000, §6) through :mod:`exactrank.overlap_grid`,
+mixed networks of two trees (seed 000, §8) through :mod:`exactrank.mixed_grid`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from .arithmetic import arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import InvalidInputError
 from .kernels import align
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork
+from .mixed_grid import mixed_entries, mixed_grid, mixed_score
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    MixedNetwork,
+    OverlappingNetwork,
+)
 from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_score
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
@@ -91,6 +99,8 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
         flat, den = hierarchical_grid(model, arith)
     elif isinstance(model, OverlappingNetwork):
         flat, den = overlapping_grid(model, arith)
+    elif isinstance(model, MixedNetwork):
+        flat, den = mixed_grid(model, arith)
     else:
         flat, den = _rnn_grid(model, arith)
     return GridTensor(arith.output(flat).reshape((M,) * T), den, field)
@@ -109,6 +119,8 @@ def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
         flat, den = hierarchical_entries(model, arith, indices)
     elif isinstance(model, OverlappingNetwork):
         flat, den = overlapping_entries(model, arith, indices)
+    elif isinstance(model, MixedNetwork):
+        flat, den = mixed_entries(model, arith, indices)
     else:
         flat, den = _rnn_entries(model, arith, indices)
     return GridTensor(arith.output(flat), den, field)
@@ -117,20 +129,26 @@ def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
 def _prepare(model, field):
     if not isinstance(model, _MODELS):
         raise InvalidInputError(
-            "expected a GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork or "
-            f"OverlappingNetwork model, got {type(model).__name__}"
+            "expected a GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, "
+            f"OverlappingNetwork or MixedNetwork model, got {type(model).__name__}"
         )
     field = parse_field(field)
     _check_field(model, field)
     return field, arithmetic_for(field, model.exact)
 
 
-_MODELS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork)
+_MODELS = (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    OverlappingNetwork,
+    MixedNetwork,
+)
 
 
 def _check_field(model, field: Field) -> None:
     """Refuse a field the model's operators (ξ, or σ and P per level) are not exact in."""
-    if isinstance(model, HierarchicalNetwork | OverlappingNetwork):
+    if isinstance(model, HierarchicalNetwork | OverlappingNetwork | MixedNetwork):
         model.check_field(field)
     else:
         model.xi.check_field(field)
@@ -269,7 +287,8 @@ def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
     """The brute-force evaluator: the network run on one sequence of template indices.
 
     Plain Python loops over eq. 16 (RNN), eq. 14 (shallow network), the tree of a
-    hierarchical network (seed 000, §3–4) or the GC layers of an overlapping one (§6), in
+    hierarchical network (seed 000, §3–4), the GC layers of an overlapping one (§6) or the
+    two trees of a mixed one (§8), in
     Fractions over QQ, residues over GF(p) and floats in the float field: the oracle for
     the recursions.
     """
@@ -283,6 +302,8 @@ def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
         return hierarchical_score(model, [int(m) for m in sequence], field)
     if isinstance(model, OverlappingNetwork):
         return overlapping_score(model, [int(m) for m in sequence], field)
+    if isinstance(model, MixedNetwork):
+        return mixed_score(model, [int(m) for m in sequence], field)
     num = _scalar_domain(field)
     xi = model.xi
     features = [[num(v) for v in model.F[m]] for m in range(model.M)]

@@ -34,6 +34,13 @@
      "M": 2, "T": 8, "F": [[...], ...],     # optional, as above
      "receptive_fields": [R_0, …], "widths": [C_0, …]}   # optional, checked
 
+    {"format": "exactrank-model", "version": 1, "kind": "mixed",          # seed 000, §8
+     "first": {…a hierarchical model…}, "second": {…a hierarchical model…},
+     "mixture": [{"modes": [0, 1, 2, 3],   # a node of both trees (not a leaf, not the root)
+                  "into_first": [[...]],   # r_l × r̄_{l̄−1}: the second's pool into the first
+                  "into_second": [[...]]}, …],
+     "M": 2, "T": 8}                       # optional, checked
+
 Numbers are JSON integers or strings "p/q"; a JSON float is refused (0.1 is not 1/10).
 docs/model-files.md documents every kind with examples.
 """
@@ -53,6 +60,7 @@ from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
     HierarchicalNetwork,
+    MixedNetwork,
     Model,
     OverlappingNetwork,
 )
@@ -64,12 +72,14 @@ KINDS = {  # the keys each kind needs, and the keys holding numbers (floats refu
     "generalized-shallow": ("xi", "lambda", "V"),
     "hierarchical": ("tree", "weights", "output"),
     "overlapping": ("shape", "strides", "weights", "output"),
+    "mixed": ("first", "second", "mixture"),
 }
 _NUMBERS = {
     "generalized-rnn": ("C", "G"),
     "generalized-shallow": ("lambda", "V"),
     "hierarchical": ("weights", "output"),
     "overlapping": ("weights", "output", "biases"),
+    "mixed": ("mixture",),
 }
 
 
@@ -114,7 +124,9 @@ def model_from_dict(data, where: str = "model") -> Model:
     for key in ("F",) + _NUMBERS[kind]:
         _refuse_floats(data.get(key), key, where)
     try:
-        model = _build(kind, data)
+        model = _build(kind, data, where)
+    except ModelFileError:
+        raise  # a component's error, already naming the file and the component
     except InvalidModelError as exc:
         raise ModelFileError(f"{where}: {exc}") from None
     checked = {"hierarchical": ("widths",), "overlapping": ("widths", "receptive_fields")}
@@ -138,6 +150,9 @@ def _refuse_floats(value, path: str, where: str) -> None:
     if isinstance(value, list):
         for i, item in enumerate(value):
             _refuse_floats(item, f"{path}[{i}]", where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_floats(item, f"{path}.{key}", where)
     elif isinstance(value, float):
         raise ModelFileError(
             f"{where}: {path} is the JSON float {value!r}; model files hold integers and "
@@ -145,8 +160,10 @@ def _refuse_floats(value, path: str, where: str) -> None:
         )
 
 
-def _build(kind: str, data: dict):
+def _build(kind: str, data: dict, where: str):
     F = data.get("F")
+    if kind == "mixed":
+        return _mixed(data, where)
     if kind == "overlapping":
         return OverlappingNetwork(
             data["shape"], data["strides"], data["weights"], data["output"], F, data.get("biases")
@@ -177,6 +194,31 @@ def _build(kind: str, data: dict):
     return GeneralizedRNN(data["xi"], data["C"], data["G"], F)
 
 
+def _mixed(data: dict, where: str) -> MixedNetwork:
+    """Both components are whole hierarchical model objects (a model file each)."""
+    components = []
+    for name in ("first", "second"):
+        component = model_from_dict(data[name], where=f"{where}: {name}")
+        if not isinstance(component, HierarchicalNetwork):
+            raise ModelFileError(
+                f'{where}: "{name}" must be a hierarchical model, got kind {component.kind!r}'
+            )
+        components.append(component)
+    mixture = data["mixture"]
+    if not isinstance(mixture, list):
+        raise ModelFileError(f'{where}: "mixture" must be a list, got {type(mixture).__name__}')
+    entries = []
+    for k, item in enumerate(mixture):
+        keys = ("modes", "into_first", "into_second")
+        if not isinstance(item, dict) or set(item) != set(keys):
+            raise ModelFileError(
+                f"{where}: mixture[{k}] must be an object with exactly the keys "
+                f"{', '.join(keys)}, got {item!r:.80}"
+            )
+        entries.append(tuple(item[key] for key in keys))
+    return MixedNetwork(*components, entries)
+
+
 def _exact_list(A):
     """A nested list of integers and "p/q" strings from an array (or list) of Fraction."""
     if isinstance(A, np.ndarray):
@@ -196,6 +238,24 @@ def model_to_dict(model) -> dict:
         return _hierarchical_dict(model)
     if isinstance(model, OverlappingNetwork):
         return _overlapping_dict(model)
+    if isinstance(model, MixedNetwork):
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "kind": model.kind,
+            "M": model.M,
+            "T": model.T,
+            "first": _hierarchical_dict(model.first),
+            "second": _hierarchical_dict(model.second),
+            "mixture": [
+                {
+                    "modes": list(node.modes),
+                    "into_first": _exact_list(node.into_first),
+                    "into_second": _exact_list(node.into_second),
+                }
+                for node in model.mixture
+            ],
+        }
     out = {
         "format": FORMAT,
         "version": VERSION,

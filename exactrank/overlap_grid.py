@@ -179,7 +179,7 @@ def _row_index(indices: np.ndarray, sub: tuple[int, ...], M: int) -> np.ndarray:
 def _contract(arith, Z: np.ndarray, W: np.ndarray) -> np.ndarray:
     """Z @ W exactly. Python integers beyond int64 go through numpy's object matmul, which
     for the few channels of these networks beats the limb-split BLAS product (see
-    :func:`exactrank.tree_grid._contract`, where this was measured)."""
+    :func:`exactrank.tree_grid.contract`, where this was measured)."""
     if Z.dtype != object:
         return arith.matmul(Z, W)
     W = W.astype(np.int64).astype(object) if W.dtype == np.float64 else W.astype(object)

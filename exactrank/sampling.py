@@ -15,11 +15,35 @@ import numpy as np
 
 from .domains import parse_field
 from .errors import InvalidInputError
-from .models import GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, OverlappingNetwork
-from .models.hierarchical import parse_tree
+from .models import (
+    GeneralizedRNN,
+    GeneralizedShallow,
+    HierarchicalNetwork,
+    MixedNetwork,
+    OverlappingNetwork,
+    common_nodes,
+)
+from .models.hierarchical import node_modes, parse_tree
 from .rank import rank
 
 GENERIC_HIGH = 2**30  # generic QQ weights: uniform integers in [−2^30, 2^30]
+
+
+def _generic_draw(field, M, who: str):
+    """The field (QQ or GF(p)) and a draw(shape, rng) of generic exact weights: uniform
+    integers in [−2^30, 2^30] over QQ, uniform residues in [0, p) over GF(p)."""
+    field = parse_field(field)
+    if field.kind == "float":
+        raise InvalidInputError(f"{who} draws exact weights: field 'QQ' or 'GF(p)', not float")
+    if not isinstance(M, int | np.integer) or isinstance(M, bool) or M < 1:
+        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    lo, hi = (0, field.p - 1) if field.kind == "GF" else (-GENERIC_HIGH, GENERIC_HIGH)
+
+    def draw(shape, rng: random.Random) -> np.ndarray:
+        flat = [rng.randint(lo, hi) for _ in range(int(np.prod(shape)))]
+        return np.array(flat, dtype=object).reshape(shape)
+
+    return field, draw
 
 
 def _weights(shape: tuple[int, ...], high: int, rng: random.Random, den: int) -> np.ndarray:
@@ -87,30 +111,18 @@ def random_hierarchical(
     level; a field they cannot be computed in (relu or max over GF(p)) is refused here.
     Reproducible from ``seed``.
     """
-    field = parse_field(field)
-    if field.kind == "float":
-        raise InvalidInputError(
-            "random_hierarchical draws exact weights: field 'QQ' or 'GF(p)', not float"
-        )
-    if not isinstance(M, int | np.integer) or isinstance(M, bool) or M < 1:
-        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    field, draw = _generic_draw(field, M, "random_hierarchical")
     _, levels = parse_tree(tree)
     L = len(levels) - 1
     widths = _widths(widths, L)
     rng = random.Random(seed)
-    lo, hi = (0, field.p - 1) if field.kind == "GF" else (-GENERIC_HIGH, GENERIC_HIGH)
-
-    def draw(shape):
-        flat = [rng.randint(lo, hi) for _ in range(int(np.prod(shape)))]
-        return np.array(flat, dtype=object).reshape(shape)
-
     inputs = (int(M),) + widths
     weights = [
-        [draw((widths[l], inputs[l])) for _ in range(1 if shared else len(levels[l]))]
+        [draw((widths[l], inputs[l]), rng) for _ in range(1 if shared else len(levels[l]))]
         for l in range(L)
     ]
     model = HierarchicalNetwork(
-        tree, weights, draw((widths[-1],)), None, activation, pooling, shared
+        tree, weights, draw((widths[-1],), rng), None, activation, pooling, shared
     )
     model.check_field(field)
     return model
@@ -148,13 +160,7 @@ def random_overlapping(
     of generic weights mod p. F is the identity. Reproducible from ``seed``; sizes that do
     not fit (a stride not dividing its input, R < S) are refused by the model.
     """
-    field = parse_field(field)
-    if field.kind == "float":
-        raise InvalidInputError(
-            "random_overlapping draws exact weights: field 'QQ' or 'GF(p)', not float"
-        )
-    if not isinstance(M, int | np.integer) or isinstance(M, bool) or M < 1:
-        raise InvalidInputError(f"M must be an integer >= 1, got {M!r}")
+    field, draw = _generic_draw(field, M, "random_overlapping")
     if not isinstance(layers, list | tuple) or not layers:
         raise InvalidInputError(
             f"layers must be a non-empty list of (R, S, C) triples, got {layers!r}"
@@ -171,18 +177,78 @@ def random_overlapping(
             )
     d = 2 if isinstance(shape, list | tuple) and len(shape) == 2 else 1
     rng = random.Random(seed)
-    lo, hi = (0, field.p - 1) if field.kind == "GF" else (-GENERIC_HIGH, GENERIC_HIGH)
-
-    def draw(shape):
-        flat = [rng.randint(lo, hi) for _ in range(int(np.prod(shape)))]
-        return np.array(flat, dtype=object).reshape(shape)
-
     weights, biases, inputs = [], [], int(M)
     for R, _, C in layers:
-        weights.append(draw((R,) * d + (C, inputs)))
-        biases.append(draw((R,) * d + (C,)) if bias else None)
+        weights.append(draw((R,) * d + (C, inputs), rng))
+        biases.append(draw((R,) * d + (C,), rng) if bias else None)
         inputs = C
     strides = [S for _, S, _ in layers]
     return OverlappingNetwork(
-        shape, strides, weights, draw((inputs,)), None, biases if bias else None
+        shape, strides, weights, draw((inputs,), rng), None, biases if bias else None
     )
+
+
+def random_mixed(
+    first_tree,
+    second_tree,
+    M: int,
+    widths,
+    *,
+    mixture=None,
+    field="QQ",
+    seed: int = 0,
+    activation="identity",
+    pooling="product",
+) -> MixedNetwork:
+    """A mixed network of two hierarchical networks (seed 000, §8) with generic weights.
+
+    The components are :func:`random_hierarchical` networks over ``first_tree`` and
+    ``second_tree`` with the same ``widths`` (an int, or one per level: then both trees
+    need the same number of levels), ``activation`` and ``pooling``; ``mixture`` lists the
+    mode sets of the mixture nodes (default: every internal node the two trees share,
+    :func:`~exactrank.models.common_nodes`; ``[]`` for none, the sum of the two networks).
+    The exchange weights are drawn like the others. Reproducible from ``seed``.
+    """
+    field, draw = _generic_draw(field, M, "random_mixed")
+    rng = random.Random(seed)
+    nets = [
+        random_hierarchical(
+            tree,
+            M,
+            widths,
+            field=field,
+            seed=rng.getrandbits(64),
+            activation=activation,
+            pooling=pooling,
+        )
+        for tree in (first_tree, second_tree)
+    ]
+    if mixture is None:
+        mixture = common_nodes(first_tree, second_tree)
+    if not isinstance(mixture, list | tuple):
+        raise InvalidInputError(f"mixture must be a list of mode sets, got {mixture!r}")
+    a, b = nets
+    entries = []
+    for modes in mixture:
+        l1, l2 = (_level_of(net, modes) for net in nets)
+        entries.append(
+            (
+                modes,
+                draw((a.widths[l1], b.widths[l2 - 1]), rng),
+                draw((b.widths[l2], a.widths[l1 - 1]), rng),
+            )
+        )
+    return MixedNetwork(a, b, entries)
+
+
+def _level_of(net: HierarchicalNetwork, modes) -> int:
+    """The level of the internal node of ``net`` over ``modes`` (1 when there is none, so
+    that MixedNetwork reports the bad mixture node with the nodes the trees share)."""
+    try:
+        key = frozenset(int(m) for m in modes)
+    except (TypeError, ValueError):
+        return 1
+    for l in range(1, net.L):
+        if any(node_modes(node) == key for node in net.levels[l]):
+            return l
+    return 1

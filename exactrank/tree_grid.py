@@ -28,16 +28,14 @@ _CHUNK_ENTRIES = 1 << 18  # entries of the pooled block Z formed at once (memory
 def hierarchical_grid(model: HierarchicalNetwork, arith):
     """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator."""
     M, N = model.M, model.N
-    arrays = {
-        mode: _activated(model, 0, arith, *_leaf_conv(model, arith, mode)) for mode in range(N)
-    }
+    arrays = {mode: activated(model, 0, arith, *leaf_conv(model, arith, mode)) for mode in range(N)}
     for l in range(1, model.L + 1):
         pool = model.pooling[l - 1]
         for k, node in enumerate(model.levels[l]):
-            W, w_den = _conv(model, arith, l, k)
+            W, w_den = conv(model, arith, l, k)
             children = [arrays.pop(child) for child in node]
             X, den = _pool_outer(arith, pool, children, W, w_den)
-            arrays[node] = _activated(model, l, arith, X, den)
+            arrays[node] = activated(model, l, arith, X, den)
     values, den = arrays.pop(model.tree)
     order = model.leaf_order
     inverse = tuple(order.index(mode) for mode in range(N))
@@ -49,36 +47,42 @@ def hierarchical_entries(model: HierarchicalNetwork, arith, indices: np.ndarray)
     """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, row by row."""
     arrays = {}
     for mode in range(model.N):
-        A, den = _leaf_conv(model, arith, mode)
-        arrays[mode] = _activated(model, 0, arith, A[indices[:, mode]], den)
+        A, den = leaf_conv(model, arith, mode)
+        arrays[mode] = activated(model, 0, arith, A[indices[:, mode]], den)
     for l in range(1, model.L + 1):
         pool = model.pooling[l - 1]
         for k, node in enumerate(model.levels[l]):
-            W, w_den = _conv(model, arith, l, k)
-            Z, z_den = arrays.pop(node[0])
-            for child in node[1:]:
-                X, x_den = arrays.pop(child)
-                Z, z_den = arith.xi(pool.fold, Z, z_den, X, x_den)
-            if pool.mean:
-                Z, z_den = arith.divide(Z, z_den, len(node))
-            arrays[node] = _activated(model, l, arith, _contract(arith, Z, W), z_den * w_den)
+            W, w_den = conv(model, arith, l, k)
+            Z, z_den = pool_rows(arith, pool, [arrays.pop(child) for child in node])
+            arrays[node] = activated(model, l, arith, contract(arith, Z, W), z_den * w_den)
     values, den = arrays.pop(model.tree)
     return values[:, 0], den
 
 
-def _leaf_conv(model: HierarchicalNetwork, arith, mode: int):
+def pool_rows(arith, pool, children):
+    """P{σ(X_1), …, σ(X_k)} row by row, channel by channel, of a window's k activated
+    children (each a (values, den) pair over the same rows): the pooling of one window."""
+    Z, z_den = children[0]
+    for X, x_den in children[1:]:
+        Z, z_den = arith.xi(pool.fold, Z, z_den, X, x_den)
+    if pool.mean:
+        Z, z_den = arith.divide(Z, z_den, len(children))
+    return Z, z_den
+
+
+def leaf_conv(model: HierarchicalNetwork, arith, mode: int):
     """Row m is W_mode f(x^(m)): the leaf conv of every template, F W^T of shape (M, r_0)."""
     return arith.lift(model.F.dot(model.weights[0][mode].T), f"F·weights[0][{mode}]^T")
 
 
-def _conv(model: HierarchicalNetwork, arith, l: int, k: int):
+def conv(model: HierarchicalNetwork, arith, l: int, k: int):
     """W_v^T (r_{l−1}, r_l) of the k-th node of level l; the dense output at the root."""
     if l == model.L:
         return arith.lift(model.output.reshape(-1, 1), "output")
     return arith.lift(model.weights[l][k].T, f"weights[{l}][{k}]")
 
 
-def _activated(model: HierarchicalNetwork, l: int, arith, X: np.ndarray, den: int):
+def activated(model: HierarchicalNetwork, l: int, arith, X: np.ndarray, den: int):
     """σ_l of a level-l conv output; the root (level L) has no activation: it is the score."""
     if l == model.L:
         return X, den
@@ -101,11 +105,11 @@ def _pool_outer(arith, pool, children, W: np.ndarray, w_den: int):
             Z, den = arith.xi(pool.fold, Z[..., None, :], den, X, x_den)
         if pool.mean:
             Z, den = arith.divide(Z, den, len(children))
-        parts.append(_contract(arith, np.ascontiguousarray(Z).reshape(-1, r), W))
+        parts.append(contract(arith, np.ascontiguousarray(Z).reshape(-1, r), W))
     return np.concatenate(align(parts, 0)), den * w_den
 
 
-def _contract(arith, Z: np.ndarray, W: np.ndarray) -> np.ndarray:
+def contract(arith, Z: np.ndarray, W: np.ndarray) -> np.ndarray:
     """Z @ W exactly. Deep in the tree the numerators outgrow int64 (a product of windows
     multiplies their bit lengths' sum), and for a conv with few output channels numpy's
     object matmul on Python integers beats the limb-split BLAS product of
@@ -128,39 +132,56 @@ def hierarchical_score(model: HierarchicalNetwork, sequence, field: Field):
     brute-force evaluator behind :func:`~exactrank.grid.score`. Fractions over QQ, residues
     over GF(p), floats in the float field.
     """
-    if field.kind == "QQ":
-        num, divide = Fraction, lambda v, k: v / k
-    elif field.kind == "GF":
-        p = field.p
+    ops = ScalarOps(field)
+    values = {mode: ops.leaf(model, mode, m) for mode, m in enumerate(sequence)}
+    for l in range(1, model.L + 1):
+        for k, node in enumerate(model.levels[l]):
+            pooled = ops.pool(model, l, [values.pop(child) for child in node])
+            W = model.output.reshape(1, -1) if l == model.L else model.weights[l][k]
+            values[node] = ops.conv(W, pooled)
+    return values[model.tree][0]
 
-        def num(v):
-            return v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
 
-        def divide(v, k):
-            return v * pow(k, -1, p) % p
-    else:
-        num, divide = float, lambda v, k: v / k
-    features = [[num(v) for v in model.F[m]] for m in range(model.M)]
-    values = {}
-    for mode, m in enumerate(sequence):
-        W = model.weights[0][mode]
-        values[mode] = [
-            num(sum(num(w) * f for w, f in zip(W[g], features[m], strict=True)))
+class ScalarOps:
+    """The scalar steps of a hierarchical network on one sequence, as plain Python loops
+    over Fractions (QQ), residues (GF(p)) or floats: the brute-force evaluators' parts."""
+
+    def __init__(self, field: Field):
+        if field.kind == "QQ":
+            self.num, self._divide = Fraction, lambda v, k: v / k
+        elif field.kind == "GF":
+            p = field.p
+            self.num = lambda v: (
+                v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
+            )
+            self._divide = lambda v, k: v * pow(k, -1, p) % p
+        else:
+            self.num, self._divide = float, lambda v, k: v / k
+
+    def leaf(self, model: HierarchicalNetwork, mode: int, m: int) -> list:
+        """The leaf conv of ``mode`` on template m: W_mode f(x^(m))."""
+        return self.conv(model.weights[0][mode], [self.num(v) for v in model.F[m]])
+
+    def conv(self, W: np.ndarray, vector: list) -> list:
+        """W · vector."""
+        num = self.num
+        return [
+            num(sum(num(w) * v for w, v in zip(W[g], vector, strict=True)))
             for g in range(W.shape[0])
         ]
-    for l in range(1, model.L + 1):
-        sigma, pool = model.activation[l - 1], model.pooling[l - 1]
-        for k, node in enumerate(model.levels[l]):
-            activated = [[num(sigma(v)) for v in values.pop(child)] for child in node]
-            pooled = []
-            for g in range(len(activated[0])):
-                result = activated[0][g]
-                for child in activated[1:]:
-                    result = num(pool.fold(result, child[g]))
-                pooled.append(divide(result, len(node)) if pool.mean else result)
-            W = model.output.reshape(1, -1) if l == model.L else model.weights[l][k]
-            values[node] = [
-                num(sum(num(w) * v for w, v in zip(W[g], pooled, strict=True)))
-                for g in range(W.shape[0])
-            ]
-    return values[model.tree][0]
+
+    def add(self, u: list, v: list) -> list:
+        return [self.num(a + b) for a, b in zip(u, v, strict=True)]
+
+    def pool(self, model: HierarchicalNetwork, l: int, children: list) -> list:
+        """The window of level l over its children's level-(l−1) conv outputs:
+        P_{l−1}{σ_{l−1}(child)} channel by channel."""
+        num, sigma, pool = self.num, model.activation[l - 1], model.pooling[l - 1]
+        activated = [[num(sigma(v)) for v in child] for child in children]
+        pooled = []
+        for g in range(len(activated[0])):
+            result = activated[0][g]
+            for child in activated[1:]:
+                result = num(pool.fold(result, child[g]))
+            pooled.append(self._divide(result, len(children)) if pool.mean else result)
+        return pooled

@@ -263,6 +263,11 @@ def _collect(tree, L: int, levels: list) -> None:
             stack.extend((child, height - 1) for child in reversed(node))
 
 
+def node_modes(node) -> frozenset:
+    """The modes under a node of a mode tree (a mode, or nested tuples of them)."""
+    return frozenset(_leaves(node))
+
+
 def _leaves(tree) -> tuple[int, ...]:
     out, stack = [], [tree]
     while stack:
