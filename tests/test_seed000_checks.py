@@ -1,4 +1,4 @@
-"""The seed 000 proof checks (Claims 2 and 7, Theorems 3 and 8): registered, their numbers
+"""The seed 000 proof checks (Claims 2 and 7, Theorems 3, 8 and 13): registered, their numbers
 against independent oracles, and a broken construction turns each verdict.
 
 Every check's quick run with its expected verdict, and the stand-alone verification of its
@@ -20,7 +20,13 @@ import exactrank as er
 from exactrank import theorems
 from exactrank.geometry import contiguous_tree, mirror_tree
 
-NAMES = ["seed000_claim_2", "seed000_theorem_3", "seed000_theorem_8", "seed000_claim_7"]
+NAMES = [
+    "seed000_claim_2",
+    "seed000_theorem_3",
+    "seed000_theorem_8",
+    "seed000_claim_7",
+    "seed000_theorem_13",
+]
 
 
 def test_the_checks_are_registered():
@@ -228,3 +234,67 @@ def test_claim_7_fails_when_a_term_is_dropped(monkeypatch):
 
 def _drop_last(U, V):
     return U[:, :-1], V[:-1, :]
+
+
+# --------------------------------------------------------------------------- Theorem 13
+
+
+def _theorem_13(monkeypatch, pairs=1):
+    module = theorems.load("seed000_theorem_13")
+    monkeypatch.setattr(module, "QUICK", [(2, 2, "QQ")])
+    monkeypatch.setattr(module, "PAIRS", module.PAIRS[:pairs])
+    return module
+
+
+def test_theorem_13_needed_width_is_the_least_width_whose_bound_reaches():
+    module = theorems.load("seed000_theorem_13")
+    tree = contiguous_tree(8)
+    left_right, odd_even = ((0, 1, 2, 3), (4, 5, 6, 7)), ((0, 2, 4, 6), (1, 3, 5, 7))
+    # left-right is a node of the tree: rank <= r_(L-1) = w (and <= M^4), so w = target
+    for target in (1, 2, 5, 16):
+        assert module.needed_width(tree, left_right, 2, target) == target
+    # odd-even splits the four first-level windows: rank <= min(w, M)^4
+    assert module.needed_width(tree, odd_even, 3, 16) == 2
+    assert module.needed_width(tree, odd_even, 3, 17) == 3
+
+
+def test_theorem_13_the_mixture_of_the_check_against_the_oracle_ranks():
+    """rho_M at left-right of the first instance: 4 = r + r (both trees have the node),
+    recomputed from the network run sequence by sequence (Fractions) and Fraction rank."""
+    module = theorems.load("seed000_theorem_13")
+    name, second, mixture = module.PAIRS[0]
+    model = er.random_mixed(contiguous_tree(8), second, 2, 2, mixture=mixture, seed=2000)
+    grid = {seq: er.score(model, seq) for seq in itertools.product(range(2), repeat=8)}
+    for rows, expected in (((0, 1, 2, 3), 4), ((0, 1, 4, 5), 16)):
+        cols = tuple(m for m in range(8) if m not in rows)
+        assert rank_fraction(matricize_ref(grid, (2,) * 8, rows, cols)) == expected
+
+
+def test_theorem_13_fails_when_the_mixture_is_only_the_first_network(monkeypatch):
+    module = _theorem_13(monkeypatch)
+    assert module.check().verdict == "PASS"
+    real = module.er.random_mixed
+    monkeypatch.setattr(
+        module.er, "random_mixed", lambda *a, **k: module.first_alone(real(*a, **k))
+    )
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert any("tree 1 replicates M at width 2 < r^2" in line for line in result.details)
+
+
+def test_theorem_13_fails_when_proposition_i_is_broken(monkeypatch):
+    module = _theorem_13(monkeypatch)
+    real = module.first_alone
+
+    def leaky(model):  # the exchange into the first network is left on
+        alone = real(model)
+        mixture = [
+            (n.modes, m.into_first, n.into_second)
+            for n, m in zip(alone.mixture, model.mixture, strict=True)
+        ]
+        return module.MixedNetwork(alone.first, alone.second, mixture)
+
+    monkeypatch.setattr(module, "first_alone", leaky)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert any("proposition (i) fails" in line for line in result.details)
