@@ -1,10 +1,9 @@
 """Grid tensors of mixed networks: the mixed decomposition of seed 000, §8.
 
 Both components' hierarchical recursions (:mod:`exactrank.tree_grid`) run side by side on
-the rows of a batch of sequences. A node needs only nodes over fewer modes, so the nodes
-of both trees are taken in order of their number of modes: first every window of that size
-pools its children (in both trees), then every conv runs; at a mixture node v each
-network's conv reads both pooled vectors, conv_1(v) = W_1 pool_1(v) + A pool_2(v)
+the rows of a batch of sequences. A node needs only the nodes below it, so the nodes
+of both trees are computed on demand from the roots, each window's pool once; at a mixture
+node v each network's conv reads both pooled vectors, conv_1(v) = W_1 pool_1(v) + A pool_2(v)
 (:mod:`exactrank.models.mixed`). The output is the sum of the two components' outputs.
 
 The whole grid is this recursion on all M^N sequences at once (every node holds M^N rows,
@@ -18,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from .domains import Field
-from .models.hierarchical import node_modes
 from .models.mixed import MixedNetwork
 from .operators import SUM
 from .tree_grid import ScalarOps, activated, contract, conv, leaf_conv, pool_rows
@@ -33,43 +31,67 @@ def mixed_grid(model: MixedNetwork, arith):
 def mixed_entries(model: MixedNetwork, arith, indices: np.ndarray):
     """Entries Γ[i] for each row i of ``indices`` (B, N)."""
     nets = model.components
-    convs = [{}, {}]
-    for n, net in enumerate(nets):
-        for mode in range(model.N):
-            A, den = leaf_conv(net, arith, mode)
-            convs[n][mode] = activated(net, 0, arith, A[indices[:, mode]], den)
-    exchange = {frozenset(node.modes): node for node in model.mixture}
-    for _, nodes in _by_size(model):
-        pooled = {}
-        for n, l, _, node in nodes:
-            net = nets[n]
-            children = [convs[n].pop(child) for child in node]
-            pooled[n, node_modes(node)] = pool_rows(arith, net.pooling[l - 1], children)
-        for n, l, k, node in nodes:
-            modes = node_modes(node)
-            W, w_den = conv(nets[n], arith, l, k)
-            Z, z_den = pooled[n, modes]
-            X, den = contract(arith, Z, W), z_den * w_den
-            if modes in exchange:
-                mix = exchange[modes]
-                cross = mix.into_first if n == 0 else mix.into_second
-                C, c_den = arith.lift(cross.T, "mixture weights")
-                Y, y_den = pooled[1 - n, modes]
-                X, den = arith.xi(SUM, X, den, contract(arith, Y, C), y_den * c_den)
-            convs[n][node] = activated(nets[n], l, arith, X, den)
-    (y1, d1), (y2, d2) = (convs[n].pop(net.tree) for n, net in enumerate(nets))
+    exchange = _exchange(model)
+
+    def leaf(n: int, mode: int):
+        A, den = leaf_conv(nets[n], arith, mode)
+        return activated(nets[n], 0, arith, A[indices[:, mode]], den)
+
+    def pooled(n: int, l: int, children: list):
+        return pool_rows(arith, nets[n].pooling[l - 1], children)
+
+    def convolved(n: int, l: int, k: int, Z, other):
+        (Z, z_den), (W, w_den) = Z, conv(nets[n], arith, l, k)
+        X, den = contract(arith, Z, W), z_den * w_den
+        if other is not None:
+            C, c_den = arith.lift(exchange[n, l, k].T, "mixture weights")
+            (Y, y_den) = other
+            X, den = arith.xi(SUM, X, den, contract(arith, Y, C), y_den * c_den)
+        return activated(nets[n], l, arith, X, den)
+
+    (y1, d1), (y2, d2) = _run(model, exchange, leaf, pooled, convolved)
     values, den = arith.xi(SUM, y1, d1, y2, d2)
     return values[:, 0], den
 
 
-def _by_size(model: MixedNetwork):
-    """(size, [(network, level, index, node), …]) for the windows of both trees, by size."""
-    groups = {}
-    for n, net in enumerate(model.components):
-        for l in range(1, net.L + 1):
-            for k, node in enumerate(net.levels[l]):
-                groups.setdefault(len(node_modes(node)), []).append((n, l, k, node))
-    return sorted(groups.items())
+def _exchange(model: MixedNetwork) -> dict:
+    """(network, level, index) of each mixture node's place → the weights of its exchange
+    into that network, and the other network's place (under the key ``"other"``)."""
+    out = {}
+    for node in model.mixture:
+        out[(0, *node.first)] = node.into_first
+        out[(1, *node.second)] = node.into_second
+        out["other", 0, node.first] = (1, *node.second)
+        out["other", 1, node.second] = (0, *node.first)
+    return out
+
+
+def _run(model: MixedNetwork, exchange: dict, leaf, pooled, convolved):
+    """Both networks' recursions, demand-driven from their roots, with the exchanges.
+
+    ``leaf(n, mode)``, ``pooled(n, l, children)`` and ``convolved(n, l, k, pool,
+    other_pool or None)`` compute the steps of network n in some arithmetic; each window's
+    pool is computed once (a mixture node's is read by both networks). A node needs only
+    nodes below it, so the recursion ends; its depth is the trees' height.
+    """
+    nets = model.components
+    pools = {}
+
+    def pool_of(n: int, l: int, k: int):
+        if (n, l, k) not in pools:
+            node = nets[n].levels[l][k]
+            children = [output_of(n, l - 1, child) for child in node]
+            pools[n, l, k] = pooled(n, l, children)
+        return pools[n, l, k]
+
+    def output_of(n: int, l: int, node):
+        if l == 0:
+            return leaf(n, node)
+        k = nets[n].levels[l].index(node) if l < nets[n].L else 0
+        other = exchange.get(("other", n, (l, k)))
+        return convolved(n, l, k, pool_of(n, l, k), None if other is None else pool_of(*other))
+
+    return [output_of(n, net.L, net.tree) for n, net in enumerate(nets)]
 
 
 def mixed_score(model: MixedNetwork, sequence, field: Field):
@@ -77,20 +99,20 @@ def mixed_score(model: MixedNetwork, sequence, field: Field):
     evaluator behind :func:`~exactrank.grid.score`."""
     ops = ScalarOps(field)
     nets = model.components
-    convs = [{mode: ops.leaf(net, mode, m) for mode, m in enumerate(sequence)} for net in nets]
-    exchange = {frozenset(node.modes): node for node in model.mixture}
-    for _, nodes in _by_size(model):
-        pooled = {}
-        for n, l, _, node in nodes:
-            children = [convs[n].pop(child) for child in node]
-            pooled[n, node_modes(node)] = ops.pool(nets[n], l, children)
-        for n, l, k, node in nodes:
-            modes = node_modes(node)
-            W = nets[n].output.reshape(1, -1) if l == nets[n].L else nets[n].weights[l][k]
-            value = ops.conv(W, pooled[n, modes])
-            if modes in exchange:
-                mix = exchange[modes]
-                cross = mix.into_first if n == 0 else mix.into_second
-                value = ops.add(value, ops.conv(cross, pooled[1 - n, modes]))
-            convs[n][node] = value
-    return ops.add(convs[0][nets[0].tree], convs[1][nets[1].tree])[0]
+    exchange = _exchange(model)
+
+    def convolved(n: int, l: int, k: int, pool: list, other):
+        W = nets[n].output.reshape(1, -1) if l == nets[n].L else nets[n].weights[l][k]
+        value = ops.conv(W, pool)
+        if other is not None:
+            value = ops.add(value, ops.conv(exchange[n, l, k], other))
+        return value
+
+    first, second = _run(
+        model,
+        exchange,
+        lambda n, mode: ops.leaf(nets[n], mode, sequence[mode]),
+        lambda n, l, children: ops.pool(nets[n], l, children),
+        convolved,
+    )
+    return ops.add(first, second)[0]

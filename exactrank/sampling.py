@@ -23,7 +23,8 @@ from .models import (
     OverlappingNetwork,
     common_nodes,
 )
-from .models.hierarchical import node_modes, parse_tree
+from .models.hierarchical import parse_tree
+from .models.mixed import internal_nodes
 from .rank import rank
 
 GENERIC_HIGH = 2**30  # generic QQ weights: uniform integers in [−2^30, 2^30]
@@ -229,8 +230,9 @@ def random_mixed(
         raise InvalidInputError(f"mixture must be a list of mode sets, got {mixture!r}")
     a, b = nets
     entries = []
+    places = [internal_nodes(net.levels) for net in nets]
     for modes in mixture:
-        l1, l2 = (_level_of(net, modes) for net in nets)
+        l1, l2 = (_level_of(place, modes) for place in places)
         entries.append(
             (
                 modes,
@@ -241,14 +243,10 @@ def random_mixed(
     return MixedNetwork(a, b, entries)
 
 
-def _level_of(net: HierarchicalNetwork, modes) -> int:
-    """The level of the internal node of ``net`` over ``modes`` (1 when there is none, so
-    that MixedNetwork reports the bad mixture node with the nodes the trees share)."""
+def _level_of(places: dict, modes) -> int:
+    """The level of the mixture node over ``modes`` (1 when there is none, so that
+    MixedNetwork reports the bad mixture node with the nodes the trees share)."""
     try:
-        key = frozenset(int(m) for m in modes)
+        return places.get(frozenset(int(m) for m in modes), (1, 0))[0]
     except (TypeError, ValueError):
         return 1
-    for l in range(1, net.L):
-        if any(node_modes(node) == key for node in net.levels[l]):
-            return l
-    return 1

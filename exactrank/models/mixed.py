@@ -13,9 +13,11 @@ only). The definition used here, chosen to satisfy every sentence above:
   T_1) and ``second`` (tree T_2), over the same N modes, the same M templates and the same
   representation F. Each keeps its own weights, widths, σ and P per level.
 * **Mixture nodes.** A set of mode sets, each the modes of an internal node of T_1 *and* of
-  T_2, neither a leaf nor the root. At a mixture node v the two networks exchange their
-  tensors: each network's conv at v reads the pooled vectors of *both* networks,
-  conv_1(v) = W_1(v) pool_1(v) + A(v) pool_2(v) and conv_2(v) = W_2(v) pool_2(v) +
+  T_2, neither a leaf nor the root. Where a tree pads with windows of one node, several
+  nodes of it have the same modes (a window over a single window); the mixture node is then
+  the highest of them, the last layer over those modes. At a mixture node v the two
+  networks exchange their tensors: each network's conv at v reads the pooled vectors of
+  *both* networks, conv_1(v) = W_1(v) pool_1(v) + A(v) pool_2(v) and conv_2(v) = W_2(v) pool_2(v) +
   B(v) pool_1(v). ``into_first`` is A(v), of shape (r_l, r̄_{l̄−1}) with l and l̄ the
   levels of v in T_1 and T_2 (r and r̄ their widths); ``into_second`` is B(v), of shape
   (r̄_{l̄}, r_{l−1}). In network terms, the layer after v in each network takes the
@@ -95,7 +97,7 @@ class MixedNetwork:
             raise InvalidModelError(
                 "first and second must share the representation F (the same input features)"
             )
-        places = (_internal_nodes(a.levels), _internal_nodes(b.levels))
+        places = (internal_nodes(a.levels), internal_nodes(b.levels))
         nodes, seen = [], {}
         for k, (modes, A, B) in enumerate(raw):
             key = frozenset(modes)
@@ -167,6 +169,8 @@ def _entry(item, k: int):
     for m in modes:
         if not isinstance(m, int | np.integer) or isinstance(m, bool):
             raise InvalidModelError(f"mixture[{k}]: modes must be integers, got {m!r}")
+    if len(set(modes)) != len(modes):
+        raise InvalidModelError(f"mixture[{k}]: modes {list(modes)} name a mode twice")
     A, B = as_array(A, f"mixture[{k}].into_first"), as_array(B, f"mixture[{k}].into_second")
     return [int(m) for m in modes], A, B
 
@@ -181,8 +185,9 @@ def _check_shape(A: np.ndarray, shape: tuple[int, int], where: str, source: str)
         )
 
 
-def _internal_nodes(levels: tuple) -> dict:
-    """Mode set → (level, index) of every node that is neither a leaf nor the root."""
+def internal_nodes(levels: tuple) -> dict:
+    """Mode set → (level, index) of every node that is neither a leaf nor the root (of the
+    highest such node, where windows of one node repeat a mode set)."""
     return {
         node_modes(node): (l, k)
         for l in range(1, len(levels) - 1)
@@ -198,6 +203,6 @@ def _common_text(places) -> str:
 def common_nodes(first_tree, second_tree) -> list[tuple[int, ...]]:
     """The mode sets (sorted tuples) of the internal non-root nodes shared by two trees: the
     possible mixture nodes, smallest first."""
-    first, second = (_internal_nodes(parse_tree(tree)[1]) for tree in (first_tree, second_tree))
+    first, second = (internal_nodes(parse_tree(tree)[1]) for tree in (first_tree, second_tree))
     shared = (tuple(sorted(s)) for s in first.keys() & second.keys())
     return sorted(shared, key=lambda m: (len(m), m))
