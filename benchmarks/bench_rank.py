@@ -4,7 +4,9 @@ For n in the sizes and three kinds of integer matrices —
   full:  n × n, entries uniform in [−100, 100] (full rank);
   low:   U·V with U n × n/8, V n/8 × n, entries uniform in [−f, f] (rank n/8, generic);
   J−D:   all-ones minus a 0/1 diagonal on the first n/2 positions (rank n/2 + 1, structured,
-         like the grid tensors of seed 001, Lemma A.2) —
+         like the grid tensors of seed 001, Lemma A.2);
+  big:   U·V of rank 4n/5 with 26-bit entries (products past 2^50, like the grid matrices
+         of random relu RNNs with dyadic weights; the multimodular upper bound) —
 it times numpy.linalg.matrix_rank (float64 SVD), exactrank's proven lower bound
 (prove="lower"), exactrank's proven exact rank, and fmpz_mat.rank (run in a child process
 with a time limit, since it collapses on generic low-rank matrices), and prints the ratios to
@@ -44,6 +46,11 @@ def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
         U = rng.integers(-factor_range, factor_range + 1, size=(n, k))
         V = rng.integers(-factor_range, factor_range + 1, size=(k, n))
         return U @ V  # entries <= k·f² ≪ 2**63: no wrap
+    if kind == "big":
+        k = 4 * n // 5
+        U = rng.integers(-(2**26), 2**26, size=(n, k))
+        V = rng.integers(-(2**26), 2**26, size=(k, n))
+        return er.kernels.exact_matmul(U, V)[0]  # entries past 2**63: exact, as objects
     if kind == "J-D":
         A = np.ones((n, n), dtype=np.int64)
         idx = np.arange(n // 2)
