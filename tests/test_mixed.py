@@ -34,7 +34,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracles import frac, rank_fraction, rank_mod_p_ref, residue
+from oracles import frac, matricize_ref, rank_fraction, rank_mod_p_ref, residue
 
 import exactrank as er
 from exactrank.errors import InvalidInputError, InvalidModelError, ModelFileError
@@ -1138,7 +1138,7 @@ def test_the_rank_command_on_mixed_model_files(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     grid = oracle_grid(spec1, spec2, mixture, 2, 8)
-    matrix = matricize_dict(grid, 2, 8, (0, 2, 4, 6), (1, 3, 5, 7))
+    matrix = matricize_ref(grid, (2,) * 8, (0, 2, 4, 6), (1, 3, 5, 7))
     assert out["exact"] is True and out["field"] == "QQ"
     assert out["row_modes"] == [0, 2, 4, 6] and out["shape"] == [16, 16]
     assert out["rank"] == rank_fraction(matrix)
@@ -1171,21 +1171,6 @@ def test_the_rank_command_in_process_on_a_malformed_component(tmp_path):
 
 
 # ---------------------------------------------------------------------------- certificates
-
-
-def matricize_dict(grid: dict, M, N, rows, cols):
-    out = []
-    for r in itertools.product(range(M), repeat=len(rows)):
-        row = []
-        for c in itertools.product(range(M), repeat=len(cols)):
-            index = [0] * N
-            for m, v in zip(rows, r, strict=True):
-                index[m] = v
-            for m, v in zip(cols, c, strict=True):
-                index[m] = v
-            row.append(grid[tuple(index)])
-        out.append(row)
-    return out
 
 
 @functools.cache
@@ -1221,7 +1206,7 @@ def test_certificates_of_mixed_networks(tmp_path, name, rows):
     assert cert["tensor"]["dims"] == [M] * 8
     flat = [grid[s] for s in itertools.product(range(M), repeat=8)]
     assert [frac(v) for v in cert["tensor"]["entries"]] == flat
-    truth = rank_fraction(matricize_dict(grid, M, 8, rows, cols))
+    truth = rank_fraction(matricize_ref(grid, (M,) * 8, rows, cols))
     assert cert["claim"]["kind"] == "eq" and cert["claim"]["r"] == truth
     assert cert["claim"]["row_modes"] == list(rows)
     path = tmp_path / "cert.json"
@@ -1246,7 +1231,7 @@ def test_certificate_over_GFp_of_a_mixed_network():
         s: mixed_oracle(spec1, spec2, mixture, s, ring)
         for s in itertools.product(range(2), repeat=8)
     }
-    matrix = matricize_dict(grid, 2, 8, (0, 2, 4, 6), (1, 3, 5, 7))
+    matrix = matricize_ref(grid, (2,) * 8, (0, 2, 4, 6), (1, 3, 5, 7))
     assert cert["claim"]["r"] == rank_mod_p_ref(matrix, P31)
 
 
@@ -1320,11 +1305,11 @@ def test_generic_mixture_rank_over_QQ_on_four_modes():
     spec1, spec2, mixture = specs_of(model)
     grid = oracle_grid(spec1, spec2, mixture, 2, 4)
     for rows, cols in balanced_partitions(4):
-        matrix = matricize_dict(grid, 2, 4, rows, cols)
+        matrix = matricize_ref(grid, (2,) * 4, rows, cols)
         result = er.rank(er.matricize(er.grid_tensor(model), (rows, cols)))
         assert result.exact and result.rank == rank_fraction(matrix)
         parts = [
-            rank_fraction(matricize_dict(grid_of_net(net), 2, 4, rows, cols))
+            rank_fraction(matricize_ref(grid_of_net(net), (2,) * 4, rows, cols))
             for net in model.components
         ]
         assert result.rank >= max(parts)
