@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError
-from .experiments import list_experiments, run_experiment
+from .experiments import get_experiment, list_experiments, run_experiment
 from .grid import grid_tensor
 from .modelfile import load_model
 from .partitions import matricize, parse_partition
@@ -87,10 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     e = commands.add_parser(
         "experiment", help="run a paper's experiment (seed 001 Figures 3-5): NAME.json, NAME.png"
     )
-    e.add_argument("name", nargs="?", metavar="NAME", help="fig3, fig4, fig5 (see --list)")
+    e.add_argument("name", nargs="?", metavar="NAME", help="fig3, theorem8, … (see --list)")
     e.add_argument("--list", action="store_true", help="list the experiments and exit")
-    e.add_argument("--samples", type=_positive, default=None, help="instances per R")
-    e.add_argument("--quick", action="store_true", help="a few instances per R (a smoke run)")
+    e.add_argument(
+        "--samples", type=_positive, default=None, help="instances per group (per R, per tree, …)"
+    )
+    e.add_argument("--quick", action="store_true", help="a few instances per group (a smoke run)")
     e.add_argument("--jobs", type=_positive, default=None, help="processes (default: CPUs)")
     e.add_argument("--seed", type=_natural, default=0, help="base seed of every instance")
     e.add_argument("--out", default=".", metavar="DIR", help="folder of NAME.json, NAME.png")
@@ -251,12 +253,14 @@ def _run_experiment(args) -> int:
         else:
             for e in experiments:
                 print(
-                    f"{e['name']:6} {e['title']}\n       {e['source']}; {e['samples']} "
-                    f"samples per R by default; parameters {json.dumps(e['parameters'])}"
+                    f"{e['name']:9} {e['title']}\n          {e['source']}; {e['samples']} "
+                    f"samples per {e['group']} by default; parameters "
+                    f"{json.dumps(e['parameters'])}"
                 )
         return 0
     if args.name is None:
-        raise UsageError("experiment: give a NAME (fig3, fig4, fig5) or --list")
+        names = ", ".join(e["name"] for e in list_experiments())
+        raise UsageError(f"experiment: give a NAME ({names}) or --list")
     params = dict(args.set)
     document = run_experiment(
         args.name,
@@ -276,22 +280,14 @@ def _run_experiment(args) -> int:
 
 
 def _print_summary(document: dict, out: str) -> None:
-    params, summary = document["parameters"], document["summary"]
+    experiment = get_experiment(document["experiment"])
     print(f"{document['experiment']}: {document['title']}")
     print(
-        f"M = {params['M']}, T = {params['T']}, xi = {params['xi']}, "
-        f"{'shared' if params['shared'] else 'per-step'} cores, {params['samples']} samples "
-        f"per R, {document['run']['seconds']:.0f} s on {document['run']['jobs']} jobs"
+        f"{document['parameters']['samples']} samples per {experiment.group_key}, "
+        f"{document['run']['seconds']:.0f} s on {document['run']['jobs']} jobs"
     )
-    print("width lower bound ceil(rank/(M*T)) from exact or proven ranks: counts per R")
-    for group in summary["by_R"]:
-        counts = ", ".join(f"{k}: {v}" for k, v in group["histogram"].items())
-        line = f"  R = {group['R']}: {counts}  (median {group['median']}, exact ranks "
-        line += f"{group['exact_ranks']}/{group['samples']})"
+    for line in experiment.describe(document):
         print(line)
-        if "float" in group:
-            counts = ", ".join(f"{k}: {v}" for k, v in group["float"]["histogram"].items())
-            print(f"          float64 ranks (NOT exact, the paper's method): {counts}")
     for key in ("json", "png"):
         print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
 

@@ -332,3 +332,21 @@ __all__ = [
     "rank_bounds",
     "square_tree",
 ]
+
+
+def width_for_rank(tree, partition, M: int, target: int) -> int:
+    """The least width w such that a network over ``tree`` with every width w can have rank
+    ``target`` on ``partition`` by :func:`rank_bounds` (``upper`` reaches it): every network
+    of smaller width has a smaller rank there, for every weight (seed 000, Corollary 14:
+    the size a single tree needs). ``target`` must not exceed M^{min(|I|, |J|)}."""
+    part = parse_partition(partition, len(parse_tree(tree)[1][0]))
+    ceiling = M ** min(len(part.row_modes), len(part.col_modes))
+    if not 0 <= target <= ceiling:
+        raise InvalidInputError(
+            f"width_for_rank: a rank {target} is out of reach on {len(part.row_modes)} + "
+            f"{len(part.col_modes)} modes with M = {M} (at most {ceiling})"
+        )
+    w = 1
+    while rank_bounds(tree, part, M, w).upper < target:
+        w += 1
+    return w

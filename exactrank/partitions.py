@@ -22,6 +22,7 @@ Seed 000 names no other partition; the mirror geometry is a pooling tree
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,26 @@ class Partition:
     def swapped(self) -> Partition:
         """The transposed matricization (same rank)."""
         return Partition(self.col_modes, self.row_modes)
+
+    def __iter__(self):
+        """``rows, cols = partition``."""
+        return iter((self.row_modes, self.col_modes))
+
+
+def each_partition(T: int, *, balanced: bool = False) -> list[Partition]:
+    """Every split of the modes 0 … T−1 into non-empty I and J, each once up to complement
+    (0 ∈ I: the transposed matricization has the same rank): 2^{T−1} − 1 of them; with
+    ``balanced`` only those with |I| and |J| differing by at most one (35 for T = 8). In
+    order of |I|, then lexicographically."""
+    if not isinstance(T, int | np.integer) or isinstance(T, bool) or T < 2:
+        raise InvalidInputError(f"each_partition needs T >= 2 modes, got {T!r}")
+    sizes = sorted({T // 2, (T + 1) // 2}) if balanced else range(1, T)
+    out = []
+    for k in sizes:
+        for rest in itertools.combinations(range(1, T), k - 1):
+            rows = (0, *rest)
+            out.append(Partition(rows, tuple(m for m in range(T) if m not in rows)))
+    return out
 
 
 def odd_even(T: int) -> Partition:

@@ -252,3 +252,19 @@ def _read_cut(G, source_side, value: int, scale: dict, partition: Partition) -> 
     if sum(scale[b] for b in bonds) != value:
         raise AssertionError(f"the flow value {value} is not the value of the cut read back")
     return MinCut(math.prod(bonds), tuple(edges), tuple(deltas), frozenset(kept), partition)
+
+
+def perfect_power_root(n: int) -> int:
+    """The c with n = c^e, e as large as possible (so c is not itself a perfect power), n >= 2."""
+    for e in range(n.bit_length(), 1, -1):
+        c = round(n ** (1 / e))
+        for root in (c - 1, c, c + 1):
+            if root >= 2 and root**e == n:  # exact: the float only proposes the root
+                return root
+    return n
+
+
+def powers_of_one_integer(numbers) -> bool:
+    """Whether some b >= 2 has every number = b^k, k >= 0 (seed 000, footnote 10, the case
+    of Claim 12): all the numbers above 1 have the same root."""
+    return len({perfect_power_root(int(n)) for n in numbers if n > 1}) <= 1

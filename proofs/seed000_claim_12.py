@@ -23,8 +23,9 @@ Definitions chosen (stated, since seed 000 only sketches them):
 * "Channel numbers" are all bond dimensions of the TN: M and every width r_0 … r_{L−1};
   "powers of the same integer": some b ≥ 2 with each of them b^k, k ≥ 0 (so 1 counts).
 
-Instances: mode trees over N = 4 and 8, contiguous (HT, fig. 3(a)) and mirror (level-one
-windows pool reflecting modes j and N−1−j, Cohen & Shashua 2017), and over N = 6 a binary
+Instances: mode trees over N = 4 and 8, contiguous (HT, fig. 3(a)) and mirror-first
+(``mirror_tree(N, recursive=False)``: level-one windows pool reflecting modes j and N−1−j,
+then neighbouring windows), and over N = 6 a binary
 tree padded with windows of one mode and a tree of windows of 3 (δ tensors of degree 4, where
 the hyperedge matters); widths that are all powers of one integer with M (2, 4; 3, 9) and
 widths that are not (3, 5, mixed). Weights are random elements of GF(2^31 − 1), or large
@@ -58,12 +59,13 @@ deviations of footnote 10.
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 import exactrank as er
+from exactrank.geometry import contiguous_tree, mirror_tree
+from exactrank.partitions import each_partition
 from exactrank.theorems import CheckResult, keep, outcome, script_main
-from exactrank.tn import min_cut_bound, tensor_network
+from exactrank.tn import min_cut_bound, powers_of_one_integer, tensor_network
 
 NAME = "seed000_claim_12"
 CLAIM = (
@@ -75,24 +77,11 @@ PRIME = 2**31 - 1
 GF = f"GF({PRIME})"
 
 
-def contiguous(lo: int, n: int):
-    """The binary tree over modes lo … lo+n−1 pooling neighbours (HT, seed 000 fig. 3(a))."""
-    return (lo, lo + 1) if n == 2 else (contiguous(lo, n // 2), contiguous(lo + n // 2, n // 2))
-
-
-def mirror(N: int):
-    """Level one pools the reflecting modes (j, N−1−j); above it, neighbouring windows."""
-    nodes = [(j, N - 1 - j) for j in range(N // 2)]
-    while len(nodes) > 1:
-        nodes = [(nodes[k], nodes[k + 1]) for k in range(0, len(nodes), 2)]
-    return nodes[0]
-
-
 TREES = {
-    "contiguous/4": contiguous(0, 4),
-    "mirror/4": mirror(4),
-    "contiguous/8": contiguous(0, 8),
-    "mirror/8": mirror(8),
+    "contiguous/4": contiguous_tree(4),
+    "mirror-first/4": mirror_tree(4, recursive=False),
+    "contiguous/8": contiguous_tree(8),
+    "mirror-first/8": mirror_tree(8, recursive=False),
     "padded/6": (((0, 1), (2,)), ((3, 4), (5,))),
     "windows-of-3/6": ((0, 1, 2), (3, 4, 5)),
 }
@@ -103,13 +92,13 @@ QUICK = [
     ("contiguous/4", 2, (4, 2), GF),
     ("contiguous/4", 4, (2, 4), GF),
     ("contiguous/4", 3, (3, 9), GF),
-    ("mirror/4", 2, (2, 4), GF),
+    ("mirror-first/4", 2, (2, 4), GF),
     ("contiguous/4", 2, (2, 4), "QQ"),
     ("contiguous/8", 2, (2, 2, 2), GF),
     ("contiguous/8", 2, (4, 4, 2), GF),
     ("contiguous/8", 4, (2, 2, 4), GF),
-    ("mirror/8", 2, (2, 4, 4), GF),
-    ("mirror/8", 4, (4, 2, 2), GF),
+    ("mirror-first/8", 2, (2, 4, 4), GF),
+    ("mirror-first/8", 4, (4, 2, 2), GF),
     ("contiguous/8", 2, (2, 4, 2), "QQ"),
     ("padded/6", 3, (3, 9, 3), GF),
     ("windows-of-3/6", 2, (2, 4), GF),
@@ -119,55 +108,30 @@ QUICK = [
     ("contiguous/4", 3, (5, 2), "QQ"),
     ("contiguous/8", 2, (3, 5, 2), GF),
     ("contiguous/8", 3, (2, 3, 5), GF),
-    ("mirror/8", 2, (3, 3, 5), GF),
-    ("mirror/8", 3, (5, 2, 3), GF),
+    ("mirror-first/8", 2, (3, 3, 5), GF),
+    ("mirror-first/8", 3, (5, 2, 3), GF),
     ("padded/6", 3, (5, 5, 2), GF),
     ("padded/6", 3, (5, 5, 2), "QQ"),
     ("windows-of-3/6", 3, (5, 2), GF),
 ]
 FULL = QUICK + [
     ("contiguous/4", 2, (8, 4), GF),
-    ("mirror/4", 4, (4, 2), GF),
+    ("mirror-first/4", 4, (4, 2), GF),
     ("contiguous/8", 2, (4, 8, 2), GF),
-    ("mirror/8", 2, (4, 2, 8), GF),
-    ("mirror/8", 3, (3, 3, 9), GF),
+    ("mirror-first/8", 2, (4, 2, 8), GF),
+    ("mirror-first/8", 3, (3, 3, 9), GF),
     ("padded/6", 2, (4, 8, 2), GF),
     ("windows-of-3/6", 4, (2, 4), GF),
     ("windows-of-3/6", 2, (4, 2), GF),
     ("windows-of-3/6", 3, (9, 3), GF),
     ("contiguous/4", 2, (5, 3), GF),
     ("contiguous/8", 2, (6, 3, 5), GF),
-    ("mirror/8", 3, (2, 6, 2), GF),
+    ("mirror-first/8", 3, (2, 6, 2), GF),
     ("padded/6", 3, (6, 5, 2), GF),
     ("padded/6", 2, (3, 5, 2), GF),
     ("windows-of-3/6", 3, (6, 2), GF),
     ("windows-of-3/6", 2, (3, 5), GF),
 ]
-
-
-def perfect_power_root(n: int) -> int:
-    """The c with n = c^e, e as large as possible (c is not itself a perfect power)."""
-    for e in range(n.bit_length(), 1, -1):
-        c = round(n ** (1 / e))
-        for root in (c - 1, c, c + 1):
-            if root >= 2 and root**e == n:  # exact: the float only proposes the root
-                return root
-    return n
-
-
-def powers_of_one_integer(numbers) -> bool:
-    """Whether some b >= 2 has every number = b^k (k >= 0): one root for all numbers > 1."""
-    return len({perfect_power_root(n) for n in numbers if n > 1}) <= 1
-
-
-def partitions(N: int, balanced_only: bool):
-    """(I, J) with 0 ∈ I and J non-empty: each partition once up to complement (the
-    transposed matricization has the same rank and the same min-cut)."""
-    sizes = [N // 2] if balanced_only else range(1, N)
-    for k in sizes:
-        for rest in itertools.combinations(range(1, N), k - 1):
-            rows = (0, *rest)
-            yield rows, tuple(m for m in range(N) if m not in rows)
 
 
 def _describe(cut) -> str:
@@ -195,7 +159,7 @@ def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs,
     label = f"{tree_name} M={M} r={widths} over {field}"
     pairs = failures = equal = 0
     disagreements, lines, saved, largest = [], [], [], None
-    for partition in partitions(model.N, balanced_only):
+    for partition in each_partition(model.N, balanced=balanced_only):
         pairs += 1
         cut = min_cut_bound(graph, partition)
         r = exact_rank(grid, partition, field)
@@ -204,7 +168,7 @@ def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs,
                 again = er.random_hierarchical(tree, M, list(widths), field=field, seed=seed + 1)
                 second = er.grid_tensor(again, field)
             r = max(r, exact_rank(second, partition, field))
-        where = f"rows={','.join(map(str, partition[0]))}"
+        where = f"rows={','.join(map(str, partition.row_modes))}"
         if r > cut.bound:
             failures += 1
             lines.append(f"  FAIL {where}: rank {r} > min-cut {cut.bound} = {_describe(cut)}")
@@ -229,7 +193,7 @@ def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs,
         theorem = "seed 000, Claim 12: rank vs TN min-cut"
         for partition in [largest[0], *disagreements]:
             cert = er.certify(model, partition, field, theorem=theorem)
-            rows = "".join(map(str, partition[0]))
+            rows = "".join(map(str, partition.row_modes))
             name = f"{NAME}_{tree_name.replace('/', 'N')}_M{M}_r{'-'.join(map(str, widths))}"
             saved += keep(certs, f"{name}_{field.split('(')[0]}_rows{rows}.json", cert)
     return pairs, failures, len(disagreements), covered, [head, *lines], saved

@@ -32,13 +32,13 @@ claim itself is the one-line argument above); it proves nothing about other widt
 
 from __future__ import annotations
 
-import itertools
 import math
 import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.partitions import each_partition
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_claim_2"
@@ -51,14 +51,6 @@ FULL = QUICK + [(2, 6, 9), (3, 6, 7), (4, 5, 6), (2, 8, 6), (3, 5, 10)]
 def build_cp(M: int, N: int, r0: int, shared: bool, seed: int) -> er.HierarchicalNetwork:
     """The shallow network with r_0 hidden channels over N modes (seed 000 fig. 3(b))."""
     return er.random_hierarchical(tuple(range(N)), M, r0, seed=seed, shared=shared)
-
-
-def partitions(N: int):
-    """Every (I, J) with 0 ∈ I and J non-empty: each partition once, up to complement."""
-    for k in range(1, N):
-        for rest in itertools.combinations(range(1, N), k - 1):
-            rows = (0, *rest)
-            yield rows, tuple(m for m in range(N) if m not in rows)
 
 
 def cp_factors(model: er.HierarchicalNetwork, rows, cols):
@@ -91,7 +83,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
             model = build_cp(M, N, r0, shared, seed=1000 * M + 10 * N + r0)
             grid = er.grid_tensor(model)
             ranks = {}
-            for rows, cols in partitions(N):
+            for rows, cols in each_partition(N):
                 instances += 1
                 value = er.rank(er.matricize(grid, (rows, cols))).rank
                 ranks[rows] = value

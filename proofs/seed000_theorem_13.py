@@ -21,6 +21,7 @@ the ranks ρ_1, ρ_2, ρ_M of every balanced partition (|I| = 4, 0 ∈ I; 35 of 
 grid tensors of N_1, N_2 (the mixed network's own components) and M, for one draw of
 generic weights (large random integers over QQ, random elements of GF(p), p = 2^61 − 1);
 then for each tree T_i the least width w_i(P) at which :func:`exactrank.geometry.rank_bounds`
+(:func:`exactrank.geometry.width_for_rank`)
 (a proven upper bound on the rank of *every* network over T_i of that width, over any
 field) reaches ρ_M(P). A network over T_i of width < need_i = max_P w_i(P) has a
 matricization of rank below M's, so it cannot replicate M's grid tensor: a proof, for the
@@ -42,12 +43,12 @@ A PASS proves the blow-up for these instances only.
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 import exactrank as er
-from exactrank.geometry import dilated_tree, rank_bounds
+from exactrank.geometry import dilated_tree, width_for_rank
 from exactrank.models import MixedNetwork
+from exactrank.partitions import each_partition
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_theorem_13"
@@ -70,21 +71,6 @@ QUICK = [(2, 2, "QQ"), (3, 3, f"GF({PRIME})")]  # (M, r, field)
 FULL = QUICK + [(4, 4, f"GF({PRIME})")]
 
 
-def balanced_partitions(n: int = N):
-    """Every (I, J) with |I| = n/2 and 0 ∈ I: each balanced partition once."""
-    for rest in itertools.combinations(range(1, n), n // 2 - 1):
-        rows = (0, *rest)
-        yield rows, tuple(m for m in range(n) if m not in rows)
-
-
-def needed_width(tree, partition, M: int, target: int) -> int:
-    """The least width w at which the proven upper bound over ``tree`` reaches ``target``."""
-    w = 1
-    while rank_bounds(tree, partition, M, w).upper < target:
-        w += 1
-    return w
-
-
 def first_alone(model: MixedNetwork) -> MixedNetwork:
     """Proposition (i): the second network's output and its exchange into the first zeroed
     (the exchange into the second is kept: it must not matter)."""
@@ -96,7 +82,7 @@ def first_alone(model: MixedNetwork) -> MixedNetwork:
 
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, instances = [], [], 0, 0
-    parts = list(balanced_partitions())
+    parts = each_partition(N, balanced=True)
     for M, r, field in FULL if full else QUICK:
         for p, (name, second, mixture) in enumerate(PAIRS):
             instances += 1
@@ -114,10 +100,10 @@ def check(full: bool = False, certs=None) -> CheckResult:
             weaker = [part for part in parts if ranks[part][2] < max(ranks[part][:2])]
             if weaker:
                 failures += 1
-                details.append(f"{label}: rho_M < max(rho_1, rho_2) at I = {weaker[0][0]}")
+                details.append(f"{label}: rho_M < max(rho_1, rho_2) at I = {weaker[0].row_modes}")
             needs = []
             for i, tree in enumerate(trees):
-                widths = {part: needed_width(tree, part, M, ranks[part][2]) for part in parts}
+                widths = {part: width_for_rank(tree, part, M, ranks[part][2]) for part in parts}
                 worst = max(parts, key=lambda part: widths[part])
                 needs.append(widths[worst])
                 if widths[worst] < r * r:
@@ -127,13 +113,13 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     )
                 if certs is not None:
                     cert = er.certify(model, worst, field, theorem="seed 000, Theorem 13")
-                    tag = "".join(map(str, worst[0]))
+                    tag = "".join(map(str, worst.row_modes))
                     filename = f"seed000_theorem_13_M{M}_pair{p}_tree{i + 1}_I{tag}.json"
                     saved += keep(certs, filename, cert)
                 rho = ranks[worst]
                 details.append(
                     f"{label}: tree {i + 1} needs width >= {widths[worst]} (r^2 = {r * r}); at "
-                    f"I = {''.join(map(str, worst[0]))} rho_1, rho_2, rho_M = {rho[0]}, "
+                    f"I = {''.join(map(str, worst.row_modes))} rho_1, rho_2, rho_M = {rho[0]}, "
                     f"{rho[1]}, {rho[2]}"
                 )
             wins = sum(ranks[part][2] > max(ranks[part][:2]) for part in parts)

@@ -34,11 +34,11 @@ themselves are proven in exactrank.geometry, not here.
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 import exactrank as er
 from exactrank.geometry import contiguous_tree, mirror_tree, rank_bounds
+from exactrank.partitions import each_partition
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_theorem_8"
@@ -56,20 +56,13 @@ FULL = QUICK + [(3, (2, 3, 2), f"GF({PRIME})"), (4, (3, 5, 2), f"GF({PRIME})")]
 ODD_EVEN, LEFT_RIGHT = (0, 2, 4, 6), (0, 1, 2, 3)
 
 
-def balanced_partitions(n: int = N):
-    """Every (I, J) with |I| = n/2 and 0 ∈ I: each balanced partition once."""
-    for rest in itertools.combinations(range(1, n), n // 2 - 1):
-        rows = (0, *rest)
-        yield rows, tuple(m for m in range(n) if m not in rows)
-
-
 def build(tree, M: int, r: int, field: str, seed: int) -> er.HierarchicalNetwork:
     return er.random_hierarchical(tree, M, r, field=field, seed=seed)
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, instances, attained = [], [], 0, 0, 0
-    parts = list(balanced_partitions())
+    parts = each_partition(N, balanced=True)
     for M, r, field in FULL if full else QUICK:
         widths = (r,) * 3 if isinstance(r, int) else r
         label = f"M = {M}, widths {widths} over {field.split('(')[0]}"

@@ -425,11 +425,8 @@ def test_cli_json_and_list(tmp_path):
     doc = json.loads(proc.stdout)
     assert doc["parameters"]["ranks"] == [1, 2] and (tmp_path / "fig4.png").exists()
     listing = cli("--list", "--json")
-    assert [e["name"] for e in json.loads(listing.stdout)["experiments"]] == [
-        "fig3",
-        "fig4",
-        "fig5",
-    ]
+    names = [e["name"] for e in json.loads(listing.stdout)["experiments"]]
+    assert names == ["fig3", "fig4", "fig5", "theorem8", "theorem10", "claim12", "theorem13"]
 
 
 # ---------------------------------------------------------------------------- slow

@@ -18,7 +18,8 @@ from oracles import hierarchical_score, matricize_ref, rank_fraction
 
 import exactrank as er
 from exactrank import theorems
-from exactrank.geometry import contiguous_tree, mirror_tree
+from exactrank.geometry import contiguous_tree, mirror_tree, width_for_rank
+from exactrank.partitions import each_partition
 
 NAMES = [
     "seed000_claim_2",
@@ -58,10 +59,26 @@ def _oracle_rank(model, rows):
 # ---------------------------------------------------------------------------- Claim 2
 
 
+@pytest.mark.parametrize("T", [2, 3, 4, 5, 6, 7])
+def test_each_partition_is_every_split_once_up_to_complement(T):
+    splits = set()  # every (I, J) by brute force over subsets, I and J non-empty
+    for mask in range(1, 2**T - 1):
+        rows = frozenset(m for m in range(T) if mask >> m & 1)
+        splits.add(frozenset((rows, frozenset(range(T)) - rows)))
+    parts = each_partition(T)
+    assert len(parts) == len(splits) == 2 ** (T - 1) - 1
+    assert {frozenset((frozenset(r), frozenset(c))) for r, c in parts} == splits
+    assert all(0 in r and sorted(r + c) == list(range(T)) for r, c in parts)
+    balanced = each_partition(T, balanced=True)
+    assert balanced == [p for p in parts if abs(len(p.row_modes) - len(p.col_modes)) <= 1]
+    with pytest.raises(er.InvalidInputError, match="T >= 2"):
+        each_partition(1)
+
+
 def test_claim_2_ranks_against_the_oracle():
     module = theorems.load("seed000_claim_2")
     model = module.build_cp(2, 4, 3, False, seed=5)
-    for rows, cols in module.partitions(4):
+    for rows, cols in each_partition(4):
         expected = _oracle_rank(model, rows)
         assert er.rank(er.matricize(er.grid_tensor(model), (rows, cols))).rank == expected <= 3
         U, V = module.cp_factors(model, rows, cols)
@@ -170,7 +187,7 @@ def test_theorem_3_fails_when_the_shallow_network_is_off(monkeypatch):
 
 def test_theorem_8_partitions_and_oracle_ranks():
     module = theorems.load("seed000_theorem_8")
-    parts = list(module.balanced_partitions())
+    parts = each_partition(8, balanced=True)
     assert len(parts) == 35 and len({frozenset(r) for r, _ in parts}) == 35
     expected = {  # I: (contiguous, mirror) generic ranks at M = r = 2, from the oracle
         (0, 1, 2, 3): (2, 16),
@@ -247,15 +264,14 @@ def _theorem_13(monkeypatch, pairs=1):
 
 
 def test_theorem_13_needed_width_is_the_least_width_whose_bound_reaches():
-    module = theorems.load("seed000_theorem_13")
     tree = contiguous_tree(8)
     left_right, odd_even = ((0, 1, 2, 3), (4, 5, 6, 7)), ((0, 2, 4, 6), (1, 3, 5, 7))
     # left-right is a node of the tree: rank <= r_(L-1) = w (and <= M^4), so w = target
     for target in (1, 2, 5, 16):
-        assert module.needed_width(tree, left_right, 2, target) == target
+        assert width_for_rank(tree, left_right, 2, target) == target
     # odd-even splits the four first-level windows: rank <= min(w, M)^4
-    assert module.needed_width(tree, odd_even, 3, 16) == 2
-    assert module.needed_width(tree, odd_even, 3, 17) == 3
+    assert width_for_rank(tree, odd_even, 3, 16) == 2
+    assert width_for_rank(tree, odd_even, 3, 17) == 3
 
 
 def test_theorem_13_the_mixture_of_the_check_against_the_oracle_ranks():

@@ -23,7 +23,7 @@ from oracles import rank_mod_p_ref, tree_levels
 
 import exactrank as er
 from exactrank import theorems
-from exactrank.tn import MinCut, min_cut_bound, tensor_network
+from exactrank.tn import MinCut, min_cut_bound, powers_of_one_integer, tensor_network
 
 P31 = 2**31 - 1
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -290,14 +290,27 @@ def test_other_inputs_are_refused():
 # ---------------------------------------------------------------------------- the check
 
 
+def _least_root(n: int) -> int:
+    """The least b >= 2 with n = b^k, by trial division (an oracle for n >= 2)."""
+    for b in range(2, n + 1):
+        m = n
+        while m % b == 0:
+            m //= b
+        if m == 1:
+            return b
+    raise AssertionError(n)
+
+
 def test_powers_of_one_integer():
-    module = theorems.load("seed000_claim_12")
     yes = [(2, 4, 8), (4, 8), (16, 2, 4), (1, 3), (1, 1), (9, 27, 3), (6, 36), (2**40, 8)]
-    no = [(2, 3), (4, 6), (2, 9), (3, 5, 2), (8, 9)]
-    assert all(module.powers_of_one_integer(ns) for ns in yes)
-    assert not any(module.powers_of_one_integer(ns) for ns in no)
-    assert [len(list(module.partitions(N, b))) for N, b in [(4, 0), (6, 0), (8, 1)]] == [7, 31, 35]
-    assert module.mirror(8) == (((0, 7), (1, 6)), ((2, 5), (3, 4)))
+    no = [(2, 3), (4, 6), (2, 9), (3, 5, 2), (8, 9), (2**40, 3**25)]
+    assert all(powers_of_one_integer(ns) for ns in yes)
+    assert not any(powers_of_one_integer(ns) for ns in no)
+    for numbers in itertools.product(range(1, 65), repeat=2):
+        expected = len({_least_root(n) for n in numbers if n > 1}) <= 1
+        assert powers_of_one_integer(numbers) is expected, numbers
+    module = theorems.load("seed000_claim_12")
+    assert module.TREES["mirror-first/8"] == (((0, 7), (1, 6)), ((2, 5), (3, 4)))
 
 
 def test_claim_12_check_passes_and_lists_the_disagreements():
@@ -320,7 +333,7 @@ def test_a_wrong_min_cut_turns_the_verdict(shift, monkeypatch):
         cut = real(graph, partition)
         return dataclasses.replace(cut, bound=cut.bound + shift)
 
-    covered = [("contiguous/4", 2, (2, 2), module.GF), ("mirror/8", 2, (2, 4, 4), module.GF)]
+    covered = [("contiguous/4", 2, (2, 2), module.GF), ("mirror-first/8", 2, (2, 4, 4), module.GF)]
     monkeypatch.setattr(module, "QUICK", covered)
     assert module.check().verdict == "PASS"  # the two networks alone, unbroken
     monkeypatch.setattr(module, "min_cut_bound", shifted)

@@ -26,7 +26,8 @@ class Experiment:
     :class:`~exactrank.errors.InvalidInputError` with the key and the value otherwise).
     ``groups(params)`` lists the groups; ``run_sample(params, group, index, sample_seed)``
     returns one JSON-ready record; ``summarize(params, records)`` the summary;
-    ``plot(document, path)`` writes the PNG. ``samples``/``quick_samples``: per group.
+    ``plot(document, path)`` writes the PNG; ``describe(document)`` the lines the command
+    line prints. ``samples``/``quick_samples``: per group.
     """
 
     name: str
@@ -41,6 +42,7 @@ class Experiment:
     run_sample: Callable[[dict, object, int, int], dict]
     summarize: Callable[[dict, list], dict]
     plot: Callable[[dict, str], None]
+    describe: Callable[[dict], list]
     notes: Callable[[dict], list] = field(default=lambda params: [])
 
 
@@ -56,10 +58,11 @@ def sample_seed(name: str, group, index: int, seed: int) -> int:
 
 
 def registry() -> dict[str, Experiment]:
-    """Every experiment by name (seed 001 Figures 3–5; seed 000 tables go here too)."""
-    from . import rnn_figures
+    """Every experiment by name (seed 001 Figures 3–5; seed 000 Theorems 8, 10, 13, Claim 12)."""
+    from . import conv_tables, mixture_table, rnn_figures
 
-    return {e.name: e for e in rnn_figures.EXPERIMENTS}
+    modules = (rnn_figures, conv_tables, mixture_table)
+    return {e.name: e for module in modules for e in module.EXPERIMENTS}
 
 
 def get_experiment(name: str) -> Experiment:

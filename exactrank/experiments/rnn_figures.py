@@ -68,6 +68,7 @@ from ..models import GeneralizedRNN
 from ..modular import random_prime
 from ..partitions import matricize, odd_even
 from ..rank import monte_carlo_error_bound, rank
+from .params import int_param
 from .registry import Experiment
 
 PRIME_BITS = 62
@@ -235,7 +236,7 @@ def _validate(params: dict) -> dict:
     out = dict(params)
     for key, low in (("M", 1), ("T", 2), ("bits", 0), ("ball_budget", 0)):
         if key in out:
-            out[key] = _integer(out[key], key, low)
+            out[key] = int_param(out[key], key, low)
     if out["bits"] > 24:
         raise InvalidInputError(f"parameter bits: expected at most 24, got {out['bits']}")
     if out["M"] ** out["T"] > MAX_GRID:
@@ -246,7 +247,7 @@ def _validate(params: dict) -> dict:
     ranks = [out["ranks"]] if isinstance(out["ranks"], int) else out["ranks"]
     if not isinstance(ranks, list | tuple) or not ranks:
         raise InvalidInputError(f"parameter ranks: expected a non-empty list, got {ranks!r}")
-    out["ranks"] = [_integer(R, "ranks", 1) for R in ranks]
+    out["ranks"] = [int_param(R, "ranks", 1) for R in ranks]
     if len(set(out["ranks"])) != len(out["ranks"]):
         raise InvalidInputError(f"parameter ranks: values repeat in {out['ranks']}")
     out["G_scale"] = "1" if out["G_scale"] == 1 else out["G_scale"]
@@ -267,17 +268,11 @@ def _validate(params: dict) -> dict:
             raise InvalidInputError(
                 f"parameter precisions: expected a non-empty list of bits, got {precisions!r}"
             )
-        out["precisions"] = [_integer(p, "precisions", 53) for p in precisions]
+        out["precisions"] = [int_param(p, "precisions", 53) for p in precisions]
     tol = out.get("tolerance")
     if tol is not None and not (isinstance(tol, int | float) and math.isfinite(tol) and tol >= 0):
         raise InvalidInputError(f"parameter tolerance: expected null or a number >= 0, got {tol!r}")
     return out
-
-
-def _integer(value, key: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise InvalidInputError(f"parameter {key}: expected an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 # ---------------------------------------------------------------------------- summary
@@ -373,6 +368,24 @@ def notes(params: dict) -> list:
     return out
 
 
+def describe(document: dict) -> list[str]:
+    """The summary as text: the histogram of the width lower bound per R."""
+    params, summary = document["parameters"], document["summary"]
+    lines = [
+        f"M = {params['M']}, T = {params['T']}, xi = {params['xi']}, "
+        f"{'shared' if params['shared'] else 'per-step'} cores",
+        "width lower bound ceil(rank/(M*T)) from exact or proven ranks: counts per R",
+    ]
+    for group in summary["by_R"]:
+        counts = ", ".join(f"{k}: {v}" for k, v in group["histogram"].items())
+        line = f"  R = {group['R']}: {counts}  (median {group['median']}, exact ranks "
+        lines.append(line + f"{group['exact_ranks']}/{group['samples']})")
+        if "float" in group:
+            counts = ", ".join(f"{k}: {v}" for k, v in group["float"]["histogram"].items())
+            lines.append(f"          float64 ranks (NOT exact, the paper's method): {counts}")
+    return lines
+
+
 # ---------------------------------------------------------------------------- registry
 
 
@@ -392,6 +405,7 @@ def _figure(name, title, source, defaults, samples, quick_samples) -> Experiment
         run_sample=run_sample,
         summarize=summarize,
         plot=plot_histograms,
+        describe=describe,
         notes=notes,
     )
 

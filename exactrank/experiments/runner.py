@@ -95,6 +95,7 @@ def list_experiments() -> list[dict]:
             "source": e.source,
             "parameters": dict(e.defaults),
             "samples": e.samples,
+            "group": e.group_key,
         }
         for e in registry().values()
     ]
