@@ -110,7 +110,8 @@ def _buildable(source) -> bool:
 def _describe(partition) -> str:
     if isinstance(partition, str):
         return partition
-    return f"rows {list(partition.row_modes)} | cols {list(partition.col_modes)}"
+    rows, cols = partition  # a Partition or a (rows, cols) pair
+    return f"rows {list(rows)} | cols {list(cols)}"
 
 
 def _kept(cert: dict, certs, name: str) -> dict:

@@ -69,6 +69,17 @@ def test_a_failure_names_the_claim_and_a_certificate_that_verifies(tmp_path, mon
     assert er.load_certificate(path)["claim"]["r"] == 4
 
 
+def test_partitions_as_pairs_and_objects_and_a_mixed_network():
+    from exactrank.geometry import dilated_tree
+
+    p = "GF(2147483647)"
+    model = er.random_mixed(dilated_tree([1, 2, 4]), dilated_tree([2, 1, 4]), 2, 2, field=p)
+    pair = ((0, 1, 4, 5), (2, 3, 6, 7))
+    assert assert_rank(model, pair, ">=", 16, field=p)["claim"]["r"] == 16
+    with pytest.raises(AssertionError, match=r"rows \[0, 1, 4, 5\] \| cols \[2, 3, 6, 7\]"):
+        assert_rank(model.first, er.Partition(*pair), "==", 16, field=p)
+
+
 def test_lower_bounds_on_grids_too_large_to_build():
     big = pairwise_similarity_rnn(2, 2, 32)  # 2^32 entries
     minor = list(range(16))
