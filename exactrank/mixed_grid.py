@@ -7,8 +7,8 @@ node v each network's conv reads both pooled vectors, conv_1(v) = W_1 pool_1(v) 
 (:mod:`exactrank.models.mixed`). The output is the sum of the two components' outputs.
 
 The whole grid is this recursion on all M^N sequences at once (every node holds M^N rows,
-not M^{|v|} as in the tree recursion): the mixed networks of the checks have N ≤ 16, where
-this costs well under a second; exactness and storage are those of
+not M^{|v|} as in the tree recursion): about 0.1 s at N = 8, M = 3 and 2 s at N = 16, M = 2
+(width 2, over GF(p) or QQ; measured on 2 busy cores); exactness and storage are those of
 :mod:`exactrank.arithmetic`.
 """
 
