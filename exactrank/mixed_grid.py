@@ -31,7 +31,7 @@ def mixed_grid(model: MixedNetwork, arith):
 def mixed_entries(model: MixedNetwork, arith, indices: np.ndarray):
     """Entries Γ[i] for each row i of ``indices`` (B, N)."""
     nets = model.components
-    exchange = _exchange(model)
+    exchange, partner = _exchange(model)
 
     def leaf(n: int, mode: int):
         A, den = leaf_conv(nets[n], arith, mode)
@@ -49,24 +49,23 @@ def mixed_entries(model: MixedNetwork, arith, indices: np.ndarray):
             X, den = arith.xi(SUM, X, den, contract(arith, Y, C), y_den * c_den)
         return activated(nets[n], l, arith, X, den)
 
-    (y1, d1), (y2, d2) = _run(model, exchange, leaf, pooled, convolved)
+    (y1, d1), (y2, d2) = _run(model, partner, leaf, pooled, convolved)
     values, den = arith.xi(SUM, y1, d1, y2, d2)
     return values[:, 0], den
 
 
-def _exchange(model: MixedNetwork) -> dict:
-    """(network, level, index) of each mixture node's place → the weights of its exchange
-    into that network, and the other network's place (under the key ``"other"``)."""
-    out = {}
+def _exchange(model: MixedNetwork) -> tuple[dict, dict]:
+    """For each mixture node's place (network, level, index) in either network: the weights
+    of the exchange into that network, and the node's place in the other network."""
+    weights, partner = {}, {}
     for node in model.mixture:
-        out[(0, *node.first)] = node.into_first
-        out[(1, *node.second)] = node.into_second
-        out["other", 0, node.first] = (1, *node.second)
-        out["other", 1, node.second] = (0, *node.first)
-    return out
+        a, b = (0, *node.first), (1, *node.second)
+        weights[a], weights[b] = node.into_first, node.into_second
+        partner[a], partner[b] = b, a
+    return weights, partner
 
 
-def _run(model: MixedNetwork, exchange: dict, leaf, pooled, convolved):
+def _run(model: MixedNetwork, partner: dict, leaf, pooled, convolved):
     """Both networks' recursions, demand-driven from their roots, with the exchanges.
 
     ``leaf(n, mode)``, ``pooled(n, l, children)`` and ``convolved(n, l, k, pool,
@@ -88,7 +87,7 @@ def _run(model: MixedNetwork, exchange: dict, leaf, pooled, convolved):
         if l == 0:
             return leaf(n, node)
         k = nets[n].levels[l].index(node) if l < nets[n].L else 0
-        other = exchange.get(("other", n, (l, k)))
+        other = partner.get((n, l, k))
         return convolved(n, l, k, pool_of(n, l, k), None if other is None else pool_of(*other))
 
     return [output_of(n, net.L, net.tree) for n, net in enumerate(nets)]
@@ -99,7 +98,7 @@ def mixed_score(model: MixedNetwork, sequence, field: Field):
     evaluator behind :func:`~exactrank.grid.score`."""
     ops = ScalarOps(field)
     nets = model.components
-    exchange = _exchange(model)
+    exchange, partner = _exchange(model)
 
     def convolved(n: int, l: int, k: int, pool: list, other):
         W = nets[n].output.reshape(1, -1) if l == nets[n].L else nets[n].weights[l][k]
@@ -110,7 +109,7 @@ def mixed_score(model: MixedNetwork, sequence, field: Field):
 
     first, second = _run(
         model,
-        exchange,
+        partner,
         lambda n, mode: ops.leaf(nets[n], mode, sequence[mode]),
         lambda n, l, children: ops.pool(nets[n], l, children),
         convolved,
