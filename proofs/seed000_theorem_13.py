@@ -39,6 +39,13 @@ over QQ and M = r = 3 over GF(p), and with ``--full`` M = r = 4 over GF(p). With
 ``--certs`` each instance saves, for each tree, a certificate of ρ_M at the partition that
 forces need_i (checked from M's grid entries).
 A PASS proves the blow-up for these instances only.
+
+Found: the least width is exactly r² wherever the two trees share their halves ({0…3},
+{4…7}: 4, 9, 16 at r = 2, 3, 4), with both halves mixed or only one (a single connection
+gives the whole gap, as Corollary 14 says); r² + r (6, 12, 20) for the pair (1,2,4) vs
+(1,4,2) mixed at the first-level pairs; r^4 = M^4 (16, 81, 256) for the sum of (1,2,4) and
+(4,2,1), which share no internal node; r³ + r (10, 30, 68) for the non-dilated tree.
+So on these instances the quadratic bound is attained, never beaten from below.
 """
 
 from __future__ import annotations
