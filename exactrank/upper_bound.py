@@ -2,7 +2,11 @@
 
 A rank profile modulo a prime p gives r pivot rows P and columns Q with A[P, Q] nonsingular
 mod p, hence nonsingular over QQ: rank(A) >= r is proven. Closing the gap needs a proof that
-every other column lies in the span of the columns Q. Two routes, cheapest first:
+every other column lies in the span of the columns Q. For a small matrix (at most
+64 × 64 entries) FLINT's exact fraction-free elimination over ZZ (``fmpz_mat.rank``) settles
+it in milliseconds: measured 1.5–10× faster than the routes below up to 64 × 64 with
+440–2000-bit entries, and the cost of the many-prime route is mostly per-prime overhead
+there. Otherwise two routes, cheapest first:
 
 1. **Small witness.** Solve A[P, Q] Y = A[P, ~Q] modulo one 62-bit prime, rationally
    reconstruct Y = W / d, and check the integer identity A[:, Q] · W = d · A[:, ~Q] exactly
@@ -34,12 +38,14 @@ import math
 import random
 from dataclasses import dataclass
 
+import flint
 import numpy as np
 
 from .kernels import align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modular import FAST_PRIME_BITS, matmul_mod_p, random_prime, solve_mod_p
 
 RECONSTRUCTION_PRIME_BITS = 62
+FLINT_EXACT_ENTRIES = 64 * 64  # matrices this small get FLINT's exact rank (see above)
 SCHUR_PRIME_BITS = FAST_PRIME_BITS
 MULTIMODULAR_PRIME_BITS = 62
 _SAMPLE_COLUMNS = 16
@@ -75,6 +81,10 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     m, n = A.shape
     if len(cols) == min(m, n):
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
+    if A.size <= FLINT_EXACT_ENTRIES:
+        exact = flint.fmpz_mat(to_storage(A, object).tolist()).rank()
+        method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}"
+        return UpperBoundProof(exact <= len(cols), method)
     proof = _small_witness(A, rows, cols, rng)
     if proof is None:
         proof = _schur_padic(A, rows, cols, rng)
