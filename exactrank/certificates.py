@@ -1,8 +1,9 @@
 """Rank certificates (``exactrank-certificate`` v1, see docs/certificates.md): make and check.
 
 A certificate states rank ≥ r, ≤ r or = r for a matricization of a tensor over QQ or GF(p),
-gives the tensor (explicit entries, or the model, evaluated lazily: seed 001, eq. 16–18) and
-a witness: a nonsingular minor for "≥"; for "≤" a basis of rows with the exact coefficients
+gives the tensor (explicit entries, or the model, evaluated lazily: a generalized RNN or
+shallow network, seed 001, eq. 14–18; a hierarchical or mixed network, seed 000, §3–4 and
+§8) and a witness: a nonsingular minor for "≥"; for "≤" a basis of rows with the exact coefficients
 of every other row, or a factorization U·V. :func:`verify_certificate` recomputes every entry
 it uses and trusts no other number in the file; :func:`certify` checks what it wrote with it.
 """
@@ -51,6 +52,8 @@ VERSION = 1
 MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–Rabin below this
 MAX_DEPTH = 64  # deeper JSON is not a certificate (both checkers decide it the same way)
 EXACT_XI = ("product", "relu", "sum")
+# models a certificate holds as such (tensor.model); others go in as their grid's entries
+MODEL_FORMS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, MixedNetwork)
 _SEARCH_ROUNDS = 3
 # what malformed content inside a certificate can raise while it is checked
 _CHECK_ERRORS = (
@@ -120,6 +123,32 @@ def check_header(cert, where: str = "certificate") -> None:
             raise CertificateFormatError(f"{where}: missing key {key!r}")
     if _depth(cert) > MAX_DEPTH:
         raise CertificateFormatError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+
+
+# keys of hierarchical and mixed models where a JSON float is refused, even where the model
+# reader would compare it (M, T, widths): 2.0 is not the integer 2 (docs/certificates.md)
+_TREE_KEYS = {
+    "hierarchical": (
+        *("M", "T", "F", "tree", "weights", "output"),
+        *("activation", "pooling", "shared", "widths"),
+    ),
+    "mixed": ("M", "T", "F", "mixture", "first", "second"),
+}
+
+
+def _refuse_tree_floats(model) -> None:
+    kind = model.get("kind") if isinstance(model, dict) else None
+    if kind not in ("hierarchical", "mixed"):
+        return
+    stack = [model.get(key) for key in _TREE_KEYS[kind]]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float):
+            raise _Rejected("tensor.model: a JSON float; numbers are integers or 'p/q' strings")
+        if isinstance(value, dict) and value.get("kind") == "hierarchical":  # a component
+            stack.extend(value.get(key) for key in _TREE_KEYS["hierarchical"])
+        elif isinstance(value, list | dict):
+            stack.extend(value.values() if isinstance(value, dict) else value)
 
 
 def _depth(value) -> int:
@@ -206,7 +235,7 @@ class _Tensor:
 
     dims: tuple[int, ...]
     field: Field
-    model: GeneralizedRNN | GeneralizedShallow | None = None
+    model: GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork | MixedNetwork | None = None
     values: GridTensor | None = None
 
     @classmethod
@@ -215,18 +244,27 @@ class _Tensor:
         if ("model" in data) == ("entries" in data):
             raise _Rejected("tensor: expected exactly one of 'model' and 'entries'")
         if "model" in data:
+            _refuse_tree_floats(data["model"])
             model = model_from_dict(_expect(data["model"], dict, "tensor.model"), "tensor.model")
-            if not isinstance(model, GeneralizedRNN | GeneralizedShallow):
+            if not isinstance(model, MODEL_FORMS):
                 raise _Rejected(
                     f"tensor.model: a {model.kind!r} model has no certificate form in version "
                     f"{VERSION}; certify its grid tensor (explicit entries) instead"
                 )
-            if model.xi.name not in EXACT_XI:
-                raise _Rejected(f"tensor.model: xi must be one of {EXACT_XI}, got {model.xi.name}")
-            model.xi.check_field(field)
-            if field.kind == "GF":
-                for key in ("F", "C", "G", "lambda", "V"):
-                    _check_residues(data["model"].get(key), field.p, f"tensor.model.{key}")
+            if isinstance(model, HierarchicalNetwork | MixedNetwork):
+                model.check_field(field)  # σ and P per level: relu, max need QQ; mean, p ∤ k
+                if field.kind == "GF":
+                    for where, A in _tree_arrays(model):
+                        _check_residues(A.tolist(), field.p, f"tensor.model.{where}")
+            else:
+                if model.xi.name not in EXACT_XI:
+                    raise _Rejected(
+                        f"tensor.model: xi must be one of {EXACT_XI}, got {model.xi.name}"
+                    )
+                model.xi.check_field(field)
+                if field.kind == "GF":
+                    for key in ("F", "C", "G", "lambda", "V"):
+                        _check_residues(data["model"].get(key), field.p, f"tensor.model.{key}")
             dims = (model.M,) * model.T
             tensor = cls(dims, field, model=model)
         else:
@@ -286,6 +324,21 @@ class _Tensor:
         m, n = self.shape(partition)
         order = partition.row_modes + partition.col_modes
         return np.transpose(values.values, order).reshape(m, n), values.denominator
+
+
+def _tree_arrays(model):
+    """(where, array) of every weight of a hierarchical or mixed model, F included."""
+    if isinstance(model, MixedNetwork):
+        for name, net in (("first", model.first), ("second", model.second)):
+            yield from ((f"{name}.{where}", A) for where, A in _tree_arrays(net))
+        for k, node in enumerate(model.mixture):
+            yield f"mixture[{k}].into_first", node.into_first
+            yield f"mixture[{k}].into_second", node.into_second
+        return
+    yield "F", model.F
+    for l, level in enumerate(model.weights):
+        yield from ((f"weights[{l}][{k}]", A) for k, A in enumerate(level))
+    yield "output", model.output
 
 
 def _check_residues(value, p: int, where: str) -> None:
@@ -473,6 +526,10 @@ def certify(
     nonsingular minor. The result is checked with :func:`verify_certificate` before it is
     returned.
 
+    A generalized RNN, shallow, hierarchical or mixed network is written as its model
+    (``tensor.model``, as :func:`~exactrank.modelfile.model_to_dict` writes it), so the
+    checkers evaluate the entries they need; an overlapping network as its grid's entries.
+
     ``factors`` = (U, V), exact matrices with U·V equal to the matrix, replaces the basis
     witness of the upper bound (a construction often knows one with small entries, where
     the basis coefficients of a generic matrix are ratios of large minors).
@@ -528,9 +585,14 @@ def certify(
 
 
 def _tensor_json(source, field: Field) -> tuple[dict, tuple[int, ...]]:
-    if isinstance(source, HierarchicalNetwork | OverlappingNetwork | MixedNetwork):  # entries
+    if isinstance(source, OverlappingNetwork):  # no model form in version 1: its entries
         source = grid_tensor(source, field)
-    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+    if isinstance(source, MODEL_FORMS):
+        if not source.exact:
+            raise InvalidInputError(
+                f"{type(source).__name__} has float weights: a certificate holds an exact "
+                "model (integers, Fractions or 'p/q' strings)"
+            )
         return {"model": model_to_dict(source)}, (source.M,) * source.T
     if isinstance(source, GridTensor):
         if source.field != field:

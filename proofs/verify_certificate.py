@@ -13,6 +13,19 @@ score of the sequence; eq. 16-17 generalized RNN: h^(-1) = [u], a = C[t] f, h^(t
 sum_{l,j} G[t][l][j][k] xi(a_l, h^(t-1)_j), score h^(T-1)_0; eq. 14 shallow network:
 sum_r lambda_r xi(u, <f_0, V[r][0]>, ..., <f_{T-1}, V[r][T-1]>), the fold from the unit u.
 xi: product (u = 1), sum (u = 0), relu(x, y) = max(x, y, 0) (u = 0; QQ only: GF(p) has no order).
+Hierarchical network (seed 000, 3-4; COLT 2016, 3): a tree of pooling windows over the modes,
+every leaf at one depth L; a node's level is its height. A leaf (mode j) has conv(j) = W[0][j] f_j
+(level 0 listed by mode); a window v of level l >= 1 pools its children channel by channel,
+pool(v) = P_{l-1}{sigma_{l-1}(conv(c)) : c child of v} (eq. 3: g(a, b) = P{sigma(a), sigma(b)}),
+then conv(v) = W[l][k] pool(v), k its index among level l's nodes, depth-first left to right
+("shared": one array per level); the root's conv is the dense output: the score (one window
+over all modes with shared weights is eq. 1, CP; binary windows give HT, Example 2).
+sigma: identity or relu(z) = max(z, 0); P: product, max, or mean = sum / window size; relu and
+max over QQ only, mean over GF(p) only if p divides no window size of its level. Mixed network
+(seed 000, 8, as exactrank.models.mixed defines it): two hierarchical networks; at a mixture
+node v (in each tree, the highest node with v's modes) conv_1(v) = W_1 pool_1(v) + A pool_2(v)
+and conv_2(v) = W_2 pool_2(v) + B pool_1(v); the score is the sum of both outputs. A conv
+depends only on the indices at its node's modes, and is memoized per such index tuple.
 rank >= r: the r x r minor is nonsingular (see nonsingular). rank <= r: every non-basis row
 equals its combination of basis rows in every column, or U V equals the matrix entry by entry
 (when a witness has both, the basis is the one checked).
@@ -31,6 +44,9 @@ BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
 Q = 2**127 - 1  # a prime: a determinant that is nonzero mod Q is nonzero
 MAX_ENTRIES = 1 << 30  # an upper bound on a model needs every entry (exactrank's limit too)
 XI = {"product": (1, mul), "sum": (0, lambda x, y: x + y), "relu": (0, lambda x, y: max(x, y, 0))}
+ACT = {"identity": lambda x: x, "relu": lambda x: max(x, 0)}  # sigma of seed 000
+POOL = {"product": prod, "max": max, "mean": sum}  # mean: the sum, then / the window size
+KEYS = ("M", "T", "F", "tree", "weights", "output", "activation", "pooling", "shared", "widths")
 
 
 class Reject(Exception):
@@ -116,10 +132,10 @@ def array(x, ndim: int, p, where: str):
 
 def load_model(d, p, modes: int):
     """(M, T, score of an index tuple) of an exactrank-model v1 object, every weight checked."""
-    d, where = expect(d, dict, "tensor.model"), "tensor.model"
-    version, kind, xi = d.get("version"), d.get("kind"), d.get("xi")
-    need(d.get("format") == "exactrank-model", f"{where}: format is not exactrank-model")
-    need(type(version) is int and version == 1, f"{where}: version is not 1")
+    d, where = header(d, "tensor.model"), "tensor.model"
+    kind, xi = d.get("kind"), d.get("xi")
+    if kind in ("hierarchical", "mixed"):
+        return load_tree_model(d, p, modes)
     rnn = kind == "generalized-rnn"
     need(rnn or kind == "generalized-shallow", f"{where}: unknown kind {show(kind)}")
     for key in ("xi", "C", "G") if rnn else ("xi", "lambda", "V"):
@@ -183,6 +199,158 @@ def load_model(d, p, modes: int):
         return h[0]
 
     return M, T, score
+
+
+def header(d, where: str) -> dict:
+    d = expect(d, dict, where)
+    need(d.get("format") == "exactrank-model", f"{where}: format is not exactrank-model")
+    need(type(d.get("version")) is int and d["version"] == 1, f"{where}: version is not 1")
+    return d
+
+
+def no_float(d: dict, keys, where: str) -> None:
+    """Refuse a JSON float under the keys a model defines (even M, T, widths: 2.0 is not 2)."""
+    stack = [d.get(key) for key in keys]
+    while stack:
+        x = stack.pop()
+        need(not isinstance(x, float), f"{where}: a JSON float; numbers are integers or 'p/q'")
+        stack += x.values() if isinstance(x, dict) else x if isinstance(x, list) else []
+
+
+def exact(x, ndim: int, p, where: str):
+    """(shape, values in the field, values over QQ) of an array of numbers."""
+    shape, q = array(x, ndim, None, where)
+    return shape, array(x, ndim, p, where)[1] if p else q, q
+
+
+def load_network(d, p, where: str) -> dict:
+    """A hierarchical model object (seed 000, 3-4), every key checked, as a dict: its tree,
+    conv weights W[l][k] (a leaf's k is its mode), output, F, sigma and P per level, widths."""
+    d = header(d, where)
+    need(d.get("kind") == "hierarchical", f"{where}: kind is not hierarchical")
+    for key in ("tree", "weights", "output"):
+        need(key in d, f"{where}: missing key {key!r}")
+    no_float(d, KEYS, where)
+    levels = {}
+
+    def node(x, path):  # [level, index in the level (a leaf: its mode), children, modes]
+        if type(x) is int:
+            return [0, x, [], [x]]
+        need(isinstance(x, list) and x, f"{path}: not a mode or a non-empty window")
+        kids = [node(c, f"{path}[{i}]") for i, c in enumerate(x)]
+        heights = {c[0] for c in kids}
+        need(len(heights) == 1, f"{path}: leaves at different depths (pad with windows of one)")
+        h = heights.pop() + 1  # post-order: per level, the order depth-first left to right
+        levels.setdefault(h, []).append([h, len(levels.get(h, [])), kids])
+        levels[h][-1].append([m for c in kids for m in c[3]])
+        return levels[h][-1]
+
+    root = node(d["tree"], f"{where}.tree")
+    need(root[0] > 0, f"{where}.tree: not a list of nodes")
+    L, N = root[0], len(root[3])
+    need(sorted(root[3]) == list(range(N)), f"{where}.tree: not each mode 0 ... {N - 1} once")
+    shared = d.get("shared", False)
+    need(type(shared) is bool, f'{where}: "shared" is not true or false')
+    weights = expect(d["weights"], list, f"{where}.weights")
+    need(len(weights) == L, f"{where}.weights: {len(weights)} levels for a tree of L = {L}")
+    W, widths, M = [], [], None
+    for l, level in enumerate(weights):
+        count, w = N if l == 0 else len(levels[l]), f"{where}.weights[{l}]"
+        ok = isinstance(level, list) and (len(level) == count or shared and len(level) == 1)
+        need(ok, f"{w}: not one array per {'mode' if l == 0 else 'node'} (or one if shared)")
+        arrays = [exact(x, 2, p, f"{w}[{k}]") for k, x in enumerate(level)]
+        rows, M = arrays[0][0][0], M or arrays[0][0][1]  # level 0 is r_0 x M
+        want = (rows, widths[-1] if l else M)
+        need(all(shape == want for shape, _, _ in arrays), f"{w}: arrays not all {want}")
+        ok = not shared or all(q == arrays[0][2] for _, _, q in arrays)
+        need(ok, f"{w}: shared arrays differ")
+        W.append([a for _, a, _ in arrays] * (count if len(arrays) == 1 else 1))
+        widths.append(rows)
+    (r,), output, _ = exact(d["output"], 1, p, f"{where}.output")
+    need(r == widths[-1], f"{where}.output: {r} numbers for r_{L - 1} = {widths[-1]}")
+    F = q = [[int(i == j) for j in range(M)] for i in range(M)]
+    if d.get("F") is not None:
+        shape, F, q = exact(d["F"], 2, p, f"{where}.F")
+        need(shape == (M, M), f"{where}.F: expected an {M}x{M} array, got {shape}")
+    ops = []
+    for key, table, name in (("activation", ACT, "identity"), ("pooling", POOL, "product")):
+        names = d.get(key, name)
+        names = [names] * L if isinstance(names, str) else names
+        ok = isinstance(names, list) and len(names) == L
+        ok = ok and all(isinstance(x, str) and x in table for x in names)
+        need(ok, f"{where}.{key}: not one of {', '.join(table)}, nor one such name per level")
+        ops.append(names)
+    for l, (act, pool) in enumerate(zip(*ops, strict=True)):
+        ok = not p or act == "identity" and pool != "max"
+        need(ok, f"{where}: {act}/{pool} at level {l} needs an order; GF(p) has none")
+        ok = not p or pool != "mean" or all(len(v[2]) % p for v in levels[l + 1])
+        need(ok, f"{where}: mean pooling at level {l} divides by a window size 0 mod p")
+    for key, value in (("M", M), ("T", N), ("widths", widths)):
+        need(key not in d or d[key] == value, f"{where}: {key} disagrees with the weights")
+    inner = {frozenset(v[3]): v for h in range(1, L) for v in levels[h]}  # the highest
+    net = {"L": L, "N": N, "M": M, "root": root, "W": W, "output": output, "F": F, "q": q}
+    return net | {"ops": ops, "r": widths, "inner": inner}
+
+
+def load_tree_model(d, p, modes: int):
+    """(M, N, score of an index tuple) of a hierarchical or mixed model (seed 000)."""
+    where, exchange = "tensor.model", {}
+    if d["kind"] == "hierarchical":
+        nets = [load_network(d, p, where)]
+    else:
+        for key in ("first", "second", "mixture"):
+            need(key in d, f"{where}: missing key {key!r}")
+        no_float(d, ("M", "T", "F", "mixture"), where)  # first, second: in load_network
+        nets = [load_network(d[key], p, f"{where}.{key}") for key in ("first", "second")]
+        a, b = nets
+        need((a["N"], a["M"], a["q"]) == (b["N"], b["M"], b["q"]), f"{where}: N, M or F differ")
+        for i, item in enumerate(expect(d["mixture"], list, f"{where}.mixture")):
+            w, names = f"{where}.mixture[{i}]", ("into_first", "into_second")
+            ok = isinstance(item, dict) and set(item) == {"modes", *names}
+            need(ok, f"{w}: not an object with exactly the keys modes, {', '.join(names)}")
+            got = item["modes"]
+            ok = isinstance(got, list) and got and all(type(m) is int for m in got)
+            need(ok and len(set(got)) == len(got), f"{w}.modes: not a list of distinct modes")
+            key = frozenset(got)
+            u = [net["inner"].get(key) for net in nets]
+            need(None not in u, f"{w}: modes {sorted(key)} are not an internal node of both trees")
+            need((0, *u[0][:2]) not in exchange, f"{w}: modes {sorted(key)} are listed before")
+            for n, name in enumerate(names):  # A(v) reads the other network's pool at v
+                shape, A, _ = exact(item[name], 2, p, f"{w}.{name}")
+                want = (nets[n]["r"][u[n][0]], nets[1 - n]["r"][u[1 - n][0] - 1])
+                need(shape == want, f"{w}.{name}: shape {shape}, expected {want}")
+                exchange[n, u[n][0], u[n][1]] = A, 1 - n, u[1 - n]
+    for key, value in (("M", nets[0]["M"]), ("T", nets[0]["N"])):
+        need(key not in d or d[key] == value, f"{where}: {key} disagrees with the weights")
+    need(modes == nets[0]["N"], f"the partition has {modes} modes but the model has {nets[0]['N']}")
+    red, memo = (lambda v: v % p) if p else (lambda v: v), {}
+
+    def conv(n, v, index):  # conv_n(v) before sigma (the dense output at the root)
+        (h, k, _, modes), net = v, nets[n]
+        key = (n, h, k, *(index[m] for m in modes))  # conv_n(v) depends on v's modes only
+        if key not in memo:
+            x = pool(n, v, index) if h else net["F"][index[k]]  # a leaf: f(x^(k))
+            rows = [net["output"]] if h == net["L"] else net["W"][h][k]
+            out = [red(sum(map(mul, w, x))) for w in rows]
+            if (n, h, k) in exchange:  # a mixture node: + A(v) pool_other(v)
+                A, m, u = exchange[n, h, k]
+                z = pool(m, u, index)
+                out = [red(y + sum(map(mul, w, z))) for y, w in zip(out, A, strict=True)]
+            memo[key] = out
+        return memo[key]
+
+    def pool(n, v, index):  # P_{h-1}{sigma_{h-1}(conv_n(c)) : c child of v}, channel by channel
+        act, kind = (names[v[0] - 1] for names in nets[n]["ops"])
+        columns = zip(*([ACT[act](y) for y in conv(n, c, index)] for c in v[2]), strict=True)
+        z = [POOL[kind](column) for column in columns]
+        if kind == "mean":  # the sum divided by the window size
+            z = [y * pow(len(v[2]), -1, p) if p else Fraction(y) / len(v[2]) for y in z]
+        return [red(y) for y in z]
+
+    def score(index):
+        return red(sum(conv(n, net["root"], index)[0] for n, net in enumerate(nets)))
+
+    return nets[0]["M"], nets[0]["N"], score
 
 
 def load_tensor(data, p, modes: int):

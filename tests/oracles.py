@@ -200,6 +200,61 @@ def hierarchical_score(tree, weights, output, F, activation, pooling, seq):
     return run(tree, L)[0]
 
 
+def _mode_set(node) -> frozenset:
+    if isinstance(node, int):
+        return frozenset((node,))
+    return frozenset().union(*map(_mode_set, node))
+
+
+def mixed_score(first, second, mixture, seq):
+    """A mixed network (seed 000, §8, as exactrank.models.mixed defines it) run on ``seq``.
+
+    ``first``, ``second``: dicts with the arguments of :func:`hierarchical_score` (tree,
+    weights with one array per node, output, F, activation, pooling). ``mixture``:
+    {frozenset(modes): (into_first, into_second)}. Each network runs from its root by
+    recursion; at the highest node v of each tree whose modes are a mixture node,
+    conv_1(v) = W_1 pool_1(v) + into_first pool_2(v) and conv_2(v) = W_2 pool_2(v) +
+    into_second pool_1(v), pool_n(v) = P{σ(conv_n(c)) : c child of v} channel by channel
+    (mean = sum / window size). The score is the sum of both networks' outputs.
+    """
+    nets = []
+    for spec in (first, second):
+        levels = tree_levels(spec["tree"])
+        L = len(levels) - 1
+        place = {id(v): (h, k) for h in range(1, L + 1) for k, v in enumerate(levels[h])}
+        top = {_mode_set(v): v for h in range(1, L) for v in levels[h]}  # highest wins
+        ops = [
+            [name] * L if isinstance(name, str) else list(name)
+            for name in (spec["activation"], spec["pooling"])
+        ]
+        F = identity(len(spec["weights"][0][0][0])) if spec["F"] is None else spec["F"]
+        nets.append((spec, L, place, top, ops, F))
+
+    def pool(n, v):
+        _, _, place, _, (acts, pools), _ = nets[n]
+        h = place[id(v)][0]
+        sigma, P = SIGMA[acts[h - 1]], POOL[pools[h - 1]]
+        children = [conv(n, c) for c in v]
+        return [P([sigma(c[g]) for c in children]) for g in range(len(children[0]))]
+
+    def conv(n, v):
+        spec, L, place, top, _, F = nets[n]
+        if isinstance(v, int):
+            return [_dot(row, F[seq[v]]) for row in spec["weights"][0][v]]
+        h, k = place[id(v)]
+        z = pool(n, v)
+        if h == L:
+            return [_dot(spec["output"], z)]
+        out = [_dot(row, z) for row in spec["weights"][h][k]]
+        modes = _mode_set(v)
+        if modes in mixture and top[modes] is v:
+            z_other = pool(1 - n, nets[1 - n][3][modes])
+            out = [a + _dot(row, z_other) for a, row in zip(out, mixture[modes][n], strict=True)]
+        return out
+
+    return conv(0, first["tree"])[0] + conv(1, second["tree"])[0]
+
+
 def cp_score(a0, a1, F, seq):
     """Seed 000 eq. 1 on one sequence: Σ_γ a1_γ Π_j ⟨f(x^(j)), a0_γ⟩ (shared a^{0,γ})."""
     M = len(a0[0])
@@ -613,6 +668,200 @@ class CertModel:
         return shallow_score(self.lam, self.V, self.F, self.xi, seq)
 
 
+TREE_KINDS = ("hierarchical", "mixed")
+NETWORK_KEYS = ("M", "T", "F", "tree", "weights", "output", "activation", "pooling", "shared")
+NETWORK_KEYS += ("widths",)
+
+
+def _has_float(value) -> bool:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    return isinstance(value, float)
+
+
+def _cert_tree(tree):
+    """(L, N) of a mode tree: nested non-empty lists, each mode 0 … N−1 once, every leaf at
+    the same depth L (docs/model-files.md, `hierarchical`)."""
+    if type(tree) is not list:
+        raise CertMalformed("tree: not a list")
+    leaves, stack = [], [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if _cert_int(node):
+            leaves.append((node, depth))
+        elif type(node) is list and node:
+            stack.extend((child, depth + 1) for child in node)
+        else:
+            raise CertMalformed("tree: a node is neither a mode nor a non-empty list")
+    if sorted(m for m, _ in leaves) != list(range(len(leaves))):
+        raise CertMalformed("tree: the modes are not 0 … N−1, each once")
+    depths = {d for _, d in leaves}
+    if len(depths) != 1:
+        raise CertMalformed("tree: leaves at different depths")
+    return depths.pop(), len(leaves)
+
+
+def _cert_network(m, ctx, where):
+    """A hierarchical model object as the keyword arguments of hierarchical_score (weights
+    one array per node), with its levels, widths and weights (Fractions)."""
+    if type(m) is not dict:
+        raise CertMalformed(f"{where}: not an object")
+    if m.get("format") != "exactrank-model" or not (
+        _cert_int(m.get("version")) and m["version"] == 1
+    ):
+        raise CertMalformed(f"{where}: wrong format or version")
+    if m.get("kind") != "hierarchical":
+        raise CertMalformed(f"{where}: kind is not hierarchical")
+    for key in ("tree", "weights", "output"):
+        if key not in m:
+            raise CertMalformed(f"{where}: missing {key}")
+    if _has_float([m.get(key) for key in NETWORK_KEYS]):
+        raise CertMalformed(f"{where}: a JSON float")  # extra keys are ignored, floats or not
+    L, N = _cert_tree(m["tree"])
+    levels = tree_levels(m["tree"])
+    shared = m.get("shared", False)
+    if shared is not True and shared is not False:
+        raise CertMalformed(f"{where}: shared is not a boolean")
+    W = m["weights"]
+    if type(W) is not list or len(W) != L:
+        raise CertMalformed(f"{where}: weights is not one list per level")
+    weights, widths, M = [], [], None
+    for l, level in enumerate(W):
+        count = len(levels[l])
+        if type(level) is not list or not (len(level) == count or (shared and len(level) == 1)):
+            raise CertMalformed(f"{where}: weights[{l}] has the wrong number of arrays")
+        items = [cert_array(x, 2, f"{where}.weights[{l}][{k}]") for k, x in enumerate(level)]
+        if M is None:
+            M = items[0][1][1]
+        r = items[0][1][0]
+        if any(shape != (r, widths[-1] if l else M) for _, shape in items):
+            raise CertMalformed(f"{where}: weights[{l}]: shapes")
+        if shared and any(a != items[0][0] for a, _ in items):
+            raise CertMalformed(f"{where}: weights[{l}]: shared arrays differ")
+        weights.append([a for a, _ in items] * (count if len(items) == 1 else 1))
+        widths.append(r)
+    output, shape = cert_array(m["output"], 1, f"{where}.output")
+    if shape != (widths[-1],):
+        raise CertMalformed(f"{where}: output has the wrong length")
+    F = None
+    if m.get("F") is None and "F" in m:
+        ctx.doubt("F is null")
+    elif "F" in m:
+        F, shape = cert_array(m["F"], 2, f"{where}.F")
+        if shape != (M, M):
+            raise CertMalformed(f"{where}: F is not M × M")
+    names = {}
+    for key, table, default in (("activation", SIGMA, "identity"), ("pooling", POOL, "product")):
+        value = m.get(key, default)
+        value = [value] * L if type(value) is str else value
+        if type(value) is not list or len(value) != L:
+            raise CertMalformed(f"{where}: {key} is not a name or one name per level")
+        if not all(type(v) is str and v in table for v in value):
+            raise CertMalformed(f"{where}: {key}: an unknown name")
+        names[key] = value
+    _size_key(ctx, m, "M", M)
+    _size_key(ctx, m, "T", N)
+    if "widths" in m:
+        if m["widths"] != widths:
+            raise CertMalformed(f"{where}: widths disagree with the weights")
+        if not all(_cert_int(w) for w in m["widths"]):
+            ctx.doubt(f"{where}: widths {m['widths']!r}")
+    spec = {"tree": m["tree"], "weights": weights, "output": output, "F": F, **names}
+    numbers = list(_flatten_fractions([weights, output, F or []]))
+    return spec, levels, widths, numbers
+
+
+class CertTreeModel:
+    """A "hierarchical" or "mixed" exactrank-model v1 object read from a certificate (the
+    contract: docs/certificates.md and docs/model-files.md); score() by hierarchical_score
+    and mixed_score above. A JSON float under a key the model defines makes it malformed."""
+
+    xi = None
+    shared = False
+
+    def __init__(self, m, ctx: _CertContext):
+        self.kind = m.get("kind")
+        if self.kind == "hierarchical":
+            spec, levels, _, self.weights = _cert_network(m, ctx, "model")
+            self.specs, self.nets, self.mixture = [spec], [levels], {}
+        else:
+            if m.get("format") != "exactrank-model" or not (
+                _cert_int(m.get("version")) and m["version"] == 1
+            ):
+                raise CertMalformed("model: wrong format or version")
+            for key in ("first", "second", "mixture"):
+                if key not in m:
+                    raise CertMalformed(f"model: missing {key}")
+            if _has_float([m.get(key) for key in ("M", "T", "F", "mixture")]):
+                raise CertMalformed("model: a JSON float")
+            parts = [_cert_network(m[key], ctx, key) for key in ("first", "second")]
+            self.specs = [spec for spec, _, _, _ in parts]
+            self.nets = [levels for _, levels, _, _ in parts]
+            self.weights = parts[0][3] + parts[1][3]
+            Ms = [len(spec["weights"][0][0][0]) for spec in self.specs]
+            Fs = [spec["F"] or identity(M) for spec, M in zip(self.specs, Ms, strict=True)]
+            if len(self.nets[0][0]) != len(self.nets[1][0]) or Ms[0] != Ms[1]:
+                raise CertMalformed("mixed: the components' N or M differ")
+            if Fs[0] != Fs[1]:
+                raise CertMalformed("mixed: the components' F differ")
+            self.mixture = self._mixture(m["mixture"], parts)
+        self.T = len(self.nets[0][0])
+        self.M = len(self.specs[0]["weights"][0][0][0])
+        _size_key(ctx, m, "M", self.M)
+        _size_key(ctx, m, "T", self.T)
+
+    def _mixture(self, items, parts):
+        if type(items) is not list:
+            raise CertMalformed("mixture: not a list")
+        inner = []
+        for _, levels, _, _ in parts:
+            place = {}
+            for h in range(1, len(levels) - 1):
+                for v in levels[h]:
+                    place[_mode_set(v)] = h  # the highest node with these modes
+            inner.append(place)
+        out = {}
+        for item in items:
+            if type(item) is not dict or set(item) != {"modes", "into_first", "into_second"}:
+                raise CertMalformed(
+                    "mixture: an item's keys are not modes, into_first, into_second"
+                )
+            modes = item["modes"]
+            if type(modes) is not list or not modes or not all(_cert_int(x) for x in modes):
+                raise CertMalformed("mixture: modes is not a non-empty list of integers")
+            key = frozenset(modes)
+            if len(key) != len(modes) or key in out:
+                raise CertMalformed("mixture: a mode twice, or a node twice")
+            if key not in inner[0] or key not in inner[1]:
+                raise CertMalformed("mixture: not an internal node of both trees")
+            h = (inner[0][key], inner[1][key])
+            arrays = []
+            for n, name in enumerate(("into_first", "into_second")):
+                A, shape = cert_array(item[name], 2, name)
+                if shape != (parts[n][2][h[n]], parts[1 - n][2][h[1 - n] - 1]):
+                    raise CertMalformed(f"mixture: {name} has the wrong shape")
+                arrays.append(A)
+                self.weights += list(_flatten_fractions(A))
+            out[key] = tuple(arrays)
+        return out
+
+    def check_field(self, p: int) -> None:
+        """relu and max need an order; mean divides by the window size."""
+        for spec, levels in zip(self.specs, self.nets, strict=True):
+            for l, (act, pool) in enumerate(zip(spec["activation"], spec["pooling"], strict=True)):
+                if act == "relu" or pool == "max":
+                    raise CertMalformed(f"{act}/{pool} over GF({p})")
+                if pool == "mean" and any(len(v) % p == 0 for v in levels[l + 1]):
+                    raise CertMalformed(f"mean pooling over a window of a size 0 mod {p}")
+
+    def score(self, seq) -> Fraction:
+        if self.kind == "hierarchical":
+            return hierarchical_score(**{**self.specs[0], "seq": seq})
+        return mixed_score(*self.specs, self.mixture, seq)
+
+
 class CertTensor:
     """The tensor of a certificate (explicit entries or a model) and its matricization."""
 
@@ -625,7 +874,8 @@ class CertTensor:
         self.model = None
         self.bad_entries = {}  # flat index -> reason (checked only where needed)
         if has_model:
-            self.model = CertModel(t["model"], ctx)
+            tree_kind = type(t["model"]) is dict and t["model"].get("kind") in TREE_KINDS
+            self.model = (CertTreeModel if tree_kind else CertModel)(t["model"], ctx)
             if self.model.T > 10**5:  # the claim's mode lists cannot be that long here
                 raise CertMalformed(f"T = {self.model.T} has no partition in the claim")
             self.dims = [self.model.M] * self.model.T
@@ -807,6 +1057,8 @@ class CertClaim:
             for q in model.weights:
                 if q.denominator % self.p == 0:
                     raise CertMalformed("model weight with p dividing its denominator")
+            if isinstance(model, CertTreeModel):
+                model.check_field(self.p)
 
 
 def _check_basis(b, claim: CertClaim, needs):
