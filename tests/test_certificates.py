@@ -648,16 +648,23 @@ def test_big_grid_lower_bound_from_given_minor(tmp_path):
     bad = json_copy(cert)
     bad["claim"]["r"] += 1
     assert not api_verdict(bad)[0] and not standalone_verdict(bad)[0]
-    # a changed weight: the two checkers agree, and accept only what the oracle proves
-    for path_ in (("C", 1, 0, 0), ("G", 1, 1, 0, 1), ("C", 2, 1, 1), ("C", 0, 0, 1)):
+    _changed_weights_follow_the_oracle(
+        cert, (("C", 1, 0, 0), ("G", 1, 1, 0, 1), ("C", 2, 1, 1), ("C", 0, 0, 1))
+    )
+
+
+def _changed_weights_follow_the_oracle(cert, places):
+    """One weight of the model raised by 1 at each place: the two checkers agree, and accept
+    only what the oracle proves."""
+    for place in places:
         bad = json_copy(cert)
         target = bad["tensor"]["model"]
-        for key in path_[:-1]:
+        for key in place[:-1]:
             target = target[key]
-        target[path_[-1]] = int(Q(target[path_[-1]])) + 1
+        target[place[-1]] = int(Q(target[place[-1]])) + 1
         verdicts = api_verdict(bad)[0], standalone_verdict(bad)[0]
-        assert verdicts[0] == verdicts[1], (path_, verdicts)
-        assert verdicts[0] == (certificate_reference(bad)[0] == 0), path_
+        assert verdicts[0] == verdicts[1], (place, verdicts)
+        assert verdicts[0] == (certificate_reference(bad)[0] == 0), place
 
 
 def test_big_grid_cli_certify_with_rows_and_cols(tmp_path):
@@ -879,16 +886,9 @@ def test_hierarchical_N32_lower_bound_from_a_minor(tmp_path):
     bad = json_copy(cert)
     bad["claim"]["r"] += 1
     assert not api_verdict(bad)[0] and not standalone_verdict(bad)[0]
-    # a changed weight: the two checkers agree, and accept only what the oracle proves
-    for where in (("weights", 0, 5, 1, 0), ("weights", 3, 1, 0, 1), ("output", 1), ("F", 1, 0)):
-        bad = json_copy(cert)
-        target = bad["tensor"]["model"]
-        for key in where[:-1]:
-            target = target[key]
-        target[where[-1]] = int(Q(target[where[-1]])) + 1
-        verdicts = api_verdict(bad)[0], standalone_verdict(bad)[0]
-        assert verdicts[0] == verdicts[1], (where, verdicts)
-        assert verdicts[0] == (certificate_reference(bad)[0] == 0), where
+    _changed_weights_follow_the_oracle(
+        cert, (("weights", 0, 5, 1, 0), ("weights", 3, 1, 0, 1), ("output", 1), ("F", 1, 0))
+    )
     # without rows and cols, certify searches a minor; whatever it finds is proven
     cert = er.certify(model, "odd-even", claim="ge", r=8, seed=3)
     assert api_verdict(cert)[0] and standalone_verdict(cert)[0]
