@@ -125,6 +125,15 @@ def left_right_2d(H: int, W: int) -> Partition:
 _IMAGE_PARTITIONS = {"top-bottom": top_bottom, "left-right": left_right_2d}
 
 
+def halves(shape) -> dict[str, Partition]:
+    """The partitions of seed 000 §6 by name: ``left-right`` (1D, ``shape = (N,)``: the first
+    ⌈N/2⌉ modes; 2D, ``shape = (H, W)``: the left half of the columns) and, in 2D,
+    ``top-bottom`` (the upper half of the rows); pixel (h, w) is mode h·W + w."""
+    if len(shape) == 1:
+        return {"left-right": left_right(shape[0])}
+    return {"left-right": left_right_2d(*shape), "top-bottom": top_bottom(*shape)}
+
+
 def _image_partition(text: str, T: int, spec: str) -> Partition:
     """``top-bottom:HxW`` or ``left-right:HxW``, with H·W = T."""
     name, _, size = text.partition(":")

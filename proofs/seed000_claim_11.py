@@ -56,7 +56,7 @@ import sys
 from typing import NamedTuple
 
 import exactrank as er
-from exactrank.partitions import left_right_2d, top_bottom
+from exactrank.partitions import halves
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_claim_11"
@@ -98,14 +98,6 @@ def network(family: Family, R: int, field: str, seed: int) -> er.OverlappingNetw
     return er.random_overlapping(family.shape, family.M, layers, field=field, seed=seed)
 
 
-def partitions(shape: tuple) -> dict:
-    """left-right (1D: the first ⌈N/2⌉ modes; 2D: the left half of the columns) and, in 2D,
-    top-bottom (the upper half of the rows); pixel (h, w) is mode h·W + w."""
-    if len(shape) == 1:
-        return {"left-right": er.left_right(shape[0])}
-    return {"left-right": left_right_2d(*shape), "top-bottom": top_bottom(*shape)}
-
-
 def weight_count(model: er.OverlappingNetwork) -> int:
     """Every conv weight, bias and output weight of the network."""
     count = sum(W.size for W in model.weights) + model.output.size
@@ -116,7 +108,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, instances = [], [], 0, 0
     for index, family in enumerate(FULL if full else QUICK):
         ceiling = family.M ** (math.prod(family.shape) // 2)
-        parts = partitions(family.shape)
+        parts = halves(family.shape)
         ranks = {name: {"GF": [], "QQ": []} for name in parts}
         grids, sizes = {}, []
         for R in family.receptive_fields:

@@ -82,7 +82,15 @@ def first_alone(model: MixedNetwork) -> MixedNetwork:
     """Proposition (i): the second network's output and its exchange into the first zeroed
     (the exchange into the second is kept: it must not matter)."""
     second = model.second
-    silent = er.HierarchicalNetwork(second.tree, second.weights, [0] * len(second.output), second.F)
+    silent = er.HierarchicalNetwork(
+        second.tree,
+        second.weights,
+        [0] * len(second.output),
+        second.F,
+        second.activation,
+        second.pooling,
+        second.shared,
+    )
     mixture = [(node.modes, 0 * node.into_first, node.into_second) for node in model.mixture]
     return MixedNetwork(model.first, silent, mixture)
 

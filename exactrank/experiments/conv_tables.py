@@ -67,12 +67,10 @@ from ..grid import grid_tensor
 from ..models import without_overlaps
 from ..models.hierarchical import parse_tree
 from ..partitions import (
-    Partition,
     each_partition,
+    halves,
     left_right,
-    left_right_2d,
     odd_even,
-    top_bottom,
 )
 from ..sampling import random_hierarchical, random_overlapping
 from ..tn import min_cut_bound, powers_of_one_integer, tensor_network
@@ -267,12 +265,6 @@ def _depth(shape: list, S: int) -> int:
     return L
 
 
-def _image_partitions(shape: list) -> dict[str, Partition]:
-    if len(shape) == 1:
-        return {"left-right": left_right(shape[0])}
-    return {"left-right": left_right_2d(*shape), "top-bottom": top_bottom(*shape)}
-
-
 def overlapping_network(params: dict, shape: list, R: int, seed: int):
     """The network over ``shape`` with (R, S, C) in every layer, drawn for a sample of seed
     ``seed`` (weights from :func:`_derived_seed` (seed, its label))."""
@@ -331,7 +323,7 @@ def run_theorem10(params: dict, R: int, index: int, seed: int) -> dict:
         model = overlapping_network(params, shape, R, seed)
         grid = grid_tensor(model, field)
         flat = grid_tensor(without_overlaps(model), field)
-        for name, part in _image_partitions(shape).items():
+        for name, part in halves(shape).items():
             networks.append(
                 {
                     "network": _label(shape),
@@ -351,7 +343,7 @@ def summarize_theorem10(params: dict, records: list) -> dict:
     M, S, C = params["M"], params["S"], params["C"]
     series = []
     for shape in params["shapes"]:
-        for name, part in _image_partitions(shape).items():
+        for name, part in halves(shape).items():
             by_R = []
             for R in params["receptive_fields"]:
                 rows = [
