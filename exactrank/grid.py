@@ -26,6 +26,7 @@ from .arithmetic import arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import InvalidInputError
 from .kernels import align
+from .limits import MAX_GRID_ENTRIES, WHOLE_GRID_MODES, whole_grid
 from .mixed_grid import mixed_entries, mixed_grid, mixed_score
 from .models import (
     GeneralizedRNN,
@@ -38,7 +39,6 @@ from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_sco
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
-MAX_GRID_ENTRIES = 1 << 30  # 8 GiB of float64 / int64: larger grids go through grid_entries
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +48,13 @@ class GridTensor:
     Over QQ the value at ``i`` is ``values[i] / denominator`` with integer ``values`` (int64
     when they fit, Python integers otherwise); over GF(p) ``values`` are residues in [0, p);
     over float they are float64 and ``exact`` is False.
+
+    It reads like a numpy array of its values (not of the numerators): ``np.asarray(grid)``
+    gives :attr:`dtype` — object holding Fractions over QQ, the residues over GF(p) (int64
+    when p < 2^63, Python integers in an object array otherwise), float64 over float.
+    ``grid[i_0, …, i_{T−1}]`` with one integer per mode is that entry (:meth:`entry`); any
+    other key (slices, ``...``, index arrays, fewer integers) gives a numpy array of the
+    selected values with the same dtype. ``shape``, ``ndim`` and ``len`` are the numpy ones.
     """
 
     values: np.ndarray
@@ -61,6 +68,52 @@ class GridTensor:
     @property
     def shape(self) -> tuple[int, ...]:
         return self.values.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.values.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The dtype of ``np.asarray(grid)``: object (QQ, GF(p) with p >= 2^63), int64
+        (GF(p) with p < 2^63) or float64."""
+        if self.field.kind == "GF" and self.field.p < 2**63:
+            return np.dtype(np.int64)
+        return np.dtype(np.float64 if self.field.kind == "float" else object)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, key):
+        """The entry at one integer per mode; the numpy array of the values otherwise."""
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            key = (key,)
+        if (
+            isinstance(key, tuple)
+            and len(key) == self.ndim
+            and all(isinstance(k, int | np.integer) and not isinstance(k, bool) for k in key)
+        ):
+            return self.entry(key)
+        part = np.asarray(self.values[key])
+        return GridTensor(part, self.denominator, self.field).__array__()
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """The values as a new numpy array of :attr:`dtype` (numpy's array protocol).
+
+        ``dtype``: object and the float dtypes convert (a float rounds, as asked); any
+        other dtype must hold every value exactly, else ValueError (a residue never wraps,
+        a fraction is never truncated). ``copy=False`` raises ValueError: the values are
+        always converted into a new array, never shared with the grid.
+        """
+        if copy is False:
+            raise ValueError(
+                "a GridTensor's values are converted into a new array; copy=False cannot "
+                "be honoured (use copy=None or True)"
+            )
+        out = self.to_fractions() if self.field.kind == "QQ" else self.values.astype(self.dtype)
+        if dtype is None or np.dtype(dtype) == out.dtype:
+            return out
+        return _exact_cast(out, np.dtype(dtype))
 
     @property
     def storage(self) -> str:
@@ -83,11 +136,34 @@ class GridTensor:
         return out
 
 
+def _exact_cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``values`` as ``dtype``: rounding to a float dtype is asked for; any other cast must
+    give back every value (an int32 never wraps, a Fraction is never truncated)."""
+    if dtype.kind in "Ofc":
+        return values.astype(dtype)
+    try:
+        out = values.astype(dtype)
+        kept = np.array_equal(out.astype(object), values.astype(object))
+    except (OverflowError, TypeError, ValueError):
+        kept = False
+    if not kept:
+        raise ValueError(
+            f"the grid's values do not all fit dtype {dtype} exactly; "
+            f"use dtype=None ({values.dtype}), object or a float dtype"
+        )
+    return out
+
+
 def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
     """The grid tensor of ``model`` over ``field`` (seed 001, eq. 18, 20, 21; seed 000, §3)."""
     field, arith = _prepare(model, field)
     M, T = model.M, model.T
-    if M**T > MAX_GRID_ENTRIES:
+    if T > WHOLE_GRID_MODES:
+        raise InvalidInputError(
+            f"the grid tensor has T = {T} modes, more than the {WHOLE_GRID_MODES} dimensions a "
+            "numpy array can have; evaluate chosen entries with grid_entries instead"
+        )
+    if not whole_grid(M, T):
         raise InvalidInputError(
             f"the grid tensor has M^T = {M}^{T} = {M**T} entries, more than the "
             f"{MAX_GRID_ENTRIES} (2^30) exactrank builds at once; evaluate chosen entries "

@@ -41,21 +41,25 @@
                   "into_second": [[...]]}, …],
      "M": 2, "T": 8}                       # optional, checked
 
-Numbers are JSON integers or strings "p/q"; a JSON float is refused (0.1 is not 1/10).
+Numbers are JSON integers or strings "p/q"; a JSON float is refused anywhere, M, T and
+widths included (0.1 is not 1/10; 2.0 is not the integer 2). A repeated key in any object is
+refused, and so is a file beyond the limits of :mod:`exactrank.limits` (nesting depth, digits,
+T, M, widths, the count of weights).
 docs/model-files.md documents every kind with examples.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import re
 from pathlib import Path
 
 import numpy as np
 
 from .domains import fraction_to_text, suggest_rational
-from .errors import InvalidModelError, ModelFileError
+from .errors import ExactRankError, InvalidModelError, LimitError, ModelFileError, shown
+from .files import read_text, write_json
+from .limits import MAX_DEPTH, MAX_DIGITS, MAX_MODES, MAX_TEMPLATES, MAX_WEIGHTS, digits_allowed
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -67,19 +71,12 @@ from .models import (
 
 FORMAT = "exactrank-model"
 VERSION = 1
-KINDS = {  # the keys each kind needs, and the keys holding numbers (floats refused there)
+KINDS = {  # the keys each kind needs
     "generalized-rnn": ("xi", "C", "G"),
     "generalized-shallow": ("xi", "lambda", "V"),
     "hierarchical": ("tree", "weights", "output"),
     "overlapping": ("shape", "strides", "weights", "output"),
     "mixed": ("first", "second", "mixture"),
-}
-_NUMBERS = {
-    "generalized-rnn": ("C", "G"),
-    "generalized-shallow": ("lambda", "V"),
-    "hierarchical": ("weights", "output"),
-    "overlapping": ("weights", "output", "biases"),
-    "mixed": ("mixture",),
 }
 
 
@@ -87,7 +84,7 @@ def load_model(path) -> Model:
     """Read a model file; every problem is a :class:`ModelFileError` naming the file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, ModelFileError, "model file")
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
@@ -95,69 +92,208 @@ def load_model(path) -> Model:
             f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded); "
             "a model file is UTF-8 JSON"
         ) from None
+    return model_from_dict(parse_json(text, str(path), ModelFileError), where=str(path))
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def parse_json(text: str, where: str, error=ModelFileError):
+    """JSON within the limits of :mod:`exactrank.limits`, or ``error`` (one line, naming
+    the limit): nesting at most MAX_DEPTH deep (found by a scan of the text before parsing,
+    so no depth reaches Python's recursion limit), integers of at most MAX_DIGITS digits
+    (beyond Python's default 4300, allowed here only), no repeated key in any object.
+    """
+    depth = json_depth(text)
+    if depth > MAX_DEPTH:
+        raise error(f"{where}: JSON nested {depth} levels deep, more than MAX_DEPTH = {MAX_DEPTH}")
     try:
-        data = json.loads(text)
+        with digits_allowed():
+            return json.loads(text, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as exc:
+        raise error(f"{where}: the key {exc.args[0]} appears twice in one JSON object") from None
     except json.JSONDecodeError as exc:
-        raise ModelFileError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise error(
+            f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
-    return model_from_dict(data, where=str(path))
+    except ValueError:  # the only other ValueError of json.loads: Python's digit limit
+        raise error(
+            f"{where}: a JSON integer has more than MAX_DIGITS = {MAX_DIGITS} digits"
+        ) from None
+
+
+def json_depth(text: str) -> int:
+    """The nesting depth of the arrays and objects of JSON text, without parsing it (the
+    outermost array or object is depth 1; brackets inside strings do not count)."""
+    brackets = re.sub(r"[^\[\]{}]+", "", _STRING.sub("", text))
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1)
+    return int(np.cumsum(steps, dtype=np.int64).max())
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(shown(key))
+            seen.add(key)
+    return out
 
 
 def model_from_dict(data, where: str = "model") -> Model:
-    """Build a model from the parsed JSON of a model file."""
+    """Build a model from the parsed JSON of a model file.
+
+    Every problem is a :class:`ModelFileError` naming ``where``, or a :class:`LimitError`
+    beyond a limit of :mod:`exactrank.limits` (checked before anything large is built).
+    """
     if not isinstance(data, dict):
         raise ModelFileError(f"{where}: expected a JSON object, got {type(data).__name__}")
     if data.get("format") != FORMAT:
-        raise ModelFileError(f'{where}: expected "format": "{FORMAT}", got {data.get("format")!r}')
+        raise ModelFileError(
+            f'{where}: expected "format": "{FORMAT}", got {shown(data.get("format"))}'
+        )
     version = data.get("version")
     if type(version) is not int or version != VERSION:
         raise ModelFileError(
-            f"{where}: unsupported version {version!r}; this reader knows {VERSION}"
+            f"{where}: unsupported version {shown(version)}; this reader knows {VERSION}"
         )
     kind = data.get("kind")
-    if kind not in KINDS:
-        raise ModelFileError(f"{where}: unknown kind {kind!r}; expected one of {sorted(KINDS)}")
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise ModelFileError(
+            f"{where}: unknown kind {shown(kind)}; expected one of {sorted(KINDS)}"
+        )
     for key in KINDS[kind]:
         if key not in data:
             raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
-    for key in ("F",) + _NUMBERS[kind]:
-        _refuse_floats(data.get(key), key, where)
+    _check_numbers(data, where)
+    _check_header_sizes(data, where)
+    _check_names(data, where)
     try:
-        model = _build(kind, data, where)
+        with digits_allowed():  # "p/q" strings of up to MAX_DIGITS digits (checked above)
+            model = _build(kind, data, where)
     except ModelFileError:
         raise  # a component's error, already naming the file and the component
-    except InvalidModelError as exc:
+    except LimitError as exc:
+        raise LimitError(f"{where}: {exc}") from None
+    except ExactRankError as exc:
         raise ModelFileError(f"{where}: {exc}") from None
+    except (TypeError, ValueError, IndexError, KeyError, RuntimeError, OverflowError) as exc:
+        # what no check above foresaw: still one line, naming the file and the kind
+        raise ModelFileError(
+            f"{where}: not a valid {kind} model ({type(exc).__name__}: {str(exc)[:80]})"
+        ) from None
     checked = {"hierarchical": ("widths",), "overlapping": ("widths", "receptive_fields")}
     for key in checked.get(kind, ()):
         if key in data and data[key] != list(getattr(model, key)):
             raise ModelFileError(
-                f'{where}: "{key}": {data[key]!r} disagrees with the weights, which give '
-                f"{key} = {list(getattr(model, key))}"
+                f'{where}: "{key}": {shown(data[key])} disagrees with the weights, which give '
+                f"{key} = {shown(list(getattr(model, key)))}"
             )
     for key in ("M", "T"):
         if key in data and data[key] != getattr(model, key):
             raise ModelFileError(
-                f'{where}: "{key}": {data[key]!r} disagrees with the weights, which give '
+                f'{where}: "{key}": {data[key]} disagrees with the weights, which give '
                 f"{key} = {getattr(model, key)}"
             )
     return model
 
 
-def _refuse_floats(value, path: str, where: str) -> None:
-    """A JSON float is not an exact number (0.1 is not 1/10): name it and its exact spelling."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            _refuse_floats(item, f"{path}[{i}]", where)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_floats(item, f"{path}.{key}", where)
-    elif isinstance(value, float):
-        raise ModelFileError(
-            f"{where}: {path} is the JSON float {value!r}; model files hold integers and "
-            f'"p/q" strings only (write "{suggest_rational(value)}")'
+# the keys holding weights: their numbers count towards MAX_WEIGHTS
+_WEIGHT_KEYS = frozenset(("F", "C", "G", "lambda", "V", "weights", "output", "biases"))
+_WEIGHT_KEYS |= {"into_first", "into_second"}  # a mixed network's exchange weights
+_LONG_NUMBER = re.compile(r"-?([0-9]*)(?:/([0-9]*))?")
+
+
+def _check_numbers(data: dict, where: str) -> None:
+    """Refuse a JSON float (NaN, Infinity) anywhere, a "p/q" string with more than
+    MAX_DIGITS digits in p or q, and more than MAX_WEIGHTS numbers in the weights.
+
+    One pass without paths over the whole file; the place is spelled out only when there
+    is a problem (:func:`_find`).
+    """
+    count, stack = 0, [(value, key in _WEIGHT_KEYS) for key, value in data.items()]
+    while stack:
+        value, weight = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, weight) for item in value)
+        elif isinstance(value, dict):
+            stack.extend((item, weight or key in _WEIGHT_KEYS) for key, item in value.items())
+        elif isinstance(value, float):
+            path, value = _find(data, lambda v: isinstance(v, float))
+            raise ModelFileError(
+                f"{where}: {path} is the JSON float {shown(value)}; model files hold integers "
+                f'and "p/q" strings only (write "{suggest_rational(value)}")'
+            )
+        elif isinstance(value, str) and len(value) > MAX_DIGITS and _too_long(value):
+            path, _ = _find(data, lambda v: isinstance(v, str) and _too_long(v))
+            raise LimitError(
+                f"{where}: {path} is a number with more than MAX_DIGITS = {MAX_DIGITS} digits "
+                "in its numerator or denominator"
+            )
+        elif weight and not isinstance(value, bool) and value is not None:
+            count += 1
+    if count > MAX_WEIGHTS:
+        raise LimitError(
+            f"{where}: the weights hold {count} numbers, more than MAX_WEIGHTS = {MAX_WEIGHTS}"
         )
+
+
+def _too_long(text: str) -> bool:
+    match = _LONG_NUMBER.fullmatch(text)
+    return match is not None and max(len(match[1]), len(match[2] or "")) > MAX_DIGITS
+
+
+def _find(data, bad) -> tuple[str, object]:
+    """The path (C[0][1], first.weights[0]) and the value of the first ``bad`` value."""
+    stack = [(value, key) for key, value in reversed(data.items())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+        elif isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
+        elif bad(value):
+            return path, value
+    raise AssertionError("no such value")  # only called after one was seen
+
+
+def _check_header_sizes(data: dict, where: str) -> None:
+    """M and T, when given, are integers within MAX_TEMPLATES and MAX_MODES: refused before
+    any weight is converted (a shared RNN of "T": 100000 is refused at once)."""
+    for key, limit, name in (("M", MAX_TEMPLATES, "MAX_TEMPLATES"), ("T", MAX_MODES, "MAX_MODES")):
+        value = data.get(key)
+        if value is None:
+            continue
+        if type(value) is not int:
+            raise ModelFileError(f'{where}: "{key}" must be an integer, got {shown(value)}')
+        if value > limit:
+            raise LimitError(f'{where}: "{key}": {value} is more than {name} = {limit}')
+    for key in ("widths", "receptive_fields"):
+        value = data.get(key)
+        if value is not None and not (
+            isinstance(value, list) and all(type(v) is int for v in value)
+        ):
+            raise ModelFileError(f'{where}: "{key}" must be a list of integers, got {shown(value)}')
+
+
+def _check_names(data: dict, where: str) -> None:
+    """ξ, σ and P are names (σ and P: or one name per level); a long or odd value is not
+    echoed whole by the operator lookup."""
+    for key in ("xi", "activation", "pooling"):
+        if key not in data:
+            continue
+        value = data[key]
+        names = value if key != "xi" and isinstance(value, list) else [value]
+        if not all(isinstance(name, str) and len(name) <= 40 for name in names):
+            raise ModelFileError(f'{where}: "{key}" must be a name, got {shown(value)}')
 
 
 def _build(kind: str, data: dict, where: str):
@@ -213,7 +349,7 @@ def _mixed(data: dict, where: str) -> MixedNetwork:
         if not isinstance(item, dict) or set(item) != set(keys):
             raise ModelFileError(
                 f"{where}: mixture[{k}] must be an object with exactly the keys "
-                f"{', '.join(keys)}, got {item!r:.80}"
+                f"{', '.join(keys)}, got {shown(item)}"
             )
         entries.append(tuple(item[key] for key in keys))
     return MixedNetwork(*components, entries)
@@ -331,23 +467,6 @@ def _tree_list(tree):
 
 
 def save_model(model, path) -> None:
-    """Write a model file atomically: a failure leaves no half-written file behind."""
-    write_json_atomic(model_to_dict(model), path)
-
-
-def write_json_atomic(data, path, indent: int | None = 1) -> None:
-    """Write JSON to ``path`` through a temporary file in the same folder, then rename.
-
-    ``indent`` None writes compact JSON (certificates with millions of numbers).
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=indent, separators=None if indent else (",", ":"))
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write a model file (``-``: stdout) atomically, never replacing anything but a
+    regular file (:mod:`exactrank.files`): a failure leaves no half-written file behind."""
+    write_json(model_to_dict(model), path)

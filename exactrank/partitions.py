@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InvalidInputError
+from .errors import InvalidInputError, LimitError, shown
+from .limits import MAX_MODES
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,22 @@ class Partition:
         object.__setattr__(self, "row_modes", rows)
         object.__setattr__(self, "col_modes", cols)
         modes = rows + cols
+        if len(modes) > MAX_MODES:
+            raise LimitError(
+                f"a partition of {len(modes)} modes: more than MAX_MODES = {MAX_MODES}"
+            )
         for mode in modes:
             if not isinstance(mode, int | np.integer) or isinstance(mode, bool):
-                raise InvalidInputError(f"modes must be integers, got {mode!r}")
-        where = f"row_modes {list(rows)}, col_modes {list(cols)}"
-        repeated = sorted({m for m in modes if modes.count(m) > 1})
-        if repeated:
-            raise InvalidInputError(f"{where}: mode {repeated[0]} is listed twice")
+                raise InvalidInputError(f"modes must be integers, got {shown(mode)}")
+        where = f"row_modes {shown(list(rows))}, col_modes {shown(list(cols))}"
+        seen = set()
+        for m in modes:  # O(T): the first mode listed twice
+            if m in seen:
+                raise InvalidInputError(f"{where}: mode {m} is listed twice")
+            seen.add(m)
         T = len(modes)
         if sorted(modes) != list(range(T)):
-            missing = sorted(set(range(T)) - set(modes))
+            missing = sorted(set(range(T)) - seen)
             raise InvalidInputError(
                 f"{where}: the modes of T = {T} steps are 0 … {T - 1}, each once; "
                 f"mode {missing[0]} is missing"
@@ -76,7 +83,7 @@ def each_partition(T: int, *, balanced: bool = False) -> list[Partition]:
     ``balanced`` only those with |I| and |J| differing by at most one (35 for T = 8). In
     order of |I|, then lexicographically."""
     if not isinstance(T, int | np.integer) or isinstance(T, bool) or T < 2:
-        raise InvalidInputError(f"each_partition needs T >= 2 modes, got {T!r}")
+        raise InvalidInputError(f"each_partition needs T >= 2 modes, got {shown(T)}")
     sizes = sorted({T // 2, (T + 1) // 2}) if balanced else range(1, T)
     out = []
     for k in sizes:
@@ -100,7 +107,7 @@ def left_right(T: int) -> Partition:
 def _image_shape(H, W, name: str) -> tuple[int, int]:
     for label, value in (("H", H), ("W", W)):
         if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
-            raise InvalidInputError(f"{name}: {label} must be an integer >= 1, got {value!r}")
+            raise InvalidInputError(f"{name}: {label} must be an integer >= 1, got {shown(value)}")
     return int(H), int(W)
 
 
@@ -142,12 +149,12 @@ def _image_partition(text: str, T: int, spec: str) -> Partition:
         H, W = (int(part) for part in parts)
     except ValueError:
         raise InvalidInputError(
-            f"partition {spec!r}: expected the image size as HxW, e.g. '{name}:4x4'"
+            f"partition {shown(spec)}: expected the image size as HxW, e.g. '{name[:20]}:4x4'"
         ) from None
     if H < 1 or W < 1 or H * W != T:
         raise InvalidInputError(
-            f"partition {spec!r}: an H x W image has H·W pixels (modes), so H·W must equal "
-            f"T = {T}; got {H} x {W} = {H * W}"
+            f"partition {shown(spec)}: an H x W image has H·W pixels (modes), so H·W must equal "
+            f"T = {T}; got {shown(H)} x {shown(W)} = {shown(H * W)}"
         )
     return _IMAGE_PARTITIONS[name](H, W)
 
@@ -169,14 +176,14 @@ def parse_partition(spec, T: int) -> Partition:
             partition = _image_partition(text, T, spec)
         else:
             raise InvalidInputError(
-                f"unknown partition {spec!r}; expected 'odd-even', 'left-right', "
+                f"unknown partition {shown(spec)}; expected 'odd-even', 'left-right', "
                 "'top-bottom:HxW', 'left-right:HxW' or 'rows=0,2,5'"
             )
     elif isinstance(spec, tuple | list) and len(spec) == 2:
         partition = Partition(tuple(spec[0]), tuple(spec[1]))
     else:
         raise InvalidInputError(
-            f"a partition is a name, 'rows=…' or a (row_modes, col_modes) pair; got {spec!r}"
+            f"a partition is a name, 'rows=…' or a (row_modes, col_modes) pair; got {shown(spec)}"
         )
     if partition.T != T:
         raise InvalidInputError(
@@ -191,14 +198,16 @@ def _explicit_rows(text: str, T: int, spec: str) -> Partition:
         rows = tuple(int(part) for part in text.split(",") if part.strip() != "")
     except ValueError:
         raise InvalidInputError(
-            f"partition {spec!r}: expected comma-separated 0-based modes such as 'rows=0,2,5'"
+            f"partition {shown(spec)}: expected comma-separated 0-based modes such as 'rows=0,2,5'"
         ) from None
     out_of_range = [m for m in rows if not 0 <= m < T]
     if out_of_range:
         raise InvalidInputError(
-            f"partition {spec!r}: modes {out_of_range} are outside 0 … {T - 1} (T = {T})"
+            f"partition {shown(spec)}: modes {shown(out_of_range)} are outside 0 … {T - 1} "
+            f"(T = {T})"
         )
-    return Partition(rows, tuple(m for m in range(T) if m not in rows))
+    chosen = set(rows)
+    return Partition(rows, tuple(m for m in range(T) if m not in chosen))
 
 
 def matricize(tensor, partition, col_modes=None):

@@ -51,9 +51,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import Field
-from ..errors import DomainError, InvalidModelError
+from ..errors import DomainError, InvalidModelError, shown
 from ..operators import Activation, Pooling, get_activation, get_pooling
-from ._weights import as_array, check_ndim, convert, feature_matrix, is_float_array
+from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +83,7 @@ class HierarchicalNetwork:
         activation = _per_level(self.activation, L, "activation", get_activation)
         pooling = _per_level(self.pooling, L, "pooling", get_pooling)
         if type(self.shared) is not bool:
-            raise InvalidModelError(f"shared must be true or false, got {self.shared!r}")
+            raise InvalidModelError(f"shared must be true or false, got {shown(self.shared)}")
         weights = _weight_arrays(self.weights, levels, self.shared)
         output = as_array(self.output, "output")
         check_ndim(output, 1, "output", "(r_{L-1},) (one dense output y)")
@@ -179,9 +179,10 @@ def parse_tree(tree) -> tuple[tuple, tuple]:
         hint = f"; a tree over one mode is ({tree},)" if _is_mode(tree) else ""
         raise InvalidModelError(
             f"tree: expected nested tuples of 0-based modes, got {type(tree).__name__} "
-            f"{tree!r}{hint}"
+            f"{shown(tree)}{hint}"
         )
     normal, leaves = _normalize(tree)
+    check_limit(len(leaves), "MAX_MODES", "tree: the number of modes N")
     leaves.sort(key=lambda leaf: _path_key(leaf[1]))  # left to right, for the messages
     _check_modes(leaves)
     depths = {depth for _, _, depth in leaves}
@@ -219,7 +220,7 @@ def _normalize(tree):
         if not isinstance(node, list | tuple):
             raise InvalidModelError(
                 f"{path}: expected a mode (an integer) or a window (a tuple of nodes), "
-                f"got {type(node).__name__} {node!r}"
+                f"got {type(node).__name__} {shown(node)}"
             )
         if not node:
             raise InvalidModelError(f"{path}: an empty window; a window needs at least one node")
@@ -343,9 +344,11 @@ def _validate_shapes(weights, output, levels: tuple, M: int) -> None:
         raise InvalidModelError(
             f"weights[0][0] must have M >= 1 columns, got {weights[0][0].shape}"
         )
+    check_limit(M, "MAX_TEMPLATES", "M (the columns of weights[0][0])")
     inputs, source = M, "M"
     for l, level in enumerate(weights):
         width = level[0].shape[0]
+        check_limit(width, "MAX_WIDTH", f"r_{l} (the rows of weights[{l}][0])")
         for k, A in enumerate(level):
             if A.shape[1] != inputs:
                 raise InvalidModelError(

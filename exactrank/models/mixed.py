@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domains import Field
-from ..errors import InvalidModelError
+from ..errors import InvalidModelError, shown
 from ._weights import as_array, check_ndim, convert, is_float_array
 from .hierarchical import HierarchicalNetwork, node_modes, parse_tree
 
@@ -161,14 +161,14 @@ class MixedNetwork:
 def _entry(item, k: int):
     if not isinstance(item, list | tuple) or len(item) != 3:
         raise InvalidModelError(
-            f"mixture[{k}]: expected (modes, into_first, into_second), got {item!r:.80}"
+            f"mixture[{k}]: expected (modes, into_first, into_second), got {shown(item)}"
         )
     modes, A, B = item
     if not isinstance(modes, list | tuple) or not modes:
         raise InvalidModelError(f"mixture[{k}]: modes must be a non-empty list of modes")
     for m in modes:
         if not isinstance(m, int | np.integer) or isinstance(m, bool):
-            raise InvalidModelError(f"mixture[{k}]: modes must be integers, got {m!r}")
+            raise InvalidModelError(f"mixture[{k}]: modes must be integers, got {shown(m)}")
     if len(set(modes)) != len(modes):
         raise InvalidModelError(f"mixture[{k}]: modes {list(modes)} name a mode twice")
     A, B = as_array(A, f"mixture[{k}].into_first"), as_array(B, f"mixture[{k}].into_second")

@@ -60,13 +60,14 @@ shape (R_l, C_l) / (R_l, R_l, C_l).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..domains import Field
-from ..errors import InvalidModelError
-from ._weights import as_array, check_ndim, convert, feature_matrix, is_float_array
+from ..errors import InvalidModelError, shown
+from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,12 +257,14 @@ def _shape(shape) -> tuple[int, ...]:
         shape = (shape,)
     if not isinstance(shape, list | tuple) or len(shape) not in (1, 2):
         raise InvalidModelError(
-            f"shape must be (N,) for a sequence or (H, W) for an image, got {shape!r}"
+            f"shape must be (N,) for a sequence or (H, W) for an image, got {shown(shape)}"
         )
     for n in shape:
         if not _is_int(n) or n < 1:
-            raise InvalidModelError(f"shape {tuple(shape)!r}: sizes must be integers >= 1")
-    return tuple(int(n) for n in shape)
+            raise InvalidModelError(f"shape {shown(tuple(shape))}: sizes must be integers >= 1")
+    shape = tuple(int(n) for n in shape)
+    check_limit(math.prod(shape), "MAX_MODES", f"T (the inputs of shape {shape_text(shape)})")
+    return shape
 
 
 def _is_int(value) -> bool:
@@ -271,11 +274,12 @@ def _is_int(value) -> bool:
 def _strides(strides) -> tuple[int, ...]:
     if not isinstance(strides, list | tuple) or not strides:
         raise InvalidModelError(
-            f"strides must be a non-empty list with one stride S_l per GC layer, got {strides!r}"
+            "strides must be a non-empty list with one stride S_l per GC layer, got "
+            f"{shown(strides)}"
         )
     for l, S in enumerate(strides):
         if not _is_int(S) or S < 1:
-            raise InvalidModelError(f"strides[{l}] must be an integer >= 1, got {S!r}")
+            raise InvalidModelError(f"strides[{l}] must be an integer >= 1, got {shown(S)}")
     return tuple(int(S) for S in strides)
 
 
@@ -299,11 +303,14 @@ def _validate_layers(shape, strides, weights, output, M: int) -> tuple:
         raise InvalidModelError(
             f"weights[0] must have M >= 1 input channels, got {weights[0].shape}"
         )
+    check_limit(M, "MAX_TEMPLATES", "M (the last axis of weights[0])")
     d = len(shape)
     size, sizes = shape, [shape]
     inputs, source = M, "M"
     for l, (W, S) in enumerate(zip(weights, strides, strict=True)):
         R = W.shape[0]
+        check_limit(R, "MAX_WIDTH", f"R_{l} (the receptive field of weights[{l}])")
+        check_limit(W.shape[-2], "MAX_WIDTH", f"C_{l} (the channels of weights[{l}])")
         if d == 2 and W.shape[1] != R:
             raise InvalidModelError(
                 f"weights[{l}] has shape {W.shape}: a 2D GC layer has a square R × R block, "

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import InvalidModelError
 from ..operators import Xi, get_xi
-from ._weights import as_array, check_ndim, convert, feature_matrix, is_float_array
+from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +41,7 @@ class GeneralizedRNN:
             raise InvalidModelError("an RNN needs T >= 1 steps: C is empty")
         if len(C) != len(G):
             raise InvalidModelError(f"C has {len(C)} steps but G has {len(G)}; both need T")
+        check_limit(len(C), "MAX_MODES", "T (the steps of C and G)")
         C = [as_array(c, f"C[{t}]") for t, c in enumerate(C)]
         G = [as_array(g, f"G[{t}]") for t, g in enumerate(G)]
         for t, (c, g) in enumerate(zip(C, G, strict=True)):
@@ -67,13 +68,18 @@ class GeneralizedRNN:
         ``first``, ``inner`` and ``last`` are (C, G) pairs: shapes (L, M), (L, 1, R) for the
         first step, (L, M), (L, R, R) for the inner ones and (L, M), (L, R, 1) for the last.
         """
+        if not isinstance(T, int | np.integer) or isinstance(T, bool):
+            raise InvalidModelError(f"T must be an integer, got {type(T).__name__}")
         if T < 2:
             raise InvalidModelError(f"shared cores need T >= 2 (a first and a last step), got {T}")
+        check_limit(T, "MAX_MODES", "T")
         if T == 2:  # no inner step, but a bad inner core is still refused (a reader checks it)
             for name, A, ndim in (("C", inner[0], 2), ("G", inner[1], 3)):
                 A = as_array(A, f"{name}[1]")
                 check_ndim(A, ndim, f"{name}[1]", "(the inner core)")
                 convert(A, f"{name}[1]", not is_float_array(A))
+        # the inner core as arrays once: its T − 2 steps then share the arrays, not copies
+        inner = tuple(as_array(A, f"{name}[1]") for name, A in zip("CG", inner, strict=True))
         steps = [first] + [inner] * (T - 2) + [last]
         return cls(xi, [c for c, _ in steps], [g for _, g in steps], F=F, shared=True)
 
@@ -116,8 +122,11 @@ def _steps(value, name: str) -> list:
 def _validate_shapes(C: list, G: list, M: int) -> None:
     """Every mismatch names the step, the arrays and both sizes."""
     T = len(C)
+    check_limit(M, "MAX_TEMPLATES", "M (the columns of C[0])")
     for t in range(T):
         L_t, M_t = C[t].shape
+        check_limit(L_t, "MAX_WIDTH", f"L_{t} (the rows of C[{t}])")
+        check_limit(G[t].shape[2], "MAX_WIDTH", f"R_{t} (G[{t}].shape[2])")
         if M_t != M:
             raise InvalidModelError(f"C[{t}] has {M_t} columns but C[0] has M = {M}")
         if G[t].shape[0] != L_t:

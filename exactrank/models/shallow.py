@@ -12,7 +12,7 @@ import numpy as np
 
 from ..errors import InvalidModelError
 from ..operators import Xi, get_xi
-from ._weights import as_array, check_ndim, convert, feature_matrix, is_float_array
+from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +43,9 @@ class GeneralizedShallow:
             )
         if T < 1 or M < 1:
             raise InvalidModelError(f"V must have T >= 1 and M >= 1, got shape {V.shape}")
+        check_limit(T, "MAX_MODES", "T (V.shape[1])")
+        check_limit(M, "MAX_TEMPLATES", "M (V.shape[2])")
+        check_limit(R, "MAX_WIDTH", "R (V.shape[0], the length of lambda)")
         F = self.F if self.F is None else as_array(self.F, "F")
         exact = not any(is_float_array(A) for A in (lam, V) + (() if F is None else (F,)))
         object.__setattr__(self, "xi", xi)
