@@ -15,6 +15,7 @@ only (their values are irrational).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -86,14 +87,34 @@ class Xi:
             )
 
 
+# Module-level functions, never lambdas, so that operators and the models holding them
+# pickle (by reference to these names).
+
+
 def _relu_array(a, b):
     # max(a, b, 0) = max(max(a, 0), max(b, 0)): the inner maxima run on the (small) operands
     # before broadcasting, so the large ξ-outer block is touched once.
     return np.maximum(np.maximum(a, 0), np.maximum(b, 0))
 
 
+def _relu_scalar(a, b):
+    return max(a, b, 0)
+
+
 def _softplus_scalar(a, b):
     return float(np.logaddexp(float(a), float(b)))
+
+
+def _l2_scalar(a, b):
+    return math.hypot(float(a), float(b))
+
+
+def _identity(x):
+    return x
+
+
+def _relu_activation(x):
+    return np.maximum(x, 0) if isinstance(x, np.ndarray) else max(x, 0)
 
 
 PRODUCT = Xi(
@@ -102,9 +123,9 @@ PRODUCT = Xi(
     exact=True,
     modular=True,
     scaling="bilinear",
-    _array=lambda a, b: a * b,
-    _scalar=lambda a, b: a * b,
-    _bound=lambda x, y: x * y,
+    _array=operator.mul,
+    _scalar=operator.mul,
+    _bound=operator.mul,
 )
 RELU = Xi(
     "relu",
@@ -113,7 +134,7 @@ RELU = Xi(
     modular=False,
     scaling="homogeneous",
     _array=_relu_array,
-    _scalar=lambda a, b: max(a, b, 0),
+    _scalar=_relu_scalar,
     _bound=max,
 )
 SUM = Xi(
@@ -122,9 +143,9 @@ SUM = Xi(
     exact=True,
     modular=True,
     scaling="homogeneous",
-    _array=lambda a, b: a + b,
-    _scalar=lambda a, b: a + b,
-    _bound=lambda x, y: x + y,
+    _array=operator.add,
+    _scalar=operator.add,
+    _bound=operator.add,
 )
 SOFTPLUS = Xi(
     "softplus",
@@ -142,7 +163,7 @@ L2 = Xi(
     modular=False,
     scaling=None,
     _array=np.hypot,
-    _scalar=lambda a, b: math.hypot(float(a), float(b)),
+    _scalar=_l2_scalar,
 )
 
 OPERATORS: dict[str, Xi] = {xi.name: xi for xi in (PRODUCT, RELU, SUM, SOFTPLUS, L2)}
@@ -230,12 +251,8 @@ class Pooling:
 
 
 ACTIVATIONS: dict[str, Activation] = {
-    "identity": Activation("identity", modular=True, _function=lambda x: x),
-    "relu": Activation(
-        "relu",
-        modular=False,
-        _function=lambda x: np.maximum(x, 0) if isinstance(x, np.ndarray) else max(x, 0),
-    ),
+    "identity": Activation("identity", modular=True, _function=_identity),
+    "relu": Activation("relu", modular=False, _function=_relu_activation),
 }
 POOLINGS: dict[str, Pooling] = {
     "product": Pooling("product", PRODUCT, mean=False, modular=True),

@@ -11,8 +11,9 @@ singular values above an explicit tolerance, and is never exact.
 from __future__ import annotations
 
 import math
+import numbers
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 
 import numpy as np
 
@@ -28,6 +29,10 @@ _PROVE_MODES = ("exact", "lower", "monte-carlo")
 _MAX_ATTEMPTS = 20
 
 
+class RankNotProvenError(ExactRankError, ValueError):
+    """``int()`` of a :class:`RankResult` whose rank is not proven (not ``exact``)."""
+
+
 @dataclass(frozen=True)
 class RankResult:
     """What is known about a rank, and how.
@@ -35,7 +40,19 @@ class RankResult:
     ``rank`` is the exact rank when ``exact``; otherwise the best available value (the
     proven lower bound, the Monte-Carlo value or the float rank), never to be read as
     proven. ``lower``/``upper`` are proven bounds (None where nothing is proven: float).
+    ``exact`` is True exactly when both bounds are proven and meet (then ``rank`` equals
+    them), whatever ``prove`` asked for; a float result is never exact.
     ``rows``/``cols`` index a nonsingular minor of size ``lower`` in the input matrix.
+    ``error_probability`` bounds the chance that a Monte-Carlo ``rank`` is too small (None
+    when the result is proven or was not a Monte-Carlo value).
+
+    A RankResult is not a number, so that no unproven rank passes for one: ``bool(result)``
+    and comparing it with a number (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, either
+    side) raise ``TypeError``; read ``result.rank`` and ``result.exact``. ``int(result)``
+    (and ``operator.index``, so ``range(result)``) gives the rank when it is exact and
+    raises :class:`RankNotProvenError` (a ``ValueError``) with the proven bounds otherwise.
+    Two RankResults compare equal when every field is equal (dataclass equality); they
+    have no order.
     """
 
     rank: int
@@ -50,6 +67,56 @@ class RankResult:
     primes: tuple[int, ...] = ()
     tolerance: float | None = None
     error_probability: float | None = None
+
+    def __eq__(self, other):
+        if isinstance(other, RankResult):
+            return astuple(self) == astuple(other)
+        return self._refuse_number(other, "==")
+
+    def __ne__(self, other):
+        if isinstance(other, RankResult):
+            return not self == other
+        return self._refuse_number(other, "!=")
+
+    def __lt__(self, other):
+        return self._refuse_number(other, "<")
+
+    def __le__(self, other):
+        return self._refuse_number(other, "<=")
+
+    def __gt__(self, other):
+        return self._refuse_number(other, ">")
+
+    def __ge__(self, other):
+        return self._refuse_number(other, ">=")
+
+    def __bool__(self):
+        raise TypeError(
+            "the truth value of a RankResult is ambiguous: test result.rank (the value) and "
+            "result.exact (whether it is proven)"
+        )
+
+    def __index__(self) -> int:
+        if not self.exact:
+            raise RankNotProvenError(f"int() of a RankResult needs a proven rank: {self._known()}")
+        return self.rank
+
+    __int__ = __index__
+
+    def _refuse_number(self, other, op: str):
+        # a reflected comparison (1 < result) arrives mirrored (result > 1), as named here
+        if isinstance(other, numbers.Number):
+            raise TypeError(
+                f"a RankResult is not a number: compare result.rank {op} {other!r} and check "
+                f"result.exact (here rank={self.rank}, exact={self.exact}), or use int(result), "
+                "which refuses an unproven rank"
+            )
+        return NotImplemented
+
+    def _known(self) -> str:
+        if self.lower is None:
+            return f"a float rank is never proven (the SVD gives {self.rank}, not a bound)"
+        return f"only {self.lower} <= rank <= {self.upper} is proven ({self.method})"
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (the CLI's ``--json`` output)."""
@@ -93,41 +160,34 @@ def rank(
     reduced = distinct_nonzero(X)
     if field.kind == "GF":
         profile = rank_profile_mod_p(reduced.matrix, field.p)
-        return _result(profile.rank, True, field, X, reduced, profile, "elimination over GF(p)")
+        return _result(field, X, reduced, profile, "elimination over GF(p)", profile.rank)
     return _rational_rank(X, reduced, prove, rng)
 
 
-def _result(value, exact, field, X, reduced, profile, method, **extra) -> RankResult:
+def _result(field, X, reduced, profile, method, upper, **extra) -> RankResult:
+    """The result of an exact field: the rank of the minor ``profile`` found (a proven lower
+    bound) and the proven ``upper`` bound; exact exactly when the two meet, whatever was asked."""
     rows = tuple(int(reduced.rows[i]) for i in profile.rows) if profile else ()
     cols = tuple(int(reduced.cols[j]) for j in profile.cols) if profile else ()
     lower = len(rows)
-    upper = extra.pop("upper", value if exact else min(X.shape))
-    return RankResult(value, exact, str(field), X.shape, lower, upper, method, rows, cols, **extra)
+    return RankResult(
+        lower, lower == upper, str(field), X.shape, lower, upper, method, rows, cols, **extra
+    )
 
 
 def _rational_rank(X, reduced, prove, rng) -> RankResult:
     A = reduced.matrix
     field = Field("QQ")
     if A.size == 0:
-        return _result(0, True, field, X, reduced, None, "zero matrix", upper=0)
+        return _result(field, X, reduced, None, "zero matrix", 0)
     primes = []
     profile = _profile(A, rng, primes)
-    full = profile.rank == min(A.shape)
-    if prove == "lower" or (full and prove != "monte-carlo"):
+    # rank(X) = rank(A) <= min(A.shape): the reduced matrix's size is a proven upper bound
+    if prove == "lower" or profile.rank == min(A.shape):
         method = f"rank modulo the prime {profile.p} (a proven lower bound)"
-        if full:
+        if profile.rank == min(A.shape):
             method += "; full rank of the reduced matrix, so also the upper bound"
-        return _result(
-            profile.rank,
-            full,
-            field,
-            X,
-            reduced,
-            profile,
-            method,
-            upper=profile.rank if full else min(X.shape),
-            primes=tuple(primes),
-        )
+        return _result(field, X, reduced, profile, method, min(A.shape), primes=tuple(primes))
     if prove == "monte-carlo":
         return _monte_carlo(X, reduced, A, profile, rng, primes)
     for _ in range(_MAX_ATTEMPTS):
@@ -135,13 +195,12 @@ def _rational_rank(X, reduced, prove, rng) -> RankResult:
         primes.extend(proof.primes)
         if proof.proven:
             return _result(
-                profile.rank,
-                True,
                 field,
                 X,
                 reduced,
                 profile,
                 f"lower bound modulo {profile.p}; upper bound: {proof.method}",
+                profile.rank,
                 primes=tuple(primes),
             )
         # The rank is proven larger than profile.rank: the prime was unlucky. Try others.
@@ -171,20 +230,25 @@ def _monte_carlo(X, reduced, A, profile, rng, primes) -> RankResult:
         if per_prime <= MONTE_CARLO_TARGET
         else math.ceil(math.log(MONTE_CARLO_TARGET) / math.log(per_prime))
     )
+    full = min(A.shape)
     for _ in range(k - 1):
+        if profile.rank == full:
+            break  # no prime can give more: the upper bound is met
         other = _profile(A, rng, primes)
         if other.rank > profile.rank:
             profile = other
+    method = f"Monte-Carlo: largest rank modulo {len(primes)} random primes"
+    if profile.rank == full:
+        method += " meets the upper bound min(m, n) of the reduced matrix, so it is proven"
     return _result(
-        profile.rank,
-        False,
         Field("QQ"),
         X,
         reduced,
         profile,
-        f"Monte-Carlo: largest rank modulo {k} random primes",
+        method,
+        full,
         primes=tuple(primes),
-        error_probability=per_prime**k,
+        error_probability=None if profile.rank == full else per_prime**k,
     )
 
 
@@ -228,4 +292,4 @@ def _float_rank(A: np.ndarray, tol: float | None) -> RankResult:
     )
 
 
-__all__ = ["RankResult", "rank", "monte_carlo_error_bound"]
+__all__ = ["RankNotProvenError", "RankResult", "monte_carlo_error_bound", "rank"]

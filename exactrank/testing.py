@@ -10,15 +10,16 @@ Nothing here uses floats: a float rank proves nothing, so the float field is ref
 from __future__ import annotations
 
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from .certificates import certify, save_certificate
-from .domains import parse_field
+from .domains import Field, fraction_to_residue, parse_field
 from .errors import ExactRankError, InvalidInputError
 from .grid import MAX_GRID_ENTRIES, GridTensor, grid_tensor
-from .models import GeneralizedRNN, GeneralizedShallow
+from .models import Model
 
 _OPERATORS = {
     "==": lambda k, r: k == r,
@@ -72,12 +73,19 @@ def assert_rank(
 
 
 def assert_grid_equal(actual, expected, *, field="QQ", show: int = 5) -> None:
-    """Assert that two grid tensors are equal entry by entry, exactly.
+    """Assert that two grid tensors are equal entry by entry, exactly, over ``field``.
 
-    Each of ``actual`` and ``expected`` is a model (its grid tensor over ``field`` is
-    computed) or an exact array of shape M × … × M. The message lists the first ``show``
-    differing entries (0-based indices) and how many differ.
+    Each of ``actual`` and ``expected`` is a model of any kind (its grid tensor over
+    ``field`` is computed), a :class:`~exactrank.grid.GridTensor` over ``field``, or an
+    exact array of shape M × … × M (integers or Fractions, taken in ``field``: reduced
+    modulo p over GF(p)). The message lists the first ``show`` differing entries (0-based
+    indices) and how many differ. Floats are refused: a float grid proves nothing.
     """
+    field = parse_field(field)
+    if field.kind == "float":
+        raise InvalidInputError(
+            "assert_grid_equal compares exact grids over QQ or GF(p), not float"
+        )
     a, b = _grid(actual, field, "actual"), _grid(expected, field, "expected")
     if a.shape != b.shape:
         raise AssertionError(f"grid shapes differ: {a.shape} (actual) vs {b.shape} (expected)")
@@ -90,19 +98,30 @@ def assert_grid_equal(actual, expected, *, field="QQ", show: int = 5) -> None:
         )
 
 
-def _grid(source, field, where: str) -> np.ndarray:
-    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+def _grid(source, field: Field, where: str) -> np.ndarray:
+    """The values of ``source`` in ``field``, as an object array."""
+    if isinstance(source, Model):
         source = grid_tensor(source, field)
     if isinstance(source, GridTensor):
-        return source.to_fractions() if source.field.kind == "QQ" else source.values
+        if source.field != field:
+            raise InvalidInputError(
+                f"the {where} grid is over {source.field}, the comparison over {field}; "
+                f"pass field={str(source.field)!r}"
+            )
+        return np.asarray(source, dtype=object)
     array = np.asarray(source, dtype=object)
     if any(isinstance(v, float) for v in array.flat):
         raise InvalidInputError(f"the {where} grid holds floats; exact numbers are expected")
+    if field.kind == "GF":
+        residues = [
+            fraction_to_residue(Fraction(v), field.p, f"the {where} grid") for v in array.flat
+        ]
+        array = np.array(residues, dtype=object).reshape(array.shape)
     return array
 
 
 def _buildable(source) -> bool:
-    if isinstance(source, GeneralizedRNN | GeneralizedShallow):
+    if isinstance(source, Model):
         return source.M**source.T <= MAX_GRID_ENTRIES
     return True
 
