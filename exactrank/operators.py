@@ -33,6 +33,8 @@ class Xi:
     ``scaling`` says how exact rational inputs may be scaled to integers: ``"bilinear"``
     (ξ(ca, db) = cd·ξ(a, b), the product) or ``"homogeneous"`` (ξ(ca, cb) = c·ξ(a, b) for
     c > 0: max(x, y, 0) and x + y). Float-only operators have ``scaling = None``.
+    The functions are module-level (never lambdas), so an operator, and a model holding
+    it, pickles by reference to them.
     """
 
     name: str

@@ -68,6 +68,14 @@ class RankResult:
     tolerance: float | None = None
     error_probability: float | None = None
 
+    def __post_init__(self):
+        proven = self.lower is not None and self.lower == self.upper
+        if self.exact != proven or (proven and self.rank != self.lower):
+            raise InvalidInputError(
+                f"a RankResult is exact exactly when its proven bounds meet at its rank; got "
+                f"rank={self.rank}, exact={self.exact}, lower={self.lower}, upper={self.upper}"
+            )
+
     def __eq__(self, other):
         if isinstance(other, RankResult):
             return astuple(self) == astuple(other)
@@ -140,7 +148,9 @@ def rank(
     ``A``: a numpy array (integer or object), nested lists (ints, Fractions, "p/q"
     strings), a python-flint matrix, or a 2-D :class:`~exactrank.grid.GridTensor`.
     ``prove`` (QQ only): "exact" proves both bounds; "lower" stops after the modular lower
-    bound; "monte-carlo" returns the modular rank with a stated error probability.
+    bound; "monte-carlo" returns the modular rank with a stated error probability. Whatever
+    was asked, the result is ``exact`` when the lower bound reaches min(m, n) of the matrix
+    without zero and repeated lines (a proven upper bound).
     ``tol`` (float only): singular values <= tol count as zero (default: numpy's
     S.max()·max(m, n)·eps, reported back). ``seed`` fixes the random primes.
     """

@@ -370,3 +370,12 @@ def test_rank_results_and_grids_pickle():
         again = pickle.loads(pickle.dumps(grid))
         assert again.field == grid.field and again.denominator == grid.denominator
         assert np.asarray(again).tolist() == np.asarray(grid).tolist()
+
+
+@pytest.mark.parametrize(
+    "rank,exact,lower,upper",
+    [(2, False, 2, 2), (2, True, 2, 3), (3, True, 2, 2), (2, True, None, None)],
+)
+def test_a_rank_result_cannot_claim_what_its_bounds_do_not_say(rank, exact, lower, upper):
+    with pytest.raises(er.InvalidInputError, match="exact exactly when its proven bounds meet"):
+        er.RankResult(rank, exact, "QQ", (3, 3), lower, upper, "by hand")
