@@ -1,20 +1,27 @@
 """The command line: ``exactrank rank | certify | verify | check | experiment`` (see the README).
 
 Usage errors and bad input exit 2 with one line on stderr and no traceback; ``--json``
-prints one JSON document on stdout, and prose goes to stderr.
+prints one JSON document on stdout, and prose goes to stderr. ``-`` as a file read (MODEL.json,
+CERT.json) is stdin, as a file written (``certify -o``) stdout; files are read and written by
+the rules of :mod:`exactrank.files`. Ctrl-C exits 130 with one line, a closed stdout (``|
+head``) ends the command quietly with 0; ``verify`` exits 3 when it could not check (out of
+memory), never 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 from . import __version__, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
-from .errors import ExactRankError
+from .errors import ExactRankError, ResourceError
 from .experiments import get_experiment, list_experiments, run_experiment
+from .files import check_output
 from .grid import grid_tensor
 from .modelfile import load_model
 from .partitions import matricize, parse_partition
@@ -36,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     p = commands.add_parser("rank", help="rank of a matricization of a model's grid tensor")
-    p.add_argument("model", metavar="MODEL.json")
+    p.add_argument("model", metavar="MODEL.json", help="a model file (- reads stdin)")
     p.add_argument(
         "--partition", required=True, help="odd-even, left-right, or rows=0,2,5 (0-based modes)"
     )
@@ -53,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_run_rank)
 
     c = commands.add_parser("certify", help="write a certificate of a rank claim")
-    c.add_argument("model", metavar="MODEL.json")
+    c.add_argument("model", metavar="MODEL.json", help="a model file (- reads stdin)")
     c.add_argument("--partition", required=True, help="odd-even, left-right, or rows=0,2,5")
     c.add_argument("--field", default="QQ", help="QQ (default) or GF(p)")
     c.add_argument(
@@ -67,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--cols", type=_indices, default=None, help="a ge minor's columns: 1,2,3")
     c.add_argument("--seed", type=int, default=None, help="seed of the random primes")
     c.add_argument("--theorem", default=None, help="recorded in the provenance")
-    c.add_argument("-o", "--output", required=True, metavar="CERT.json")
+    c.add_argument(
+        "-o", "--output", required=True, metavar="CERT.json", help="the certificate (- is stdout)"
+    )
+    c.add_argument("--json", action="store_true", help="print a JSON summary of what was written")
     c.set_defaults(run=_run_certify)
 
     k = commands.add_parser("check", help="run proof checks of the papers' results (proofs/)")
@@ -78,15 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     k.set_defaults(run=_run_check)
 
     v = commands.add_parser(
-        "verify", help="check a certificate: exit 0 verified, 1 not, 2 bad file"
+        "verify", help="check a certificate: exit 0 verified, 1 not, 2 bad file, 3 could not check"
     )
-    v.add_argument("certificate", metavar="CERT.json")
+    v.add_argument("certificate", metavar="CERT.json", help="a certificate (- reads stdin)")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.set_defaults(run=_run_verify)
 
-    e = commands.add_parser(
-        "experiment", help="run a paper's experiment (seed 001 Figures 3-5): NAME.json, NAME.png"
+    about = (
+        "run a paper's experiment (seed 001 Figures 3-5 and seed 000 tables, see --list): "
+        "writes DIR/NAME.json and DIR/NAME.png"
     )
+    e = commands.add_parser("experiment", help=about, description=about)
     e.add_argument("name", nargs="?", metavar="NAME", help="fig3, theorem8, … (see --list)")
     e.add_argument("--list", action="store_true", help="list the experiments and exit")
     e.add_argument(
@@ -95,7 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--quick", action="store_true", help="a few instances per group (a smoke run)")
     e.add_argument("--jobs", type=_positive, default=None, help="processes (default: CPUs)")
     e.add_argument("--seed", type=_natural, default=0, help="base seed of every instance")
-    e.add_argument("--out", default=".", metavar="DIR", help="folder of NAME.json, NAME.png")
+    e.add_argument(
+        "--out",
+        default=".",
+        metavar="DIR",
+        help="folder of NAME.json, NAME.png (created if missing)",
+    )
     e.add_argument(
         "--set",
         action="append",
@@ -190,6 +207,12 @@ def _run_rank(args) -> int:
 
 
 def _run_certify(args) -> int:
+    if args.json and args.output == "-":
+        raise UsageError(
+            "certify: -o - and --json would both print on stdout; "
+            "give -o a file name or drop --json"
+        )
+    check_output(args.output)  # before the work: a path that cannot be written is refused now
     model = load_model(args.model)
     cert = certify(
         model,
@@ -204,10 +227,18 @@ def _run_certify(args) -> int:
     )
     save_certificate(cert, args.output)
     claim = cert["claim"]
-    print(
-        f"wrote {args.output}: rank {claim['kind']} {claim['r']} over {claim['field']}",
-        file=sys.stderr,
-    )
+    if args.json:
+        print(
+            json.dumps(
+                {"certificate": args.output, "claim": claim, "witness": list(cert["witness"])}
+            )
+        )
+    else:
+        where = "the certificate to stdout" if args.output == "-" else args.output
+        print(
+            f"wrote {where}: rank {claim['kind']} {claim['r']} over {claim['field']}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -220,7 +251,8 @@ def _run_check(args) -> int:
         )
     results = [theorems.run(name, full=args.full, certs=args.certs) for name in names]
     if args.json:
-        print(json.dumps({"checks": [r.to_dict() for r in results]}))
+        checks = [{**r.to_dict(), "counterexample": _counterexample(r)} for r in results]
+        print(json.dumps({"checks": checks}))
     else:
         print(f"{'check':24} {'verdict':8} {'expected':8} {'instances':>9} {'seconds':>8}  claim")
         for r in results:
@@ -228,7 +260,35 @@ def _run_check(args) -> int:
                 f"{r.name:24} {r.verdict:8} {r.expected:8} {r.instances:9d} {r.seconds:8.2f}  "
                 f"{r.claim}"
             )
+        _print_counterexamples(results, args.certs)
     return 0 if all(r.as_expected for r in results) else 1
+
+
+COUNTEREXAMPLE_CHARS = 200  # a counterexample line is cut there (--json has it whole)
+
+
+def _counterexample(result) -> str | None:
+    """A REFUTED check's counterexample: its first detail line naming one, else its first
+    detail line (each instance of a refutation is a counterexample); None otherwise."""
+    if result.verdict != "REFUTED" or not result.details:
+        return None
+    named = [line for line in result.details if "counterexample" in line]
+    return re.sub(r"^counterexample:?\s*", "", (named or result.details)[0].strip())
+
+
+def _print_counterexamples(results, certs) -> None:
+    """One line per REFUTED check after the table: its counterexample, and where its
+    certificates were saved (README: "the counterexample is printed")."""
+    refuted = [r for r in results if _counterexample(r) is not None]
+    for r in refuted:
+        text = _counterexample(r)
+        if len(text) > COUNTEREXAMPLE_CHARS:
+            text = text[: COUNTEREXAMPLE_CHARS - 1] + "…"
+        print(f"{r.name} counterexample: {text}")
+        if r.certificates:
+            print(f"  saved as {len(r.certificates)} certificates in {certs}")
+    if refuted and certs is None:
+        print("(--certs DIR saves the counterexamples as certificates; --json prints every detail)")
 
 
 def _run_verify(args) -> int:
@@ -294,18 +354,36 @@ def _print_summary(document: dict, out: str) -> None:
 
 def main(argv=None) -> int:
     """Run the command line; returns the exit code."""
+    command = None
     try:
         args = _parser().parse_args(argv)
-        return args.run(args)
+        command = args.command
+        code = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # stdout's reader is gone (exactrank check --json | head -1): stop quietly, with
+        # stdout pointed at devnull so that the interpreter's final flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("exactrank: interrupted", file=sys.stderr)
+        return 130
     except UsageError as exc:
         print(f"exactrank: usage error: {exc} (see exactrank --help)", file=sys.stderr)
+    except (ResourceError, MemoryError) as exc:
+        reason = str(exc) if isinstance(exc, ResourceError) else "out of memory"
+        if command == "verify":  # never NOT VERIFIED: nothing was decided
+            print(f"exactrank: could not check: {reason}", file=sys.stderr)
+            return 3
+        if isinstance(exc, MemoryError):
+            reason = "out of memory (the grid tensor is too large to build)"
+        print(f"exactrank: error: {reason}", file=sys.stderr)
     except ExactRankError as exc:
         print(f"exactrank: error: {exc}", file=sys.stderr)
-    except MemoryError:
-        print(
-            "exactrank: error: out of memory (the grid tensor is too large to build)",
-            file=sys.stderr,
-        )
+    except OSError as exc:  # the system refused a file: no permission, disk full, …
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(f"exactrank: error: {where}{exc.strerror or exc}", file=sys.stderr)
     return 2
 
 

@@ -84,7 +84,7 @@ def load_model(path) -> Model:
     """Read a model file; every problem is a :class:`ModelFileError` naming the file."""
     path = Path(path)
     try:
-        text = read_text(path, ModelFileError, "model file")
+        text = read_text(path)
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot read the model file ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

@@ -19,6 +19,19 @@ MAX_GRID = 10**7  # grid entries an experiment builds (N = 16, M = 3 would be 4.
 MAX_WIDTH = 64
 
 
+SAMPLE_COUNT_KEYS = ("n", "samples", "n_samples")  # what users try for the number of samples
+
+
+def refuse_sample_count(name: str, group: str, defaults, overrides) -> None:
+    """Point ``--set n=20`` (a sample count given as a parameter) to ``--samples``."""
+    for key in SAMPLE_COUNT_KEYS:
+        if key in overrides and key not in defaults:
+            raise InvalidInputError(
+                f"experiment {name} has no parameter {key!r}: the number of samples per "
+                f"{group} is --samples (samples= in run_experiment), e.g. --samples 20"
+            )
+
+
 def partition_key(rows) -> str:
     """The partition's name on the command line (``exactrank rank --partition rows=0,2``)."""
     return "rows=" + ",".join(map(str, rows))

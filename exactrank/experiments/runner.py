@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import secrets
+import signal
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -19,6 +19,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from ..errors import InvalidInputError
+from ..files import check_output, output, output_path
+from .params import refuse_sample_count
 from .registry import Experiment, get_experiment, merge_parameters, sample_seed
 from .report import Progress
 
@@ -42,13 +44,16 @@ def run_experiment(
     ``samples`` per group (default: the experiment's, or its small ``quick`` count);
     ``jobs`` worker processes (default ``os.cpu_count()``); ``seed`` the base seed of every
     instance; ``params`` overrides of the experiment's parameters (e.g. ``{"M": 3, "T":
-    4}``). With ``out`` a folder, writes ``out/NAME.json`` and ``out/NAME.png``
-    atomically (both or neither). ``progress`` draws a bar on stderr.
+    4}``). With ``out`` a folder (created if missing), writes ``out/NAME.json`` and
+    ``out/NAME.png`` by the rules of :mod:`exactrank.files` (each replaced atomically, both
+    only once both are complete; a FIFO is written through, a folder refused). ``progress``
+    draws a bar on stderr.
 
     With ``jobs > 1`` the workers are spawned interpreters: in a script, call this from
     under ``if __name__ == "__main__":`` (as with any process pool).
     """
     experiment = get_experiment(name)
+    refuse_sample_count(name, experiment.group_key, experiment.defaults, params or {})
     params = merge_parameters(experiment, params)
     samples = _count(
         experiment.quick_samples if quick and samples is None else samples,
@@ -58,7 +63,7 @@ def run_experiment(
     jobs = _count(jobs, os.cpu_count() or 1, "jobs")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InvalidInputError(f"seed must be an integer >= 0, got {seed!r}")
-    folder = _writable(out) if out is not None else None
+    folder = _writable(out, name) if out is not None else None
     start = time.perf_counter()
     tasks = [
         (group, index, sample_seed(name, group, index, seed))
@@ -134,7 +139,7 @@ def _run_inline(experiment, params, tasks, jobs, bar) -> list:
 def _run_pool(experiment, params, tasks, jobs, bar) -> list:
     results = [None] * len(tasks)
     # spawn: a fresh interpreter per worker, the same on every platform (no forked BLAS)
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
     try:
         futures = {
             pool.submit(_task, experiment.name, params, group, index, seed): i
@@ -154,6 +159,12 @@ def _run_pool(experiment, params, tasks, jobs, bar) -> list:
     return results
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the sweep with one line (no
+    traceback from each worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def software_versions() -> dict:
     """The versions a result depends on (numpy's normal draws, FLINT's arithmetic)."""
     from .. import __version__
@@ -168,9 +179,19 @@ def software_versions() -> dict:
     return versions
 
 
-def _writable(out) -> Path:
-    """The output folder, created if missing; refused early if files cannot be written."""
+def _writable(out, name: str) -> Path:
+    """The output folder, created if missing; refused before the run if NAME.json or
+    NAME.png cannot be written there (a folder of that name, a read-only folder)."""
+    if os.fspath(out) in ("", "-"):
+        raise InvalidInputError(
+            f"the output folder {os.fspath(out)!r} names no folder; expected a folder for "
+            f"{name}.json and {name}.png (--json prints the result document on stdout)"
+        )
     folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(
+            f"{folder}: a file, not a folder; expected a folder for {name}.json and {name}.png"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=folder, prefix=".exactrank-probe-")
@@ -180,38 +201,28 @@ def _writable(out) -> Path:
         raise InvalidInputError(
             f"cannot write results to the folder {str(folder)!r}: {exc.strerror or exc}"
         ) from None
+    for path in _paths(folder, name):
+        check_output(path)
     return folder
 
 
+def _paths(folder: Path, name: str) -> tuple[Path, Path]:
+    return folder / f"{name}.json", folder / f"{name}.png"
+
+
 def _write(experiment: Experiment, document: dict, folder: Path) -> None:
-    """NAME.png and NAME.json via temporary files renamed into place: a failure leaves
-    neither a partial file nor a half-updated pair behind."""
+    """NAME.png and NAME.json, each through a temporary file renamed into place once both
+    are complete (:func:`exactrank.files.output`): a failure leaves neither a partial file
+    nor a half-updated pair behind."""
     name = experiment.name
     document["files"] = {"json": f"{name}.json", "png": f"{name}.png"}
-    temporaries = []
+    paths = _paths(folder, name)
     try:
-        png = _temporary(folder, name, ".png", temporaries)
-        experiment.plot(document, str(png))
-        text = json.dumps(document, indent=1)
-        json_path = _temporary(folder, name, ".json", temporaries)
-        with open(json_path, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(png, folder / f"{name}.png")
-        os.replace(json_path, folder / f"{name}.json")
+        # the PNG's block closes (and lands) first, then the JSON, the run's record
+        with output(paths[0]) as json_file, output_path(paths[1]) as png_path:
+            experiment.plot(document, png_path)
+            json_file.write(json.dumps(document, indent=1) + "\n")
     except OSError as exc:
         raise InvalidInputError(
             f"cannot write {name}.json / {name}.png in {str(folder)!r}: {exc.strerror or exc}"
         ) from None
-    finally:
-        for path in temporaries:
-            if os.path.exists(path):
-                os.unlink(path)
-
-
-def _temporary(folder: Path, name: str, suffix: str, temporaries: list) -> Path:
-    """A new, empty file beside the target (mode from the umask, unlike mkstemp's 0600)."""
-    path = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}{suffix}.tmp"
-    with open(path, "x", encoding="utf-8"):
-        pass
-    temporaries.append(path)
-    return path
