@@ -33,9 +33,10 @@ from .domains import (
     to_fraction,
 )
 from .errors import CertificateFormatError, ExactRankError, InvalidInputError
+from .files import read_text, write_json
 from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
-from .modelfile import model_from_dict, model_to_dict, write_json_atomic
+from .modelfile import model_from_dict, model_to_dict
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -91,7 +92,7 @@ def load_certificate(path) -> dict:
     """Read a certificate file; "not a certificate" is a :class:`CertificateFormatError`."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except OSError as exc:
         raise CertificateFormatError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
@@ -103,8 +104,9 @@ def load_certificate(path) -> dict:
 
 
 def save_certificate(cert: dict, path) -> None:
-    """Write a certificate atomically (no half-written file on failure), as compact JSON."""
-    write_json_atomic(cert, path, indent=None)
+    """Write a certificate as compact JSON (``-``: stdout) atomically, never replacing
+    anything but a regular file (:mod:`exactrank.files`): no half-written file on failure."""
+    write_json(cert, path, indent=None)
 
 
 def check_header(cert, where: str = "certificate") -> None:
