@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as npst
 from oracles import matricize_ref, rank_fraction, rank_mod_p_ref
 
 import exactrank as er
@@ -254,6 +255,28 @@ def test_grid_tensor_as_a_numpy_array_over_float():
     array = np.asarray(grid)
     assert array.dtype == grid.dtype == np.float64 and np.allclose(array, brute.astype(float))
     assert type(grid[0, 1, 1]) is float and grid[0, :, 1].dtype == np.float64
+
+
+GRIDS = {
+    field: er.grid_tensor(_model("generalized-shallow"), field)
+    for field in ("QQ", f"GF({P})", f"GF({BIG_P})")
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(GRIDS)), npst.basic_indices((2,) * 4, allow_newaxis=True))
+@example("QQ", (1, 0, 1, 1))
+@example(f"GF({BIG_P})", (-1, slice(None), 0, Ellipsis))
+def test_indexing_selects_what_numpy_selects(field, key):
+    """grid[key] is np.asarray(grid)[key]: numpy's own indexing is the reference."""
+    grid = GRIDS[field]
+    reference = np.asarray(grid)[key]
+    got = grid[key]
+    if isinstance(reference, np.ndarray):
+        assert isinstance(got, np.ndarray) and got.dtype == grid.dtype
+        assert got.shape == reference.shape and got.tolist() == reference.tolist()
+    else:
+        assert got == reference and type(got) is (Fraction if field == "QQ" else int)
 
 
 def test_grid_entries_index_like_a_vector():
