@@ -17,6 +17,7 @@ from .certificates import (
     save_certificate,
     verify_certificate,
 )
+from .decompositions import from_cp_tensor, from_tt_tensor, to_cp_tensor, to_tt_tensor, tt_ranks
 from .domains import FLOAT, QQ, Field, parse_field
 from .errors import (
     CertificateFormatError,
@@ -24,7 +25,9 @@ from .errors import (
     ExactRankError,
     InvalidInputError,
     InvalidModelError,
+    LimitError,
     ModelFileError,
+    ResourceError,
 )
 from .experiments import list_experiments, run_experiment
 from .grid import GridTensor, grid_entries, grid_tensor, score
@@ -40,7 +43,7 @@ from .models import (
 )
 from .operators import OPERATORS, Xi, generalized_outer, get_xi
 from .partitions import Partition, left_right, matricize, odd_even, parse_partition
-from .rank import RankResult, rank
+from .rank import RankNotProvenError, RankResult, rank
 from .sampling import random_hierarchical, random_mixed, random_overlapping
 
 __all__ = [
@@ -55,17 +58,22 @@ __all__ = [
     "HierarchicalNetwork",
     "InvalidInputError",
     "InvalidModelError",
+    "LimitError",
     "MixedNetwork",
     "ModelFileError",
     "OPERATORS",
     "OverlappingNetwork",
     "Partition",
     "QQ",
+    "RankNotProvenError",
     "RankResult",
+    "ResourceError",
     "Verdict",
     "Xi",
     "__version__",
     "certify",
+    "from_cp_tensor",
+    "from_tt_tensor",
     "generalized_outer",
     "get_xi",
     "grid_entries",
@@ -89,6 +97,9 @@ __all__ = [
     "save_certificate",
     "save_model",
     "score",
+    "to_cp_tensor",
+    "to_tt_tensor",
+    "tt_ranks",
     "verify_certificate",
     "without_overlaps",
 ]

@@ -3,10 +3,18 @@
 Every computation in exactrank names its domain explicitly (never global state). Exact
 weights are held as :class:`fractions.Fraction`; a weight written as a float is refused in
 an exact model, because 0.1 is not one tenth.
+
+A field is named by a string ("QQ", "GF(p)", "float"), a :class:`Field`, or the objects
+users of other libraries already hold: sympy's domains ``QQ`` and ``GF(p)``, and galois's
+field classes ``galois.GF(p)``. Only the rationals and the prime fields are exact domains
+here: sympy's ``ZZ`` is a ring (the rank of an integer matrix is the same over ZZ and QQ,
+so ask for QQ), and a composite modulus or a prime-power field GF(p^k) is refused, never
+handed to FLINT (which aborts the process on a composite modulus).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -15,14 +23,22 @@ from numbers import Integral, Rational
 import flint
 import numpy as np
 
-from .errors import DomainError, InvalidInputError
+from .errors import DomainError, InvalidInputError, LimitError, shown
+from .limits import MAX_DIGITS
 
-_GF_PATTERN = re.compile(r"^\s*GF\s*\(\s*(\d+)\s*\)\s*$|^\s*GF\s*(\d+)\s*$", re.IGNORECASE)
+_GF_PATTERN = re.compile(r"^\s*GF\s*\(\s*([0-9]+)\s*\)\s*$|^\s*GF\s*([0-9]+)\s*$", re.IGNORECASE)
 _RATIONAL_PATTERN = re.compile(r"-?[0-9]+(/[0-9]+)?")  # "p", "-p", "p/q", "-p/q" (ASCII)
+_ACCEPTED = "'QQ', 'GF(p)' with p prime, 'float', sympy's QQ or GF(p), or galois.GF(p)"
+
+MAX_FIELD_PRIME_BITS = 1024
+"""GF(p) needs p < 2^1024 (309 digits): exactrank proves p prime (FLINT's fmpz_is_prime),
+which takes about a second at 1024 bits on a laptop core and grows past minutes beyond
+(46 s at 800 digits); a larger p is refused at once instead of hanging."""
 
 
+@functools.lru_cache(maxsize=64)
 def is_prime(p: int) -> bool:
-    """Primality of ``p`` (deterministic for every size python-flint handles)."""
+    """Primality of ``p``, proven (deterministic for every size python-flint handles)."""
     return p >= 2 and bool(flint.fmpz(p).is_prime())
 
 
@@ -37,10 +53,9 @@ class Field:
         if self.kind not in ("QQ", "GF", "float"):
             raise InvalidInputError(f"field kind must be QQ, GF or float, got {self.kind!r}")
         if self.kind == "GF":
-            if not isinstance(self.p, int) or not is_prime(self.p):
-                raise InvalidInputError(f"GF(p) needs a prime p, got p = {self.p!r}")
+            _check_prime(self.p)
         elif self.p is not None:
-            raise InvalidInputError(f"field {self.kind} takes no modulus, got p = {self.p!r}")
+            raise InvalidInputError(f"field {self.kind} takes no modulus, got p = {shown(self.p)}")
 
     @property
     def exact(self) -> bool:
@@ -55,24 +70,115 @@ QQ = Field("QQ")
 FLOAT = Field("float")
 
 
-def parse_field(field: str | Field) -> Field:
-    """Read ``"QQ"``, ``"GF(p)"`` (or ``"GFp"``), ``"float"``; a :class:`Field` passes through."""
+def _check_prime(p) -> None:
+    """Refuse a modulus that is not an int, too large to prove prime, or not prime."""
+    if not isinstance(p, int) or isinstance(p, bool):
+        raise InvalidInputError(f"GF(p) needs a prime p (an int), got p = {shown(p)}")
+    if p.bit_length() > MAX_FIELD_PRIME_BITS:
+        raise LimitError(
+            f"GF(p): p = {shown(p)} has {p.bit_length()} bits; exactrank proves p prime and "
+            f"works in GF(p) for p < 2^{MAX_FIELD_PRIME_BITS} only (MAX_FIELD_PRIME_BITS)"
+        )
+    if not is_prime(p):
+        raise InvalidInputError(
+            f"GF(p) needs a prime p, got GF({shown(p)}): {shown(p)} is not prime"
+        )
+
+
+def parse_field(field) -> Field:
+    """The :class:`Field` named by ``field``; a :class:`Field` passes through.
+
+    Accepted: the strings ``"QQ"``, ``"GF(p)"`` (or ``"GFp"``, ASCII digits) and
+    ``"float"``; sympy's domains ``QQ`` and ``GF(p)`` (``sympy.polys.domains``); galois's
+    field classes ``galois.GF(p)``. Refused, each with its own line: ZZ (a ring, not a field:
+    ask for QQ, the rank of an integer matrix is the same), a composite modulus (sympy's
+    GF(6) is the ring Z/6Z), a prime-power field such as ``galois.GF(2**3)``, a p of more
+    than MAX_DIGITS digits, and a p of more than MAX_FIELD_PRIME_BITS bits.
+    """
     if isinstance(field, Field):
         return field
-    if not isinstance(field, str):
-        raise InvalidInputError(f"field must be 'QQ', 'GF(p)' or 'float', got {field!r}")
+    if isinstance(field, str):
+        return _field_from_text(field)
+    if _is_sympy_domain(field):
+        return _field_from_sympy(field)
+    if _is_galois_field(field):
+        return galois_field(field)
+    raise InvalidInputError(f"field must be {_ACCEPTED}; got {shown(field)}")
+
+
+def _field_from_text(field: str) -> Field:
     text = field.strip()
     if text.upper() in ("QQ", "Q"):
         return QQ
     if text.lower() in ("float", "float64", "rr"):
         return FLOAT
+    if text.upper() in ("ZZ", "Z"):
+        raise InvalidInputError(_RING_ZZ)
     match = _GF_PATTERN.match(text)
-    if match:
-        p = int(match.group(1) or match.group(2))
-        if not is_prime(p):
-            raise InvalidInputError(f"GF(p) needs a prime p, got GF({p}): {p} is not prime")
+    if match is None:
+        raise InvalidInputError(f"field must be {_ACCEPTED}; got {shown(field)}")
+    digits = (match.group(1) or match.group(2)).lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        raise LimitError(
+            f"field GF(p): p has {len(digits)} digits, more than MAX_DIGITS = {MAX_DIGITS}"
+        )
+    if len(digits) > len(str(2**MAX_FIELD_PRIME_BITS)):  # too large: refused unconverted
+        raise LimitError(
+            f"field GF(p): p has {len(digits)} digits; exactrank proves p prime and works in "
+            f"GF(p) for p < 2^{MAX_FIELD_PRIME_BITS} only (MAX_FIELD_PRIME_BITS)"
+        )
+    p = int(digits)
+    _check_prime(p)
+    return Field("GF", p)
+
+
+_RING_ZZ = (
+    "field ZZ: the integers are a ring, not a field; the rank of an integer matrix is the same "
+    "over ZZ and QQ, so ask for 'QQ'"
+)
+
+
+def _is_sympy_domain(field) -> bool:
+    return type(field).__module__.startswith("sympy.polys.domains.")
+
+
+def _field_from_sympy(domain) -> Field:
+    """sympy's QQ and GF(p) (``sympy.polys.domains``), read without importing sympy."""
+    if getattr(domain, "is_QQ", False):
+        return QQ
+    if getattr(domain, "is_ZZ", False):
+        raise InvalidInputError(_RING_ZZ)
+    if getattr(domain, "is_FiniteField", False):
+        p = int(domain.mod)
+        if p.bit_length() <= MAX_FIELD_PRIME_BITS and not is_prime(p):
+            raise InvalidInputError(
+                f"field: sympy's GF({shown(p)}) is the ring of integers modulo {shown(p)}, "
+                "not a field: its modulus is not prime"
+            )
+        _check_prime(p)
         return Field("GF", p)
-    raise InvalidInputError(f"field must be 'QQ', 'GF(p)' with p prime, or 'float'; got {field!r}")
+    raise InvalidInputError(f"field: the sympy domain {shown(domain)} is not one of {_ACCEPTED}")
+
+
+def _is_galois_field(field) -> bool:
+    return isinstance(field, type) and any(
+        cls.__module__.partition(".")[0] == "galois" for cls in field.__mro__
+    )
+
+
+def galois_field(cls) -> Field:
+    """The prime field of a galois field class ``galois.GF(p)`` (also the type of its arrays).
+
+    A prime-power field GF(p^k), k > 1, is refused: its elements are not residues modulo p.
+    """
+    degree, p = int(cls.degree), int(cls.characteristic)
+    if degree != 1:
+        raise DomainError(
+            f"galois.GF({p}**{degree}) is a prime-power field; exactrank computes over QQ and "
+            "the prime fields GF(p) only"
+        )
+    _check_prime(p)
+    return Field("GF", p)
 
 
 def to_fraction(value, where: str = "value") -> Fraction:

@@ -14,9 +14,70 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from .domains import Field, fraction_to_residue, to_fraction
+from .domains import (
+    QQ,
+    Field,
+    fraction_to_residue,
+    galois_field,
+    is_prime,
+    parse_field,
+    to_fraction,
+)
 from .errors import DomainError, InvalidInputError
 from .kernels import reduce_mod, storage_for, to_storage
+
+
+def matrix_field(A, field=None) -> Field:
+    """The field in which to take the rank of ``A``: the one asked for, else the one ``A``
+    carries, else QQ.
+
+    A galois array carries its field ``GF(p)`` (a prime-power field is refused), a FLINT
+    ``nmod_mat`` the prime field of its modulus (a composite modulus is refused, never
+    handed to FLINT), a :class:`~exactrank.grid.GridTensor` its field; ``fmpz_mat``,
+    ``fmpq_mat`` and every other input are rational. ``field`` is anything
+    :func:`~exactrank.domains.parse_field` reads; when ``A`` carries GF(p) or float, the
+    field asked for must be the same (a rational matrix maps to GF(p) entry by entry).
+    """
+    carried = _carried_field(A)
+    if field is None:
+        return carried or QQ
+    field = parse_field(field)
+    if carried is not None and carried.kind != "QQ" and carried != field:
+        raise DomainError(
+            f"{_carrier(A)} is over {carried} and has no rank over {field}; ask for {carried} "
+            "(or leave the field out)"
+        )
+    return field
+
+
+def _carried_field(A) -> Field | None:
+    from .grid import GridTensor
+
+    if isinstance(A, GridTensor):
+        return A.field
+    if isinstance(A, flint.nmod_mat):
+        p = int(A.modulus())
+        if not is_prime(p):
+            raise DomainError(
+                f"an nmod_mat modulo {p} has no rank: {p} is not prime, and exactrank "
+                "computes over the prime fields GF(p)"
+            )
+        return Field("GF", p)
+    if isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
+        return QQ
+    if _is_galois_array(A):
+        return galois_field(type(A))
+    return None
+
+
+def _is_galois_array(A) -> bool:
+    return isinstance(A, np.ndarray) and type(A).__module__.partition(".")[0] == "galois"
+
+
+def _carrier(A) -> str:
+    if _is_galois_array(A):
+        return "the galois array"
+    return f"the {type(A).__name__}"
 
 
 def integer_matrix(A, field: Field) -> np.ndarray:
@@ -24,29 +85,26 @@ def integer_matrix(A, field: Field) -> np.ndarray:
 
     Over QQ a rational matrix is multiplied by the lcm of its denominators; over GF(p) its
     entries are mapped to residues. Accepts numpy arrays, nested lists, python-flint
-    matrices and :class:`~exactrank.grid.GridTensor` (2-D). Floats are refused.
+    matrices (``fmpz_mat``, ``fmpq_mat``, ``nmod_mat``), galois ``GF(p)`` arrays and
+    :class:`~exactrank.grid.GridTensor` (2-D); a matrix that carries its field must be over
+    ``field`` (:func:`matrix_field`). Floats are refused.
     """
     from .grid import GridTensor
 
+    field = matrix_field(A, field)
+    if not field.exact:
+        raise DomainError(f"{field} has no exact rank: an integer matrix is over QQ or GF(p)")
     if isinstance(A, GridTensor):
-        if not A.field.exact:
-            raise DomainError("a float grid tensor has no exact rank; compute it over QQ or GF(p)")
-        if field.kind == "GF" and A.field.kind == "GF" and A.field.p != field.p:
-            raise DomainError(f"a grid tensor over {A.field} has no rank over {field}")
-        if field.kind == "QQ" and A.field.kind == "GF":
-            raise DomainError(f"a grid tensor over {A.field} has no rank over QQ")
         if field.kind == "GF" and A.denominator % field.p == 0:
             raise DomainError(
                 f"the grid tensor's denominator {A.denominator} is divisible by p = {field.p}"
             )
         A = A.values
+    elif _is_galois_array(A):  # residues in [0, p): integer dtypes, or Python ints past int64
+        A = A.view(np.ndarray)
     elif isinstance(A, flint.nmod_mat):
-        if field.kind != "GF" or int(A.modulus()) != field.p:
-            raise DomainError(
-                f"an nmod_mat modulo {A.modulus()} has a rank over GF({A.modulus()}) only, "
-                f"not over {field}"
-            )
-        A = np.array([[int(v) for v in row] for row in A.tolist()], dtype=object)
+        residues = [int(v) for row in A.tolist() for v in row]
+        A = np.array(residues, dtype=object).reshape(A.nrows(), A.ncols())
     elif isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
         A = np.array(A.tolist(), dtype=object).reshape(A.nrows(), A.ncols())
     elif not isinstance(A, np.ndarray):
@@ -96,6 +154,7 @@ def float_matrix(A) -> np.ndarray:
     """
     from .grid import GridTensor
 
+    matrix_field(A, "float")  # refuses a matrix over GF(p): it has no float rank
     if isinstance(A, GridTensor):
         values, den = A.values, (A.denominator if A.field.kind == "QQ" else 1)
         if values.dtype == object or den != 1:
