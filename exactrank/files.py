@@ -1,6 +1,6 @@
 """Reading inputs and writing outputs safely: nothing is clobbered or left half-written.
 
-Outputs (:func:`output`, :func:`write_json`), by what the path names:
+Outputs (:func:`output`, :func:`output_path`, :func:`write_json`), by what the path names:
 
 * ``-``: standard output.
 * a regular file, or nothing yet in an existing folder: the content goes to a temporary file
@@ -12,7 +12,8 @@ Outputs (:func:`output`, :func:`write_json`), by what the path names:
   stays a link).
 * a FIFO or a character or block device (or a symlink to one) is written through: opened
   for writing as it is, never replaced or removed (a FIFO waits for its reader, as a shell
-  redirection does).
+  redirection does; :func:`output_path` gives a writer that seeks a temporary file in the
+  system's temporary folder, copied into it at the end).
 * a folder (or a symlink to one), a socket, an empty path, a missing folder: refused in one
   line (:class:`~exactrank.errors.InvalidInputError`), nothing written.
 
@@ -28,8 +29,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import IO
@@ -82,7 +85,8 @@ def _require_regular(mode: int, name: str) -> None:
 
 
 def _too_large(name: str, size: str) -> OSError:
-    reason = f"{size}, more than MAX_FILE_BYTES = {MAX_FILE_BYTES} (256 MiB)"
+    limit = f"MAX_FILE_BYTES = {MAX_FILE_BYTES} bytes ({MAX_FILE_BYTES >> 20} MiB)"
+    reason = f"{size}, over the limit {limit}"
     return OSError(errno.EFBIG, reason, name)
 
 
@@ -112,24 +116,35 @@ def output(path, binary: bool = False) -> Iterator[IO]:
         stream.flush()
         return
     mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8"}
-    with output_path(name) as writable, open(writable, **mode) as handle:
+    target, through = _resolve(name)
+    place = _through(target) if through else _replacing(target)
+    with place as writable, open(writable, **mode) as handle:
         yield handle
 
 
 @contextmanager
 def output_path(path) -> Iterator[str]:
-    """The name of a file to write the new content of the output ``path`` to (for writers
-    that take a file name, such as matplotlib's savefig): a temporary file renamed over a
-    regular ``path`` when the block completes, or ``path`` itself for a FIFO or device."""
+    """The name of a file to write the new content of the output ``path`` to, for writers
+    that take a name and may seek (matplotlib's savefig): a temporary file that replaces a
+    regular ``path`` when the block completes, or is copied into a FIFO or device."""
     target, through = _resolve(os.fspath(path))
-    if through:
-        try:
-            yield target
-        except BrokenPipeError:
-            raise InvalidInputError(
-                f"{target}: its reader closed it before all was written"
-            ) from None
+    if not through:
+        with _replacing(target) as temporary:
+            yield temporary
         return
+    handle, temporary = tempfile.mkstemp(suffix=".tmp")  # a device's folder may be /dev
+    os.close(handle)
+    try:
+        yield temporary
+        with _through(target), open(temporary, "rb") as source, open(target, "wb") as sink:
+            shutil.copyfileobj(source, sink)
+    finally:
+        os.unlink(temporary)
+
+
+@contextmanager
+def _replacing(target: str) -> Iterator[str]:
+    """A new temporary file beside ``target``, renamed over it when the block completes."""
     folder, base = os.path.split(target)
     _remove_stale(folder, base)
     temporary = os.path.join(folder, f".{base}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -147,6 +162,15 @@ def output_path(path) -> Iterator[str]:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+@contextmanager
+def _through(target: str) -> Iterator[str]:
+    """Write into the FIFO or device ``target`` as it is: a reader gone is one line."""
+    try:
+        yield target
+    except BrokenPipeError:
+        raise InvalidInputError(f"{target}: its reader closed it before all was written") from None
 
 
 def check_output(path) -> None:

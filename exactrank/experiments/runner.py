@@ -153,7 +153,11 @@ def _run_pool(experiment, params, tasks, jobs, bar) -> list:
                 results[i] = future.result()  # re-raises a worker's error
                 bar.update(len(tasks) - len(pending), f"{experiment.group_key}={tasks[i][0]}")
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # an error stops the sweep at once
+        # an error or Ctrl-C stops the sweep at once: the running instances are ended, not
+        # waited for (the executor has no public way to end them before Python 3.14)
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
     return results
