@@ -41,8 +41,8 @@ def from_tt_tensor(tt, *, exact: bool = True) -> GeneralizedRNN:
 
     ``tt``: a tensorly ``TTTensor`` or the list of its cores G_t (R_{t−1}, M, R_t), every
     mode of the same size M (a grid has M templates at every step). ``exact``: the floats
-    become the rationals they are exactly (module docstring); ``exact=False`` gives a
-    float model instead.
+    become the rationals they are exactly (module docstring); ``exact=False`` keeps them as
+    float64, a float model (evaluated over float only, never exact).
     """
     cores = [_numbers(G, f"TT core {t}", exact) for t, G in enumerate(_factors(tt, "a TTTensor"))]
     if not cores:
