@@ -1,6 +1,8 @@
-"""The ``--run-slow`` option: tests marked ``slow`` run only when it is given."""
+"""The ``--run-slow`` option (tests marked ``slow`` run only when it is given), and the schema
+check of every certificate the tests make (tests/schema_checks.py)."""
 
 import pytest
+from schema_checks import check_certificates_made
 
 
 def pytest_addoption(parser):
@@ -16,3 +18,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _certificates_match_their_schema():
+    """Every certificate exactrank.certify makes during the run validates against
+    docs/schemas/certificate.schema.json (see tests/schema_checks.py: what is checked, what not)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        check_certificates_made(monkeypatch)
+        yield
