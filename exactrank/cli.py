@@ -359,7 +359,8 @@ def main(argv=None) -> int:
         args = _parser().parse_args(argv)
         command = args.command
         code = args.run(args)
-        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        if sys.stdout is not None:  # None: started with stdout closed (print skips it)
+            sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
         return code
     except BrokenPipeError:
         # stdout's reader is gone (exactrank check --json | head -1): stop quietly, with

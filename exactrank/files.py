@@ -62,6 +62,8 @@ def read_text(path) -> str:
     """
     name = os.fspath(path)
     if name == "-":
+        if sys.stdin is None:  # started with stdin closed
+            raise OSError(errno.EBADF, "there is no standard input to read", name)
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
         _require_regular(os.stat(name).st_mode, name)
@@ -110,6 +112,8 @@ def output(path, binary: bool = False) -> Iterator[IO]:
     rules of the module docstring: a regular file is replaced when the block completes."""
     name = os.fspath(path)
     if name == "-":
+        if sys.stdout is None:  # started with stdout closed
+            raise OSError(errno.EBADF, "there is no standard output to write", name)
         sys.stdout.flush()
         stream = sys.stdout.buffer if binary else sys.stdout
         yield stream

@@ -129,6 +129,13 @@ def test_a_symlink_to_a_regular_file_stays_a_link_and_its_target_is_replaced(tmp
     assert sorted(os.listdir(tmp_path)) == ["link.json", "real.json"]
 
 
+def test_a_dangling_symlink_stays_and_its_target_is_created(tmp_path):
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "target.json")
+    files.write_json(DATA, link)
+    assert link.is_symlink() and json.loads((tmp_path / "target.json").read_text()) == DATA
+
+
 # ---------------------------------------------------------------------------- special files
 
 
@@ -230,6 +237,25 @@ def test_dash_is_stdin_for_model_files(tmp_path):
     assert ranked.returncode == 0 and json.loads(ranked.stdout)["rank"] == 9
     proc = cli("certify", "-", "--partition", "odd-even", "-o", "c.json", cwd=tmp_path, stdin=text)
     assert proc.returncode == 0 and os.listdir(tmp_path) == ["c.json"]
+
+
+@pytest.mark.parametrize("closed", [0, 1], ids=["stdin", "stdout"])
+def test_a_closed_stdin_or_stdout_is_one_line(tmp_path, closed):
+    args = {
+        0: ["rank", "-", "--partition", "odd-even"],
+        1: ["certify", MODEL, "--partition", "odd-even", "-o", "-"],
+    }[closed]
+    proc = subprocess.run(
+        [sys.executable, "-m", "exactrank", *map(str, args)],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: os.close(closed),  # the child starts with it closed
+    )
+    line = one_line(proc)
+    assert f"there is no standard {('input to read', 'output to write')[closed]}" in line
 
 
 # ---------------------------------------------------------------------------- input files
