@@ -17,9 +17,9 @@ from dataclasses import asdict, astuple, dataclass
 
 import numpy as np
 
-from .domains import Field, parse_field
+from .domains import Field
 from .errors import ExactRankError, InvalidInputError
-from .matrices import distinct_nonzero, float_matrix, integer_matrix
+from .matrices import distinct_nonzero, float_matrix, integer_matrix, matrix_field
 from .modular import random_prime, rank_profile_mod_p
 from .upper_bound import SCHUR_PRIME_BITS, prove_upper_bound
 
@@ -137,13 +137,16 @@ class RankResult:
 
 def rank(
     A,
-    field: str | Field = "QQ",
+    field: str | Field | None = None,
     *,
     prove: str = "exact",
     tol: float | None = None,
     seed: int | None = None,
 ) -> RankResult:
     """The rank of the matrix ``A`` over ``field`` ("QQ", "GF(p)" or "float").
+
+    ``field`` None: the field ``A`` carries (a galois array's GF(p), an ``nmod_mat``'s
+    modulus, a GridTensor's field), else QQ.
 
     ``A``: a numpy array (integer or object), nested lists (ints, Fractions, "p/q"
     strings), a python-flint matrix, or a 2-D :class:`~exactrank.grid.GridTensor`.
@@ -154,7 +157,7 @@ def rank(
     ``tol`` (float only): singular values <= tol count as zero (default: numpy's
     S.max()·max(m, n)·eps, reported back). ``seed`` fixes the random primes.
     """
-    field = parse_field(field)
+    field = matrix_field(A, field)
     if prove not in _PROVE_MODES:
         raise InvalidInputError(f"prove must be one of {', '.join(_PROVE_MODES)}, got {prove!r}")
     if field.kind == "float":
