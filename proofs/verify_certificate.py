@@ -1,13 +1,17 @@
 """Stand-alone checker of exactrank rank certificates (docs/certificates.md, version 1).
 
-``python proofs/verify_certificate.py CERT.json`` prints ``s VERIFIED`` (exit 0) or
-``s NOT VERIFIED: <reason>`` (exit 1); what is not a certificate at all (unreadable, not UTF-8
-JSON, not an object, wrong format or version, no claim, tensor or witness) gets one line on
-stderr (exit 2). Standard library only: it never imports exactrank, and it trusts no number
-in the file but the tensor, read from its entries or recomputed from its model at only the
-entries the witness needs (memoized per index tuple). Fields: QQ (ints and Fractions) and
-GF(p) (ints mod p, p prime below 3.3e24, where Miller-Rabin with the first 13 primes as bases
-is deterministic). Matrix rows: C order over row_modes as listed; columns likewise.
+``python proofs/verify_certificate.py CERT.json`` (``-``: standard input) prints ``s VERIFIED``
+(exit 0) or ``s NOT VERIFIED: <reason>`` (exit 1). One line on stderr: exit 2 for what is not a
+certificate at all (not a regular file, unreadable, not UTF-8 JSON, not an object, wrong format
+or version, no claim, tensor or witness) or is outside the limits below (docs/certificates.md,
+"Limits and exit codes"; ``exactrank verify`` enforces the same table, and a file outside them
+is exit 2 whatever else is wrong with it); exit 3, "could not check: ...", when checking a
+certificate within them runs out of memory. Standard library only: it never imports
+exactrank, and it trusts no number in the file but the tensor, read from its entries or
+recomputed from its model at only the entries the witness needs (memoized per index tuple).
+Fields: QQ (ints and Fractions) and GF(p) (ints mod p, p prime below 3.3e24, where
+Miller-Rabin with the first 13 primes as bases is deterministic). Matrix rows: C order over
+row_modes as listed; columns likewise.
 Model entries (seed 001): eq. 19 templates f = F[i_t] (F = I by default); eq. 18 entry =
 score of the sequence; eq. 16-17 generalized RNN: h^(-1) = [u], a = C[t] f, h^(t)_k =
 sum_{l,j} G[t][l][j][k] xi(a_l, h^(t-1)_j), score h^(T-1)_0; eq. 14 shallow network:
@@ -33,16 +37,29 @@ equals its combination of basis rows in every column, or U V equals the matrix e
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import stat
 import sys
 from fractions import Fraction
 from math import lcm, prod
 from operator import mul
 
+# The limits (docs/certificates.md; exactrank/limits.py holds the same numbers, a test compares)
+MAX_FILE_BYTES = 256 * 2**20  # size of the file read
+MAX_DEPTH = 64  # nesting of JSON lists and objects; the top-level object is level 1
+MAX_DIGITS = 10_000  # decimal digits of an integer: a JSON integer, p and q of "p/q", GF(p)
+MAX_MODES = 4096  # T: modes of a claim, a model or explicit dims
+MAX_TEMPLATES = 1024  # M: the size of every mode
+MAX_WIDTH = 4096  # every other axis of a weight array, and the values of "widths"
+MAX_WEIGHTS = 2**24  # numbers in one model's weight arrays, as stored in the file
+MAX_MINOR = 4096  # rows of a minor, rows of a basis, the inner size s of a factorization
+MAX_ENTRIES = 2**30  # entries of a model's matrix, all needed by an upper bound
+
 BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
 Q = 2**127 - 1  # a prime: a determinant that is nonzero mod Q is nonzero
-MAX_ENTRIES = 1 << 30  # an upper bound on a model needs every entry (exactrank's limit too)
 XI = {"product": (1, mul), "sum": (0, lambda x, y: x + y), "relu": (0, lambda x, y: max(x, y, 0))}
 ACT = {"identity": lambda x: x, "relu": lambda x: max(x, 0)}  # sigma of seed 000
 POOL = {"product": prod, "max": max, "mean": sum}  # mean: the sum, then / the window size
@@ -54,7 +71,11 @@ class Reject(Exception):
 
 
 class NotACertificate(Exception):
-    """The input is not a certificate at all (exit 2)."""
+    """The input is not a certificate at all, or is outside the limits (exit 2)."""
+
+
+class CouldNotCheck(Exception):
+    """Checking a certificate within the limits ran out of memory (exit 3)."""
 
 
 def need(ok, reason: str) -> None:
@@ -62,11 +83,42 @@ def need(ok, reason: str) -> None:
         raise Reject(reason)
 
 
+def within(count: int, name: str, where: str, what: str) -> None:
+    """Refuse a count (or a value) past the limit ``name``, one of the MAX_ constants above."""
+    if count > globals()[name]:
+        got = f"{show(count)} {what}".strip()
+        raise NotACertificate(f"{where}: {got}, more than {name} = {globals()[name]}")
+
+
+def clip(text: str) -> str:
+    """At most 80 characters of a text, then an ellipsis."""
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
 def show(x) -> str:
-    """A short ASCII picture of a value from the file, for a reason."""
-    if isinstance(x, (list, dict)) or (isinstance(x, int) and abs(x) > 10**30):
-        return "a huge integer" if isinstance(x, int) else type(x).__name__
-    return ascii(x[:30] if isinstance(x, str) else x)
+    """A short ASCII picture of a value from the file, for a message (at most 81 characters;
+    an integer too long for that is described by its size, never formatted)."""
+    if isinstance(x, int) and x.bit_length() > 256:
+        return f"an integer of {x.bit_length()} bits"
+    if isinstance(x, dict):
+        return f"an object of {len(x)} keys"
+    if isinstance(x, list):
+        items = ["[...]" if isinstance(y, list | dict) else show(y) for y in x[:8]]
+        return clip("[" + ", ".join(items) + (", ...]" if len(x) > 8 else "]"))
+    return clip(ascii(x))
+
+
+@contextlib.contextmanager
+def int_digits(limit: int):
+    """Python's int-string conversion limit (3.10.7+, default 4300 digits) set to ``limit``."""
+    old = getattr(sys, "get_int_max_str_digits", lambda: None)()
+    if old is not None:
+        sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        if old is not None:
+            sys.set_int_max_str_digits(old)
 
 
 def expect(x, kind, where: str):
@@ -77,7 +129,8 @@ def expect(x, kind, where: str):
 def indices(x, bound: int, where: str) -> list:
     """A list of distinct integers in 0 ... bound - 1."""
     for i in expect(x, list, where):
-        need(type(i) is int and 0 <= i < bound, f"{where}: {show(i)} is not in 0 ... {bound - 1}")
+        if type(i) is not int or not 0 <= i < bound:
+            raise Reject(f"{where}: {show(i)} is not in 0 ... {show(bound - 1)}")
     need(len(set(x)) == len(x), f"{where}: an index is repeated")
     return x
 
@@ -109,10 +162,7 @@ def number(x, p, where: str):
     match = re.fullmatch(r"(-?[0-9]+)(?:/([0-9]+))?", x) if isinstance(x, str) else None
     if match is None:
         raise Reject(f"{where}: {show(x)} is not an integer or a 'p/q' string")
-    try:
-        a, b = int(match[1]), int(match[2] or 1)
-    except ValueError:  # past Python's int-from-string digit limit
-        raise Reject(f"{where}: a number of {len(x)} characters") from None
+    a, b = int(match[1]), int(match[2] or 1)  # at most MAX_DIGITS digits each (limits())
     if b == 0 or (p is not None and b % p == 0):
         raise Reject(f"{where}: {show(x)} has no value, its denominator is 0 (mod p)")
     if p is None:
@@ -138,6 +188,7 @@ def load_model(d, p, modes: int):
         return load_tree_model(d, p, modes)
     rnn = kind == "generalized-rnn"
     need(rnn or kind == "generalized-shallow", f"{where}: unknown kind {show(kind)}")
+    no_float(d, (*KEYS, "C", "G", "lambda", "V"), where)
     for key in ("xi", "C", "G") if rnn else ("xi", "lambda", "V"):
         need(key in d, f"{where}: missing key {key!r}")
     ok = isinstance(xi, str) and xi in XI and not (xi == "relu" and p)
@@ -152,7 +203,7 @@ def load_model(d, p, modes: int):
             T = d.get("T")
             ok = len(C) == 3 and type(T) is int and T >= 2
             need(ok, f'{where}: "shared" needs 3 cores in C and G and an integer "T" >= 2')
-        need(modes == T, f"the partition has {modes} modes but the model has T = {T}")
+        need(modes == T, f"the partition has {modes} modes but the model has T = {show(T)}")
         steps = [0] + [1] * (T - 2) + [2] if shared else list(range(T))  # the core of step t
         C = [array(c, 2, p, f"{where}.C[{s}]") for s, c in enumerate(C)]
         G = [array(g, 3, p, f"{where}.G[{s}]") for s, g in enumerate(G)]
@@ -313,8 +364,8 @@ def load_tree_model(d, p, modes: int):
             need(ok and len(set(got)) == len(got), f"{w}.modes: not a list of distinct modes")
             key = frozenset(got)
             u = [net["inner"].get(key) for net in nets]
-            need(None not in u, f"{w}: modes {sorted(key)} are not an internal node of both trees")
-            need((0, *u[0][:2]) not in exchange, f"{w}: modes {sorted(key)} are listed before")
+            need(None not in u, f"{w}: modes {show(got)} are not an internal node of both trees")
+            need((0, *u[0][:2]) not in exchange, f"{w}: modes {show(got)} are listed before")
             for n, name in enumerate(names):  # A(v) reads the other network's pool at v
                 shape, A, _ = exact(item[name], 2, p, f"{w}.{name}")
                 want = (nets[n]["r"][u[n][0]], nets[1 - n]["r"][u[1 - n][0] - 1])
@@ -363,7 +414,7 @@ def load_tensor(data, p, modes: int):
     dims = expect(data.get("dims"), list, "tensor.dims")
     need(all(type(d) is int and d >= 1 for d in dims), "tensor.dims: not integers >= 1")
     entries = expect(data["entries"], list, "tensor.entries")
-    need(len(entries) == prod(dims), f"tensor: {len(entries)} entries for dims {dims}")
+    need(len(entries) == prod(dims), f"tensor: {len(entries)} entries for dims {show(dims)}")
     values = [number(e, p, f"tensor.entries[{i}]") for i, e in enumerate(entries)]
     strides = [prod(dims[t + 1 :]) for t in range(len(dims))]
     return dims, lambda index: values[sum(map(mul, index, strides))], False
@@ -396,10 +447,11 @@ def nonsingular(A: list, p) -> bool:
 
 
 def check(cert: dict) -> tuple[bool, str]:
-    """(verified, reason) of a parsed certificate; raises NotACertificate if it is none at all.
+    """(verified, reason) of a parsed certificate. Raises NotACertificate if it is none at all
+    or is outside the limits, CouldNotCheck if checking it runs out of memory.
 
     A verified certificate's reason is "", or a note when the basis was checked and a
-    factorization ignored. Any exception that malformed content raises is a rejection.
+    factorization ignored. Any other exception that malformed content raises is a rejection.
     """
     if not isinstance(cert, dict):
         raise NotACertificate(f"not a JSON object but a {type(cert).__name__}")
@@ -410,22 +462,139 @@ def check(cert: dict) -> tuple[bool, str]:
     for key in ("claim", "tensor", "witness"):
         if key not in cert:
             raise NotACertificate(f"missing key {key!r}")
-    stack, deepest = [(cert, 1)], 0  # nesting depth of lists and objects, without recursion
+    limits(cert)
+    with int_digits(MAX_DIGITS):
+        try:
+            return True, _check(cert)
+        except Reject as exc:
+            return False, str(exc)
+        except NotACertificate:
+            raise
+        except (MemoryError, RecursionError) as exc:
+            raise CouldNotCheck(f"{type(exc).__name__} while checking") from None
+        except Exception as exc:
+            return False, f"{type(exc).__name__} while checking: {clip(str(exc))}"
+
+
+# ---------------------------------------------------------------------------- the limits
+# Checked on the certificate as parsed, before anything in it is used: a file outside them
+# is exit 2 whatever else is wrong with it.
+
+DIGITS = re.compile(r"-?([0-9]+)(?:/([0-9]+))?|GF\(([0-9]+)\)")  # a number or a field
+TOO_LONG = 10**MAX_DIGITS  # the least integer of more than MAX_DIGITS digits
+AXES = {  # the limit on each axis of a model's number arrays, outermost first
+    "C": ("MAX_MODES", "MAX_WIDTH", "MAX_TEMPLATES"),  # T x L_t x M
+    "G": ("MAX_MODES", "MAX_WIDTH", "MAX_WIDTH", "MAX_WIDTH"),  # T x L_t x R_{t-1} x R_t
+    "lambda": ("MAX_WIDTH",),
+    "V": ("MAX_WIDTH", "MAX_MODES", "MAX_TEMPLATES"),  # R x T x M
+    "F": ("MAX_TEMPLATES", "MAX_TEMPLATES"),
+    "output": ("MAX_WIDTH",),
+}
+LEVEL_AXES = (  # hierarchical weights[l]: one r_l x M (l = 0) or r_l x r_{l-1} array per node
+    ("MAX_MODES", "MAX_WIDTH", "MAX_TEMPLATES"),
+    ("MAX_MODES", "MAX_WIDTH", "MAX_WIDTH"),
+)
+
+
+def limits(cert: dict) -> None:
+    """Refuse (NotACertificate) a certificate outside the limits, naming the limit and where."""
+    scan(cert)
+    parts = (cert[key] for key in ("claim", "tensor", "witness"))
+    claim, tensor, witness = (part if isinstance(part, dict) else {} for part in parts)
+    modes = [x for x in (claim.get("row_modes"), claim.get("col_modes")) if isinstance(x, list)]
+    within(sum(map(len, modes)), "MAX_MODES", "claim.row_modes + col_modes", "modes")
+    if isinstance(tensor.get("model"), dict):
+        model_limits(tensor["model"], "tensor.model")
+    dims = tensor.get("dims")
+    if isinstance(dims, list):
+        within(len(dims), "MAX_MODES", "tensor.dims", "modes")
+        for d in dims:
+            within(d if type(d) is int else 0, "MAX_TEMPLATES", "tensor.dims", "templates")
+    witness_limits(witness)
+
+
+def scan(cert: dict) -> None:
+    """Every value anywhere: lists and objects at most MAX_DEPTH deep; integers, and the p and
+    q of every "p/q" string and the p of every "GF(p)" string, of at most MAX_DIGITS digits.
+    (One container at a time, its values by type: a weight array may hold 2^24 numbers.)"""
+    stack = [(cert, 1, ())]  # (a list or an object, its depth, its path)
     while stack:
-        value, depth = stack.pop()
-        if isinstance(value, (list, dict)):
-            deepest = max(deepest, depth)
-            stack += [
-                (v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
-            ]
-    if deepest > 64:
-        raise NotACertificate("JSON nested deeper than 64 levels")
-    try:
-        return True, _check(cert)
-    except Reject as exc:
-        return False, str(exc)
-    except Exception as exc:
-        return False, f"{type(exc).__name__} while checking: {str(exc)[:200]}"
+        x, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            within(depth, "MAX_DEPTH", place(path), "levels of lists and objects")
+        keys, values = (list(x), list(x.values())) if isinstance(x, dict) else (range(len(x)), x)
+        kinds = set(map(type, values))
+        if kinds & {list, dict}:
+            pairs = zip(keys, values, strict=True)
+            stack += [(y, depth + 1, (path, k)) for k, y in pairs if type(y) in (list, dict)]
+        if int in kinds:
+            ints = values if kinds == {int} else [y for y in values if type(y) is int]
+            if max(ints) >= TOO_LONG or min(ints) <= -TOO_LONG:
+                raise NotACertificate(f"{place(path)}: an integer of more than MAX_DIGITS digits")
+        for k, y in zip(keys, values, strict=True) if str in kinds else ():
+            if type(y) is str and len(y) > MAX_DIGITS and (match := DIGITS.fullmatch(y)):
+                digits = max(len(part or "") for part in match.groups())
+                within(digits, "MAX_DIGITS", place((path, k)), "digits")
+
+
+def place(path: tuple) -> str:
+    """tensor.model.C[0] for the path (((((), "tensor"), "model"), "C"), 0) of scan()."""
+    keys = []
+    while path:
+        path, key = path
+        keys.append(f"[{key}]" if type(key) is int else f".{clip(key)}")
+    return "".join(reversed(keys)).lstrip(".") or "the file"
+
+
+def model_limits(d: dict, where: str) -> int:
+    """T, M and widths of a model object and its components; returns its count of numbers."""
+    parts = [key for key in ("first", "second") if isinstance(d.get(key), dict)]
+    count = sum(model_limits(d[key], f"{where}.{key}") for key in parts)
+    for key, name in (("T", "MAX_MODES"), ("M", "MAX_TEMPLATES")):
+        within(d[key] if type(d.get(key)) is int else 0, name, f"{where}.{key}", "")
+    for width in d.get("widths") if isinstance(d.get("widths"), list) else ():
+        within(width if type(width) is int else 0, "MAX_WIDTH", f"{where}.widths", "channels")
+    within(leaves(d.get("tree")), "MAX_MODES", f"{where}.tree", "modes")
+    arrays = [(d.get(key), axes, f"{where}.{key}") for key, axes in AXES.items()]
+    levels = d.get("weights") if isinstance(d.get("weights"), list) else []
+    arrays += [(x, LEVEL_AXES[l > 0], f"{where}.weights[{l}]") for l, x in enumerate(levels)]
+    for i, item in enumerate(d.get("mixture") if isinstance(d.get("mixture"), list) else ()):
+        for key in ("into_first", "into_second") if isinstance(item, dict) else ():
+            w = f"{where}.mixture[{i}].{key}"
+            arrays.append((item.get(key), ("MAX_WIDTH", "MAX_WIDTH"), w))
+    count += sum(numbers(x, axes, w) for x, axes, w in arrays)
+    within(count, "MAX_WEIGHTS", where, "numbers in its weights")
+    return count
+
+
+def numbers(x, axes: tuple, where: str, axis: int = 0) -> int:
+    """The count of numbers in a nested list, each axis no longer than its limit in axes."""
+    if not isinstance(x, list):
+        return int(x is not None)
+    if axes and len(x) > globals()[axes[0]]:
+        within(len(x), axes[0], f"{where} (axis {axis})", "items")
+    if list not in set(map(type, x)):  # the innermost axis (fast: 2^24 numbers are allowed)
+        return len(x)
+    return sum(numbers(y, axes[1:], where, axis + 1) for y in x)
+
+
+def leaves(tree) -> int:
+    """The number of modes (leaves) in a tree of nested lists."""
+    return sum(map(leaves, tree)) if isinstance(tree, list) else int(tree is not None)
+
+
+def witness_limits(witness: dict) -> None:
+    """Rows and columns of the minor, rows of the basis, the inner size of U V (the
+    columns of U's first row, the rows of V)."""
+    for part, key in (("minor", "rows"), ("minor", "cols"), ("basis", "rows")):
+        x = witness.get(part)
+        x = x.get(key) if isinstance(x, dict) else None
+        within(len(x) if isinstance(x, list) else 0, "MAX_MINOR", f"witness.{part}.{key}", "")
+    fac = witness.get("factorization")
+    U, V = (fac.get(k) for k in "UV") if isinstance(fac, dict) else (None, None)
+    s = len(U[0]) if isinstance(U, list) and U and isinstance(U[0], list) else 0
+    within(s, "MAX_MINOR", "witness.factorization.U[0]", "columns")
+    within(len(V) if isinstance(V, list) else 0, "MAX_MINOR", "witness.factorization.V", "rows")
 
 
 def _check(cert: dict) -> str:
@@ -443,6 +612,9 @@ def _check(cert: dict) -> str:
     indices(row_modes + col_modes, T, "claim.row_modes + col_modes")
     dims, score, is_model = load_tensor(cert["tensor"], p, T)
     need(len(dims) == T, f"the partition has {T} modes but the tensor has {len(dims)}")
+    if kind != "ge" and is_model and prod(dims) > MAX_ENTRIES:  # a limit: before the witness
+        M = dims[0]
+        raise NotACertificate(f"an upper bound needs all {M}^{T} entries, more than MAX_ENTRIES")
     witness = expect(cert["witness"], dict, "witness")
     row_dims, col_dims = [dims[t] for t in row_modes], [dims[t] for t in col_modes]
     m, n, memo = prod(row_dims), prod(col_dims), {}
@@ -461,7 +633,7 @@ def _check(cert: dict) -> str:
         minor = expect(witness.get("minor"), dict, "witness.minor")
         rows = indices(minor.get("rows"), m, "minor.rows")
         cols = indices(minor.get("cols"), n, "minor.cols")
-        need(len(rows) == len(cols) == r, f"minor: {len(rows)} x {len(cols)} for r = {r}")
+        need(len(rows) == len(cols) == r, f"minor: {len(rows)} x {len(cols)} for r = {show(r)}")
         A = [[entry(i, j) for j in cols] for i in rows]
         need(nonsingular(A, p), f"the {r} x {r} minor is singular over {field}")
     if kind == "ge":
@@ -469,18 +641,18 @@ def _check(cert: dict) -> str:
     both = "basis" in witness and "factorization" in witness
     note = "basis checked, factorization ignored" if both else ""
     try:
-        upper_bound(witness, r, p, m, n, entry, is_model)
+        upper_bound(witness, r, p, m, n, entry)
     except Reject as exc:
         raise Reject(f"{exc} ({note})" if note else str(exc)) from None
     return note
 
 
-def upper_bound(witness: dict, r: int, p, m: int, n: int, entry, is_model: bool) -> None:
+def upper_bound(witness: dict, r: int, p, m: int, n: int, entry) -> None:
     """Check the basis (or else the factorization) witness of rank <= r of the m x n matrix."""
     if "basis" in witness:  # row i = sum_k c row b_k, for every row i not in the basis
         basis = expect(witness["basis"], dict, "witness.basis")
         rows = indices(basis.get("rows"), m, "basis.rows")
-        need(len(rows) <= r, f"basis: {len(rows)} rows for r = {r}")
+        need(len(rows) <= r, f"basis: {len(rows)} rows for r = {show(r)}")
         combos = []  # (row i, basis slots k, coefficients c)
         for pair in expect(basis.get("coefficients"), list, "basis.coefficients"):
             need(isinstance(pair, list) and len(pair) == 2, "basis.coefficients: not [i, terms]")
@@ -503,31 +675,89 @@ def upper_bound(witness: dict, r: int, p, m: int, n: int, entry, is_model: bool)
         combos = [(i, range(s), U[i]) for i in range(m)]
     else:
         raise Reject("witness: an upper bound needs 'basis' or 'factorization'")
-    need(not is_model or m * n <= MAX_ENTRIES, f"an upper bound needs all {m * n} entries (> 2^30)")
     name = "basis" if "basis" in witness else "factorization"
     W = [[entry(b, j) for j in range(n)] for b in rows] if name == "basis" else V
     for i, ks, cs in combos:
         for j in range(n):
             combination = sum(c * W[k][j] for k, c in zip(ks, cs, strict=True))
             if (combination % p if p else combination) != entry(i, j):
-                raise Reject(f"{name}: row {i} of the matrix differs in column {j}")
+                raise Reject(f"{name}: row {show(i)} of the matrix differs in column {j}")
+
+
+def read(name: str) -> bytes:
+    """The bytes of a regular file, or of standard input for "-", at most MAX_FILE_BYTES of
+    them; a FIFO, a directory or a device is refused at once, never read (a read could block)."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO: no wait
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise NotACertificate("not a regular file (a FIFO, directory or device is not read)")
+        with open(fd, "rb") as handle:
+            within(info.st_size, "MAX_FILE_BYTES", "the file", "bytes")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    within(len(data), "MAX_FILE_BYTES", "the input", "bytes")
+    return data
+
+
+TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a JSON string, or a bracket
+
+
+def parse(data: bytes):
+    """The JSON value of UTF-8 bytes, nested at most MAX_DEPTH deep (counted on the text
+    first: json.loads recurses), no key twice in an object, no integer past MAX_DIGITS."""
+    text, depth = data.decode("utf-8"), 0
+    for token in TOKENS.finditer(text):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(text[token.start()], 0)
+        if depth > MAX_DEPTH:
+            where = f"character {token.start()}"
+            within(depth, "MAX_DEPTH", where, "levels of lists and objects")
+    with int_digits(MAX_DIGITS):
+        try:
+            return json.loads(text, object_pairs_hook=unique_keys)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # Python's int-string limit, set to MAX_DIGITS
+            message = f"an integer of more than MAX_DIGITS = {MAX_DIGITS} digits"
+            raise NotACertificate(message) from None
+
+
+def unique_keys(pairs: list) -> dict:
+    """A JSON object whose keys all differ (json.loads would silently keep the last)."""
+    seen = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise NotACertificate(f"the key {show(key)} appears twice in one JSON object")
+        seen.add(key)
+    return dict(pairs)
+
+
+def say(line: str, stream) -> None:
+    """Write one line, whatever the stream's encoding can hold (the rest backslash-escaped)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    line = " ".join(line.split())
+    stream.write(line.encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def main(argv=None) -> int:
-    """Command line (argv without the program name): exit 0 verified, 1 not, 2 no certificate."""
+    """Command line (argv without the program name): exit 0 verified, 1 not, 2 not a
+    certificate, outside the limits or a usage error, 3 could not check."""
     args = sys.argv[1:] if argv is None else list(argv)
     if len(args) != 1:
-        print("usage: python verify_certificate.py CERT.json", file=sys.stderr)
+        say("usage: python verify_certificate.py CERT.json (- for standard input)", sys.stderr)
         return 2
     try:
-        with open(args[0], "rb") as handle:
-            verified, reason = check(json.loads(handle.read().decode("utf-8")))
-    except (OSError, ValueError, RecursionError, MemoryError, NotACertificate) as exc:
-        # unreadable, not UTF-8, not JSON (or an integer past the digit limit), not a certificate
-        print(f"{args[0]}: {' '.join(str(exc)[:200].split())}", file=sys.stderr)
+        verified, reason = check(parse(read(args[0])))
+    except (OSError, ValueError, NotACertificate) as exc:
+        # unreadable, not UTF-8, not JSON, not a certificate, outside the limits
+        say(f"{args[0]}: {exc}", sys.stderr)
         return 2
-    reason = " ".join(reason.encode("ascii", "backslashreplace").decode("ascii").split())
-    print("s VERIFIED" if verified else f"s NOT VERIFIED: {reason}")
+    except (CouldNotCheck, MemoryError) as exc:
+        say(f"could not check: {args[0]}: {exc or type(exc).__name__}", sys.stderr)
+        return 3
+    say("s VERIFIED" if verified else f"s NOT VERIFIED: {reason}", sys.stdout)
     return 0 if verified else 1
 
 
