@@ -291,6 +291,7 @@ BAD_MODELS = {
     "mixture key unknown": _changed(MIXED, ("mixture", 0, "weights"), [[1]]),
     "unknown pooling": _changed(MIXED, ("first", "pooling"), "sum"),
     "shared not a boolean": _changed(MIXED, ("first", "shared"), "yes"),
+    "float under an unknown key": _changed(_rnn(), ("comment",), {"scale": [1, 0.5]}),
 }
 
 
@@ -299,6 +300,14 @@ def test_the_model_schema_and_the_reader_refuse(name):
     assert model_errors(BAD_MODELS[name]) != []
     with pytest.raises(er.ExactRankError):  # a ModelFileError, or a LimitError
         er.model_from_dict(BAD_MODELS[name])
+
+
+def test_keys_a_kind_does_not_define_are_allowed_without_floats():
+    model = _rnn() | {"comment": "made by hand", "tree": [[0, 1]], "x": [1, "a", None, {"b": True}]}
+    assert model_errors(model) == []
+    er.model_from_dict(model)
+    cert = _changed(_cert(), ("witness", "note"), {"anything": [0.5]}) | {"x-origin": 1.5}
+    assert certificate_errors(cert) == [] and er.verify_certificate(cert).verified
 
 
 def test_a_float_with_no_fraction_is_an_integer_to_json_schema():
@@ -406,8 +415,12 @@ def _lenient_places(model: dict, path: tuple) -> bool:
 def mutated_models(draw):
     model = json_copy(draw(st.sampled_from(MODEL_POOL)))
     path, value = draw(st.sampled_from([(p, v) for p, v in json_paths(model) if p]))
-    if draw(st.booleans()) and isinstance(path[-1], str):
+    change = draw(st.sampled_from(["replace", "delete", "add a key"]))
+    if change == "delete" and isinstance(path[-1], str):
         del get_at(model, path[:-1])[path[-1]]
+    elif change == "add a key" and isinstance(value, dict):
+        path += ("x-note",)
+        set_at(model, path, draw(st.sampled_from(weird_values(1))))
     else:
         set_at(model, path, draw(st.sampled_from(weird_values(value))))
     return model, path
