@@ -63,7 +63,6 @@ Q = 2**127 - 1  # a prime: a determinant that is nonzero mod Q is nonzero
 XI = {"product": (1, mul), "sum": (0, lambda x, y: x + y), "relu": (0, lambda x, y: max(x, y, 0))}
 ACT = {"identity": lambda x: x, "relu": lambda x: max(x, 0)}  # sigma of seed 000
 POOL = {"product": prod, "max": max, "mean": sum}  # mean: the sum, then / the window size
-KEYS = ("M", "T", "F", "tree", "weights", "output", "activation", "pooling", "shared", "widths")
 
 
 class Reject(Exception):
@@ -183,12 +182,12 @@ def array(x, ndim: int, p, where: str):
 def load_model(d, p, modes: int):
     """(M, T, score of an index tuple) of an exactrank-model v1 object, every weight checked."""
     d, where = header(d, "tensor.model"), "tensor.model"
+    no_float(d, where)
     kind, xi = d.get("kind"), d.get("xi")
     if kind in ("hierarchical", "mixed"):
         return load_tree_model(d, p, modes)
     rnn = kind == "generalized-rnn"
     need(rnn or kind == "generalized-shallow", f"{where}: unknown kind {show(kind)}")
-    no_float(d, (*KEYS, "C", "G", "lambda", "V"), where)
     for key in ("xi", "C", "G") if rnn else ("xi", "lambda", "V"):
         need(key in d, f"{where}: missing key {key!r}")
     ok = isinstance(xi, str) and xi in XI and not (xi == "relu" and p)
@@ -259,9 +258,10 @@ def header(d, where: str) -> dict:
     return d
 
 
-def no_float(d: dict, keys, where: str) -> None:
-    """Refuse a JSON float under the keys a model defines (even M, T, widths: 2.0 is not 2)."""
-    stack = [d.get(key) for key in keys]
+def no_float(d: dict, where: str) -> None:
+    """Refuse a JSON float anywhere in a model (even M, T, widths: 2.0 is not 2), as a model
+    file refuses it."""
+    stack = [d]
     while stack:
         x = stack.pop()
         need(not isinstance(x, float), f"{where}: a JSON float; numbers are integers or 'p/q'")
@@ -281,7 +281,6 @@ def load_network(d, p, where: str) -> dict:
     need(d.get("kind") == "hierarchical", f"{where}: kind is not hierarchical")
     for key in ("tree", "weights", "output"):
         need(key in d, f"{where}: missing key {key!r}")
-    no_float(d, KEYS, where)
     levels = {}
 
     def node(x, path):  # [level, index in the level (a leaf: its mode), children, modes]
@@ -351,7 +350,6 @@ def load_tree_model(d, p, modes: int):
     else:
         for key in ("first", "second", "mixture"):
             need(key in d, f"{where}: missing key {key!r}")
-        no_float(d, ("M", "T", "F", "mixture"), where)  # first, second: in load_network
         nets = [load_network(d[key], p, f"{where}.{key}") for key in ("first", "second")]
         a, b = nets
         need((a["N"], a["M"], a["q"]) == (b["N"], b["M"], b["q"]), f"{where}: N, M or F differ")
@@ -489,6 +487,7 @@ AXES = {  # the limit on each axis of a model's number arrays, outermost first
     "V": ("MAX_WIDTH", "MAX_MODES", "MAX_TEMPLATES"),  # R x T x M
     "F": ("MAX_TEMPLATES", "MAX_TEMPLATES"),
     "output": ("MAX_WIDTH",),
+    "biases": (),  # an overlapping network's (it has no certificate form): counted only
 }
 LEVEL_AXES = (  # hierarchical weights[l]: one r_l x M (l = 0) or r_l x r_{l-1} array per node
     ("MAX_MODES", "MAX_WIDTH", "MAX_TEMPLATES"),

@@ -315,6 +315,23 @@ ROWS = [
         ),
         1,
     ),
+    (
+        "a float under an extra key of the model",
+        lambda: with_model(ge_one(ones_rnn(2, 3), 3), x=0.5),
+        1,
+    ),
+    (
+        "an integer under an extra key of the model",
+        lambda: with_model(ge_one(ones_rnn(2, 3), 3), x=5),
+        0,
+    ),
+    (
+        '"widths": [5000, 2]',
+        lambda: with_model(
+            certified(_rng_tree(RNG, HT4, 2, [2, 2])[0], "odd-even"), widths=[5000, 2]
+        ),
+        2,
+    ),
     # echoed values are short
     ("claim.kind of a million characters", lambda: _set_claim("kind", "k" * 10**6), 1),
     ("claim.field of a million characters", lambda: _set_field("F" * 10**6), 1),
