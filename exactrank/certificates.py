@@ -11,10 +11,11 @@ it uses and trusts no other number in the file; :func:`certify` checks what it w
 from __future__ import annotations
 
 import datetime
-import json
 import math
 import random
 import re
+import sys
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -32,11 +33,28 @@ from .domains import (
     parse_field,
     to_fraction,
 )
-from .errors import CertificateFormatError, ExactRankError, InvalidInputError
+from .errors import (
+    CertificateFormatError,
+    ExactRankError,
+    InvalidInputError,
+    LimitError,
+    ResourceError,
+    shown,
+)
 from .files import read_text, write_json
-from .grid import MAX_GRID_ENTRIES, GridTensor, grid_entries, grid_tensor
+from .grid import GridTensor, grid_entries, grid_tensor
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
-from .modelfile import model_from_dict, model_to_dict
+from .limits import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_GRID_ENTRIES,
+    MAX_MINOR,
+    MAX_MODES,
+    MAX_TEMPLATES,
+    WHOLE_GRID_MODES,
+    digits_allowed,
+)
+from .modelfile import model_from_dict, model_limits, model_to_dict, parse_json
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -51,7 +69,6 @@ from .rank import rank
 FORMAT = "exactrank-certificate"
 VERSION = 1
 MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–Rabin below this
-MAX_DEPTH = 64  # deeper JSON is not a certificate (both checkers decide it the same way)
 EXACT_XI = ("product", "relu", "sum")
 # models a certificate holds as such (tensor.model); others go in as their grid's entries
 MODEL_FORMS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, MixedNetwork)
@@ -62,7 +79,6 @@ _CHECK_ERRORS = (
     ValueError,
     TypeError,
     ArithmeticError,
-    MemoryError,
     RuntimeError,
     IndexError,
     KeyError,
@@ -92,13 +108,12 @@ def load_certificate(path) -> dict:
     """Read a certificate file; "not a certificate" is a :class:`CertificateFormatError`."""
     path = Path(path)
     try:
-        data = json.loads(read_text(path))
+        text = read_text(path)
     except OSError as exc:
         raise CertificateFormatError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise CertificateFormatError(f"{path}: not UTF-8 text") from None
-    except (ValueError, RecursionError) as exc:  # also integers past Python's digit limit
-        raise CertificateFormatError(f"{path}: not valid JSON ({exc})") from None
+    data = parse_json(text, str(path), CertificateFormatError)  # depth, digits, repeated keys
     check_header(data, str(path))
     return data
 
@@ -110,52 +125,33 @@ def save_certificate(cert: dict, path) -> None:
 
 
 def check_header(cert, where: str = "certificate") -> None:
-    """Refuse what is not a certificate at all (exit 2 of ``exactrank verify``)."""
+    """Refuse what is not a certificate at all, or is beyond the limits of
+    :mod:`exactrank.limits` (both exit 2 of ``exactrank verify``, before any checking)."""
     if not isinstance(cert, dict):
         raise CertificateFormatError(f"{where}: expected a JSON object, got {type(cert).__name__}")
     if cert.get("format") != FORMAT:
         raise CertificateFormatError(
-            f'{where}: expected "format": "{FORMAT}", got {cert.get("format")!r}'
+            f'{where}: expected "format": "{FORMAT}", got {shown(cert.get("format"))}'
         )
     version = cert.get("version")
     if type(version) is not int or version != VERSION:
-        raise CertificateFormatError(f"{where}: unsupported version {version!r}; expected 1")
+        raise CertificateFormatError(f"{where}: unsupported version {shown(version)}; expected 1")
     for key in ("claim", "tensor", "witness"):
         if key not in cert:
             raise CertificateFormatError(f"{where}: missing key {key!r}")
-    if _depth(cert) > MAX_DEPTH:
-        raise CertificateFormatError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels")
+    _check_scan(cert, where)
+    _check_sizes(cert, where)
 
 
-# keys of hierarchical and mixed models where a JSON float is refused, even where the model
-# reader would compare it (M, T, widths): 2.0 is not the integer 2 (docs/certificates.md)
-_TREE_KEYS = {
-    "hierarchical": (
-        *("M", "T", "F", "tree", "weights", "output"),
-        *("activation", "pooling", "shared", "widths"),
-    ),
-    "mixed": ("M", "T", "F", "mixture", "first", "second"),
-}
+# strings holding an integer: a number "p/q" (p and q) or a field "GF(p)"
+_TOO_LONG = 10**MAX_DIGITS  # the least integer of more than MAX_DIGITS digits
+_DIGIT_STRINGS = re.compile(r"-?([0-9]+)(?:/([0-9]+))?|GF\(([0-9]+)\)")
 
 
-def _refuse_tree_floats(model) -> None:
-    kind = model.get("kind") if isinstance(model, dict) else None
-    if kind not in ("hierarchical", "mixed"):
-        return
-    stack = [model.get(key) for key in _TREE_KEYS[kind]]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, float):
-            raise _Rejected("tensor.model: a JSON float; numbers are integers or 'p/q' strings")
-        if isinstance(value, dict) and value.get("kind") == "hierarchical":  # a component
-            stack.extend(value.get(key) for key in _TREE_KEYS["hierarchical"])
-        elif isinstance(value, list | dict):
-            stack.extend(value.values() if isinstance(value, dict) else value)
-
-
-def _depth(value) -> int:
-    """The nesting depth of JSON lists and objects (iterative: no recursion limit)."""
-    deepest, stack = 0, [(value, 1)]
+def _check_scan(cert: dict, where: str) -> None:
+    """One walk over the whole certificate (iterative: no recursion limit): nesting at most
+    MAX_DEPTH deep, and no string spelling an integer of more than MAX_DIGITS digits."""
+    deepest, stack = 0, [(cert, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, list | dict):
@@ -163,7 +159,72 @@ def _depth(value) -> int:
             stack.extend(
                 (v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
             )
-    return deepest
+        elif type(value) is int and not -_TOO_LONG < value < _TOO_LONG:
+            raise CertificateFormatError(
+                f"{where}: an integer of more than MAX_DIGITS = {MAX_DIGITS} digits"
+            )
+        elif isinstance(value, str) and len(value) > MAX_DIGITS:
+            match = _DIGIT_STRINGS.fullmatch(value)
+            if match and max(len(part or "") for part in match.groups()) > MAX_DIGITS:
+                raise CertificateFormatError(
+                    f"{where}: the string {shown(value)} spells an integer of more than "
+                    f"MAX_DIGITS = {MAX_DIGITS} digits"
+                )
+    if deepest > MAX_DEPTH:
+        raise CertificateFormatError(
+            f"{where}: JSON nested {deepest} levels deep, more than MAX_DEPTH = {MAX_DEPTH}"
+        )
+
+
+def _check_sizes(cert: dict, where: str) -> None:
+    """The counts the limits bound, read where the file states them (lists of the right
+    type only: anything else is left to the checking, which rejects it)."""
+
+    def count(value, *keys):
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return len(value) if isinstance(value, list) else 0
+
+    claim, tensor, witness = cert["claim"], cert["tensor"], cert["witness"]
+    sizes = [
+        (
+            "claim.row_modes + col_modes",
+            count(claim, "row_modes") + count(claim, "col_modes"),
+            "MAX_MODES",
+            MAX_MODES,
+        ),
+        ("tensor.dims", count(tensor, "dims"), "MAX_MODES", MAX_MODES),
+        ("witness.minor.rows", count(witness, "minor", "rows"), "MAX_MINOR", MAX_MINOR),
+        ("witness.minor.cols", count(witness, "minor", "cols"), "MAX_MINOR", MAX_MINOR),
+        ("witness.basis.rows", count(witness, "basis", "rows"), "MAX_MINOR", MAX_MINOR),
+        (
+            "witness.factorization.V (its rows)",
+            count(witness, "factorization", "V"),
+            "MAX_MINOR",
+            MAX_MINOR,
+        ),
+    ]
+    U = witness.get("factorization") if isinstance(witness, dict) else None
+    U = U.get("U") if isinstance(U, dict) else None
+    if isinstance(U, list) and U and isinstance(U[0], list):
+        sizes.append(("witness.factorization.U[0]", len(U[0]), "MAX_MINOR", MAX_MINOR))
+    dims = tensor.get("dims") if isinstance(tensor, dict) else None
+    if isinstance(dims, list):
+        sizes.extend(
+            (f"tensor.dims[{t}]", d, "MAX_TEMPLATES", MAX_TEMPLATES)
+            for t, d in enumerate(dims)
+            if type(d) is int
+        )
+    for what, size, name, limit in sizes:
+        if size > limit:
+            raise CertificateFormatError(
+                f"{where}: {what} has {shown(size)}, more than {name} = {limit}"
+            )
+    if isinstance(tensor, dict) and isinstance(tensor.get("model"), dict):
+        try:
+            model_limits(tensor["model"], f"{where}: tensor.model")
+        except LimitError as exc:
+            raise CertificateFormatError(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- checking
@@ -172,27 +233,76 @@ def _depth(value) -> int:
 def verify_certificate(cert: dict) -> Verdict:
     """Check a certificate (a dict, as loaded) and say whether its claim is proven.
 
-    Raises :class:`CertificateFormatError` only for what is not a certificate at all.
+    Never a verdict: :class:`CertificateFormatError` for what is not a certificate at all or
+    is beyond a limit of :mod:`exactrank.limits` (``exactrank verify`` exits 2), and
+    :class:`ResourceError` when memory ran out while checking a well-formed one (exit 3).
     """
     check_header(cert)
     try:
-        kind, r, field, partition = _claim(cert["claim"])
-        tensor = _Tensor.from_json(cert["tensor"], field, partition.T)
-        witness = _expect(cert["witness"], dict, "witness")
-        if kind in ("ge", "eq"):
-            _check_minor(tensor, partition, field, r, _expect(witness.get("minor"), dict, "minor"))
-        if kind in ("le", "eq"):
-            _check_upper(tensor, partition, field, r, witness)
+        with digits_allowed(), _Progress() as progress:
+            _verify(cert, progress)
+    except LimitError as exc:
+        raise CertificateFormatError(str(exc)) from None
+    except (MemoryError, RecursionError) as exc:
+        raise ResourceError(
+            f"{type(exc).__name__} while checking the certificate (not a verdict on its claim)"
+        ) from None
     except _Rejected as exc:
         return Verdict(False, str(exc))
     except _CHECK_ERRORS as exc:
-        return Verdict(False, f"{type(exc).__name__}: {exc}")
+        return Verdict(False, f"{type(exc).__name__}: {str(exc)[:200]}")
     return Verdict(True)
+
+
+def _verify(cert: dict, progress) -> None:
+    """Raises :class:`_Rejected` (or what malformed content raises) unless the claim holds."""
+    kind, r, field, partition = _claim(cert["claim"])
+    tensor = _Tensor.from_json(cert["tensor"], field, partition.T, progress)
+    if kind in ("le", "eq") and tensor.model is not None:
+        entries = math.prod(tensor.shape(partition))
+        if entries > MAX_GRID_ENTRIES:
+            raise LimitError(
+                f"an upper bound needs all {shown(entries)} entries of the matrix, more than "
+                f"MAX_GRID_ENTRIES = 2^30"
+            )
+    witness = _expect(cert["witness"], dict, "witness")
+    if kind in ("ge", "eq"):
+        _check_minor(tensor, partition, field, r, _expect(witness.get("minor"), dict, "minor"))
+    if kind in ("le", "eq"):
+        _check_upper(tensor, partition, field, r, witness)
+
+
+class _Progress:
+    """A line on stderr, rewritten about once a second, while a long check runs, and only
+    when stderr is a terminal (never in a pipe, a file or a test)."""
+
+    def __init__(self):
+        self.stream = sys.stderr  # looked up when a check starts (tests swap stderr)
+        self.on = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.shown_at = None
+
+    def __enter__(self):
+        self.start = time.monotonic()
+        return self
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if not self.on or now - (self.shown_at or self.start) < 1:
+            return
+        self.shown_at = now
+        self.stream.write(f"\rchecking: {what} {done}/{total} ({now - self.start:.0f} s)")
+        self.stream.flush()
+
+    def __exit__(self, *exc):
+        if self.shown_at is not None:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+        return False
 
 
 def _expect(value, kind, where: str):
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise _Rejected(f"{where}: expected {getattr(kind, '__name__', kind)}, got {value!r:.60}")
+        raise _Rejected(f"{where}: expected {getattr(kind, '__name__', kind)}, got {shown(value)}")
     return value
 
 
@@ -200,7 +310,7 @@ def _index_list(value, bound: int, where: str) -> list[int]:
     items = _expect(value, list, where)
     for i in items:
         if type(i) is not int or not 0 <= i < bound:
-            raise _Rejected(f"{where}: {i!r:.40} is not an index in 0 … {bound - 1}")
+            raise _Rejected(f"{where}: {shown(i, 40)} is not an index in 0 … {shown(bound - 1)}")
     if len(set(items)) != len(items):
         raise _Rejected(f"{where}: an index is repeated")
     return items
@@ -210,10 +320,10 @@ def _claim(claim) -> tuple[str, int, Field, Partition]:
     claim = _expect(claim, dict, "claim")
     kind = claim.get("kind")
     if kind not in ("ge", "le", "eq"):
-        raise _Rejected(f"claim.kind: expected 'ge', 'le' or 'eq', got {kind!r:.40}")
+        raise _Rejected(f"claim.kind: expected 'ge', 'le' or 'eq', got {shown(kind, 40)}")
     r = claim.get("r")
     if type(r) is not int or r < 0:
-        raise _Rejected(f"claim.r: expected an integer >= 0, got {r!r:.40}")
+        raise _Rejected(f"claim.r: expected an integer >= 0, got {shown(r, 40)}")
     field = _field(claim.get("field"))
     rows, cols = claim.get("row_modes"), claim.get("col_modes")
     T = len(_expect(rows, list, "claim.row_modes")) + len(_expect(cols, list, "claim.col_modes"))
@@ -222,12 +332,15 @@ def _claim(claim) -> tuple[str, int, Field, Partition]:
 
 
 def _field(text) -> Field:
-    """Exactly "QQ" or "GF(p)" (decimal p, a prime below 3.3e24), as the format says."""
+    """Exactly "QQ" or "GF(p)" (decimal p, a prime below 3.3e24), as the format says.
+
+    A p of more than MAX_DIGITS digits never gets here (:func:`check_header` refuses it).
+    """
     match = re.fullmatch(r"GF\(([1-9][0-9]{0,24})\)", text) if isinstance(text, str) else None
     if text == "QQ":
         return QQ
     if match is None or int(match.group(1)) >= MAX_PRIME or not is_prime(int(match.group(1))):
-        raise _Rejected(f"claim.field: {text!r:.40} is not QQ or GF(p) with p prime < 3.3e24")
+        raise _Rejected(f"claim.field: {shown(text, 40)} is not QQ or GF(p) with p prime < 3.3e24")
     return Field("GF", int(match.group(1)))
 
 
@@ -238,15 +351,15 @@ class _Tensor:
     dims: tuple[int, ...]
     field: Field
     model: GeneralizedRNN | GeneralizedShallow | HierarchicalNetwork | MixedNetwork | None = None
-    values: GridTensor | None = None
+    values: GridTensor | None = None  # the entries, flat in C order over dims
+    progress: object = None  # called as progress(done, total, what) during long work
 
     @classmethod
-    def from_json(cls, data, field: Field, T: int) -> _Tensor:
+    def from_json(cls, data, field: Field, T: int, progress=None) -> _Tensor:
         data = _expect(data, dict, "tensor")
         if ("model" in data) == ("entries" in data):
             raise _Rejected("tensor: expected exactly one of 'model' and 'entries'")
         if "model" in data:
-            _refuse_tree_floats(data["model"])
             model = model_from_dict(_expect(data["model"], dict, "tensor.model"), "tensor.model")
             if not isinstance(model, MODEL_FORMS):
                 raise _Rejected(
@@ -268,7 +381,7 @@ class _Tensor:
                     for key in ("F", "C", "G", "lambda", "V"):
                         _check_residues(data["model"].get(key), field.p, f"tensor.model.{key}")
             dims = (model.M,) * model.T
-            tensor = cls(dims, field, model=model)
+            tensor = cls(dims, field, model=model, progress=progress)
         else:
             dims = tuple(_expect(data.get("dims"), list, "tensor.dims"))
             if any(type(d) is not int or d < 1 for d in dims):
@@ -277,7 +390,8 @@ class _Tensor:
             if len(entries) != math.prod(dims):
                 raise _Rejected(f"tensor.entries: {len(entries)} entries for dims {list(dims)}")
             values, den = _exact_values(entries, field, "tensor.entries")
-            tensor = cls(dims, field, values=GridTensor(values.reshape(dims), den, field))
+            # flat, in C order over dims: any number of modes (numpy arrays have at most 64)
+            tensor = cls(dims, field, values=GridTensor(values, den, field), progress=progress)
         if len(dims) != T:
             raise _Rejected(f"the partition has {T} modes but the tensor has {len(dims)}")
         return tensor
@@ -300,8 +414,12 @@ class _Tensor:
         r_digits = _digits(rows, [self.dims[m] for m in partition.row_modes])
         c_digits = _digits(cols, [self.dims[m] for m in partition.col_modes])
         step = max(1, _INDEX_BLOCK // (len(cols) * max(1, len(self.dims))))
+        if self.values is not None:  # explicit entries: at most the file's count, int64
+            strides = np.array(_strides(self.dims), dtype=np.int64)
         blocks, den = [], 1
         for start in range(0, len(rows), step):
+            if self.progress is not None:
+                self.progress(start, len(rows), "rows of the matrix evaluated")
             block = r_digits[start : start + step]
             index = np.empty((len(block), len(cols), len(self.dims)), dtype=np.int64)
             index[:, :, list(partition.row_modes)] = block[:, None, :]
@@ -311,21 +429,21 @@ class _Tensor:
                 grid = grid_entries(self.model, index, self.field)
                 values, den = grid.values, grid.denominator
             else:
-                values, den = self.values.values[tuple(index.T)], self.values.denominator
+                values, den = self.values.values[index @ strides], self.values.denominator
             blocks.append(values.reshape(len(block), len(cols)))
         return np.concatenate(align(blocks, 0)), den
 
     def matrix(self, partition: Partition):
-        """(integers, denominator) of the whole matrix."""
-        if self.values is None:
-            if math.prod(self.dims) > MAX_GRID_ENTRIES:
-                raise _Rejected(f"an upper-bound witness needs all {math.prod(self.dims)} entries")
-            values = grid_tensor(self.model, self.field)
-        else:
-            values = self.values
+        """(integers, denominator) of the whole matrix: through the whole grid when it can be
+        built (:func:`~exactrank.limits.whole_grid`), else entry by entry (more than 64
+        modes: a 1 × 1 matrix of 64 modes of size 1 is still a matrix)."""
         m, n = self.shape(partition)
+        if len(self.dims) > WHOLE_GRID_MODES or m * n > MAX_GRID_ENTRIES:
+            return self.submatrix(partition, list(range(m)), list(range(n)))
+        values = self.values if self.model is None else grid_tensor(self.model, self.field)
         order = partition.row_modes + partition.col_modes
-        return np.transpose(values.values, order).reshape(m, n), values.denominator
+        grid = values.values.reshape(self.dims)
+        return np.transpose(grid, order).reshape(m, n), values.denominator
 
 
 def _tree_arrays(model):
@@ -352,6 +470,15 @@ def _check_residues(value, p: int, where: str) -> None:
             stack.extend(value)
         elif value is not None:
             fraction_to_residue(to_fraction(value, where), p, where)
+
+
+def _strides(dims) -> list[int]:
+    """The C-order strides of a flat array of shape ``dims``, in entries."""
+    out, step = [], 1
+    for d in reversed(dims):
+        out.append(step)
+        step *= d
+    return out[::-1]
 
 
 def _digits(indices: list[int], dims: list[int]) -> np.ndarray:
@@ -556,7 +683,7 @@ def certify(
     else:
         if lazy:
             raise InvalidInputError(
-                f"a '{claim or 'eq'}' certificate needs all {math.prod(dims)} entries; only "
+                f"a '{claim or 'eq'}' certificate needs all {shown(math.prod(dims))} entries; only "
                 "'ge' certificates are made from a minor (give --rows/--cols or let it search)"
             )
         claim, r, witness = _whole_matrix(tensor, partition, field, claim, r, seed, factors)

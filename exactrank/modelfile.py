@@ -59,7 +59,15 @@ import numpy as np
 from .domains import fraction_to_text, suggest_rational
 from .errors import ExactRankError, InvalidModelError, LimitError, ModelFileError, shown
 from .files import read_text, write_json
-from .limits import MAX_DEPTH, MAX_DIGITS, MAX_MODES, MAX_TEMPLATES, MAX_WEIGHTS, digits_allowed
+from .limits import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_MODES,
+    MAX_TEMPLATES,
+    MAX_WEIGHTS,
+    MAX_WIDTH,
+    digits_allowed,
+)
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -174,7 +182,8 @@ def model_from_dict(data, where: str = "model") -> Model:
         if key not in data:
             raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
     _check_numbers(data, where)
-    _check_header_sizes(data, where)
+    model_limits(data, where)  # before anything is built: "T": 100000 is refused at once
+    _check_header_types(data, where)
     _check_names(data, where)
     try:
         with digits_allowed():  # "p/q" strings of up to MAX_DIGITS digits (checked above)
@@ -206,26 +215,23 @@ def model_from_dict(data, where: str = "model") -> Model:
     return model
 
 
-# the keys holding weights: their numbers count towards MAX_WEIGHTS
-_WEIGHT_KEYS = frozenset(("F", "C", "G", "lambda", "V", "weights", "output", "biases"))
-_WEIGHT_KEYS |= {"into_first", "into_second"}  # a mixed network's exchange weights
 _LONG_NUMBER = re.compile(r"-?([0-9]*)(?:/([0-9]*))?")
 
 
 def _check_numbers(data: dict, where: str) -> None:
-    """Refuse a JSON float (NaN, Infinity) anywhere, a "p/q" string with more than
-    MAX_DIGITS digits in p or q, and more than MAX_WEIGHTS numbers in the weights.
+    """Refuse a JSON float (NaN, Infinity) anywhere, and a "p/q" string with more than
+    MAX_DIGITS digits in p or q.
 
     One pass without paths over the whole file; the place is spelled out only when there
     is a problem (:func:`_find`).
     """
-    count, stack = 0, [(value, key in _WEIGHT_KEYS) for key, value in data.items()]
+    stack = list(data.values())
     while stack:
-        value, weight = stack.pop()
+        value = stack.pop()
         if isinstance(value, list):
-            stack.extend((item, weight) for item in value)
+            stack.extend(value)
         elif isinstance(value, dict):
-            stack.extend((item, weight or key in _WEIGHT_KEYS) for key, item in value.items())
+            stack.extend(value.values())
         elif isinstance(value, float):
             path, value = _find(data, lambda v: isinstance(v, float))
             raise ModelFileError(
@@ -238,12 +244,80 @@ def _check_numbers(data: dict, where: str) -> None:
                 f"{where}: {path} is a number with more than MAX_DIGITS = {MAX_DIGITS} digits "
                 "in its numerator or denominator"
             )
-        elif weight and not isinstance(value, bool) and value is not None:
-            count += 1
-    if count > MAX_WEIGHTS:
-        raise LimitError(
-            f"{where}: the weights hold {count} numbers, more than MAX_WEIGHTS = {MAX_WEIGHTS}"
-        )
+
+
+# The limit on each axis of a weight array, outermost first (the structural pass of the
+# stand-alone checker, proofs/verify_certificate.py, reads a model object the same way).
+_AXES = {
+    "C": ("MAX_MODES", "MAX_WIDTH", "MAX_TEMPLATES"),  # T × L_t × M
+    "G": ("MAX_MODES", "MAX_WIDTH", "MAX_WIDTH", "MAX_WIDTH"),  # T × L_t × R_{t−1} × R_t
+    "lambda": ("MAX_WIDTH",),
+    "V": ("MAX_WIDTH", "MAX_MODES", "MAX_TEMPLATES"),  # R × T × M
+    "F": ("MAX_TEMPLATES", "MAX_TEMPLATES"),
+    "output": ("MAX_WIDTH",),
+    "biases": (),  # counted only
+}
+_LEVEL_AXES = (  # weights[l]: one r_l × M (l = 0) or r_l × r_{l−1} array per node
+    ("MAX_MODES", "MAX_WIDTH", "MAX_TEMPLATES"),
+    ("MAX_MODES", "MAX_WIDTH", "MAX_WIDTH"),
+)
+_LIMIT_VALUES = {
+    "MAX_MODES": MAX_MODES,
+    "MAX_TEMPLATES": MAX_TEMPLATES,
+    "MAX_WIDTH": MAX_WIDTH,
+    "MAX_WEIGHTS": MAX_WEIGHTS,
+}
+
+
+def _within(count: int, name: str, where: str, what: str) -> None:
+    if count > _LIMIT_VALUES[name]:
+        got = f"{shown(count)} {what}".strip()
+        raise LimitError(f"{where}: {got}, more than {name} = {_LIMIT_VALUES[name]}")
+
+
+def model_limits(d: dict, where: str = "model", path: str = "") -> int:
+    """Refuse (:class:`LimitError`) a model object, as parsed, beyond the limits: "T" and "M"
+    and the values of "widths", the modes of "tree", every axis of every weight array (by
+    its meaning: MAX_MODES, MAX_TEMPLATES or MAX_WIDTH) and the count of numbers in the
+    weights (MAX_WEIGHTS), components and mixture included. Returns that count.
+
+    Values of the wrong type are left alone here (the model reader refuses them), so this
+    pass decides only limits, before anything is built.
+    """
+    parts = [key for key in ("first", "second") if isinstance(d.get(key), dict)]
+    count = sum(model_limits(d[key], where, f"{path}{key}.") for key in parts)
+    where = f"{where}: {path}"
+    for key, name in (("T", "MAX_MODES"), ("M", "MAX_TEMPLATES")):
+        _within(d[key] if type(d.get(key)) is int else 0, name, f"{where}{key}", "")
+    for width in d.get("widths") if isinstance(d.get("widths"), list) else ():
+        _within(width if type(width) is int else 0, "MAX_WIDTH", f"{where}widths", "channels")
+    _within(_leaves(d.get("tree")), "MAX_MODES", f"{where}tree", "modes")
+    arrays = [(d.get(key), axes, f"{where}{key}") for key, axes in _AXES.items()]
+    levels = d.get("weights") if isinstance(d.get("weights"), list) else []
+    arrays += [(x, _LEVEL_AXES[l > 0], f"{where}weights[{l}]") for l, x in enumerate(levels)]
+    for i, item in enumerate(d.get("mixture") if isinstance(d.get("mixture"), list) else ()):
+        for key in ("into_first", "into_second") if isinstance(item, dict) else ():
+            w = f"{where}mixture[{i}].{key}"
+            arrays.append((item.get(key), ("MAX_WIDTH", "MAX_WIDTH"), w))
+    count += sum(_numbers(x, axes, w) for x, axes, w in arrays)
+    _within(count, "MAX_WEIGHTS", where.rstrip(": ."), "numbers in its weights")
+    return count
+
+
+def _numbers(x, axes: tuple, where: str, axis: int = 0) -> int:
+    """The count of numbers in a nested list, each axis no longer than its limit in axes."""
+    if not isinstance(x, list):
+        return int(x is not None)
+    if axes and len(x) > _LIMIT_VALUES[axes[0]]:
+        _within(len(x), axes[0], f"{where} (axis {axis})", "items")
+    if list not in set(map(type, x)):  # the innermost axis (fast: 2^24 numbers are allowed)
+        return len(x)
+    return sum(_numbers(y, axes[1:], where, axis + 1) for y in x)
+
+
+def _leaves(tree) -> int:
+    """The number of modes (leaves) of a tree of nested lists (at most MAX_DEPTH deep)."""
+    return sum(map(_leaves, tree)) if isinstance(tree, list) else int(tree is not None)
 
 
 def _too_long(text: str) -> bool:
@@ -265,17 +339,12 @@ def _find(data, bad) -> tuple[str, object]:
     raise AssertionError("no such value")  # only called after one was seen
 
 
-def _check_header_sizes(data: dict, where: str) -> None:
-    """M and T, when given, are integers within MAX_TEMPLATES and MAX_MODES: refused before
-    any weight is converted (a shared RNN of "T": 100000 is refused at once)."""
-    for key, limit, name in (("M", MAX_TEMPLATES, "MAX_TEMPLATES"), ("T", MAX_MODES, "MAX_MODES")):
+def _check_header_types(data: dict, where: str) -> None:
+    """M and T, when given, are integers; widths and receptive fields lists of them."""
+    for key in ("M", "T"):
         value = data.get(key)
-        if value is None:
-            continue
-        if type(value) is not int:
+        if value is not None and type(value) is not int:
             raise ModelFileError(f'{where}: "{key}" must be an integer, got {shown(value)}')
-        if value > limit:
-            raise LimitError(f'{where}: "{key}": {value} is more than {name} = {limit}')
     for key in ("widths", "receptive_fields"):
         value = data.get(key)
         if value is not None and not (
