@@ -40,6 +40,10 @@ def as_array(value, where: str) -> np.ndarray:
         A = np.asarray(value, dtype=object)
     except ValueError as exc:
         raise InvalidModelError(f"{where}: not a rectangular array ({exc})") from None
+    if A.ndim > 4:  # no weight has more axes (and numpy iterates over at most 32)
+        raise InvalidModelError(
+            f"{where}: nested {A.ndim} levels deep; a weight array has at most 4 dimensions"
+        )
     if A.dtype == object and any(isinstance(v, list | tuple) for v in A.flat):
         raise InvalidModelError(f"{where}: not a rectangular array (rows of different lengths)")
     return A
