@@ -662,7 +662,22 @@ def certify(
     ``factors`` = (U, V), exact matrices with U·V equal to the matrix, replaces the basis
     witness of the upper bound (a construction often knows one with small entries, where
     the basis coefficients of a generic matrix are ratios of large minors).
+
+    Numbers of up to MAX_DIGITS digits are written; a certificate that would hold a larger
+    one, or be beyond another limit of :mod:`exactrank.limits`, is a :class:`LimitError`.
     """
+    try:
+        with digits_allowed():
+            return _certify(source, partition, field, claim, r, rows, cols, seed, theorem, factors)
+    except ValueError as exc:  # Python's int/str limit, set to MAX_DIGITS
+        if isinstance(exc, ExactRankError) or "integer string conversion" not in str(exc):
+            raise
+        raise LimitError(
+            f"the certificate would hold an integer of more than MAX_DIGITS = {MAX_DIGITS} digits"
+        ) from None
+
+
+def _certify(source, partition, field, claim, r, rows, cols, seed, theorem, factors) -> dict:
     field = parse_field(field)
     if field.kind == "float" or (field.kind == "GF" and field.p >= MAX_PRIME):
         raise InvalidInputError(f"certificates are over QQ or GF(p) with p < 3.3e24, not {field}")
@@ -705,7 +720,10 @@ def certify(
             **({"theorem": theorem} if theorem else {}),
         },
     }
-    verdict = verify_certificate(cert)
+    try:
+        verdict = verify_certificate(cert)
+    except CertificateFormatError as exc:
+        raise LimitError(f"the certificate made is beyond the limits: {exc}") from None
     if not verdict and (rows is not None or factors is not None):
         raise InvalidInputError(f"the witness given does not prove the claim: {verdict.reason}")
     if not verdict:

@@ -476,3 +476,15 @@ def test_progress_only_on_a_terminal(monkeypatch):
             progress(5, 10, "rows")
         text = stream.getvalue()
         assert bool(re.search(r"\rchecking: rows 5/10", text)) == shows, text
+
+
+def test_certify_writes_numbers_past_pythons_default(capsys, tmp_path):
+    """A weight of 5000 digits (within MAX_DIGITS, past Python's 4300) is certified and the
+    certificate verifies in both checkers."""
+    path = write(tmp_path, rnn(weight="RAW"), raw=digits(5000))
+    out_path = tmp_path / "cert.json"
+    code, _, err = cli(capsys, "certify", path, "--partition", "odd-even", "-o", out_path)
+    assert code == 0, err
+    code, out, err = cli(capsys, "verify", out_path)
+    assert (code, out) == (0, "s VERIFIED\n"), err
+    assert checker_code(out_path) == 0
