@@ -332,6 +332,27 @@ ROWS = [
         ),
         2,
     ),
+    # outside a limit is exit 2 whatever else is wrong (limits.md: "on every file outside
+    # them (both 2)"), so the order in which a checker reads the file cannot matter
+    (
+        "claim.kind 'gt' and M = 10^30",
+        lambda: _set_claim_of(with_model(ge_one(ones_rnn(2, 3), 3), M=10**30), "kind", "gt"),
+        2,
+    ),
+    (
+        "a float weight and T = 5000",
+        lambda: with_model(ge_one(ones_rnn(2, 3), 3), T=5000, F=[[1.5, 0], [0, 1]]),
+        2,
+    ),
+    (
+        "a singular minor and a basis of 4097 rows",
+        lambda: with_witness(
+            minor_of(1, 1),
+            minor={"rows": [0], "cols": [5000]},
+            basis={"rows": list(range(MAX_MINOR + 1)), "coefficients": []},
+        ),
+        2,
+    ),
     # echoed values are short
     ("claim.kind of a million characters", lambda: _set_claim("kind", "k" * 10**6), 1),
     ("claim.field of a million characters", lambda: _set_field("F" * 10**6), 1),
@@ -351,7 +372,10 @@ ROWS = [
 
 
 def _set_claim(key, value):
-    cert = _base()
+    return _set_claim_of(_base(), key, value)
+
+
+def _set_claim_of(cert, key, value):
     cert["claim"][key] = value
     return cert
 
