@@ -532,7 +532,7 @@ def _check_minor(tensor: _Tensor, partition, field: Field, r: int, minor: dict) 
     rows = _index_list(minor.get("rows"), m, "minor.rows")
     cols = _index_list(minor.get("cols"), n, "minor.cols")
     if len(rows) != r or len(cols) != r:
-        raise _Rejected(f"minor: {len(rows)} rows and {len(cols)} columns for r = {r}")
+        raise _Rejected(f"minor: {len(rows)} rows and {len(cols)} columns for r = {shown(r)}")
     if r and not _nonsingular(tensor.submatrix(partition, rows, cols)[0], field):
         raise _Rejected(f"the {r} × {r} minor is singular over {field}")
 
@@ -566,7 +566,7 @@ def _check_basis(tensor: _Tensor, partition, field: Field, r: int, basis: dict) 
     m, _ = tensor.shape(partition)
     rows = _index_list(basis.get("rows"), m, "basis.rows")
     if len(rows) > r:
-        raise _Rejected(f"basis: {len(rows)} rows for r = {r}")
+        raise _Rejected(f"basis: {len(rows)} rows for r = {shown(r)}")
     others, coefficients = [], []
     for pair in _expect(basis.get("coefficients"), list, "basis.coefficients"):
         if not isinstance(pair, list) or len(pair) != 2:
@@ -600,7 +600,9 @@ def _check_factorization(tensor: _Tensor, partition, field: Field, r: int, fac) 
     if s == 0 and V.shape[0] == 0:  # V = []: an s = 0 factorization, of the zero matrix
         V = np.zeros((0, n), dtype=np.int64)
     if V.shape != (s, n) or s > r:
-        raise _Rejected(f"factorization: U is {U.shape}, V is {V.shape}, matrix {m} × {n}, r = {r}")
+        raise _Rejected(
+            f"factorization: U is {U.shape}, V is {V.shape}, matrix {m} × {n}, r = {shown(r)}"
+        )
     A, den = tensor.matrix(partition)
     if not _product_equals(U, V, (du * dv) * to_storage(A, object), field, den):
         raise _Rejected("factorization: U·V differs from the matrix")
@@ -682,9 +684,9 @@ def _certify(source, partition, field, claim, r, rows, cols, seed, theorem, fact
     if field.kind == "float" or (field.kind == "GF" and field.p >= MAX_PRIME):
         raise InvalidInputError(f"certificates are over QQ or GF(p) with p < 3.3e24, not {field}")
     if claim not in (None, "ge", "le", "eq"):
-        raise InvalidInputError(f"claim must be 'ge', 'le' or 'eq', got {claim!r}")
+        raise InvalidInputError(f"claim must be 'ge', 'le' or 'eq', got {shown(claim)}")
     if r is not None and (type(r) is not int or r < 0):
-        raise InvalidInputError(f"r must be an integer >= 0, got {r!r}")
+        raise InvalidInputError(f"r must be an integer >= 0, got {shown(r)}")
     tensor_json, dims = _tensor_json(source, field)
     partition = parse_partition(partition, len(dims))
     try:
@@ -776,7 +778,7 @@ def _whole_matrix(tensor: _Tensor, partition, field: Field, claim, r, seed, fact
     holds["eq"] = holds["ge"] and holds["le"]
     if not holds[claim]:
         raise InvalidInputError(
-            f"the claim rank {claim} {r} does not follow: proven {lower} <= rank <= {upper}"
+            f"the claim rank {claim} {shown(r)} does not follow: proven {lower} <= rank <= {upper}"
         )
     witness = {}
     if claim in ("ge", "eq"):
@@ -844,7 +846,9 @@ def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
             raise InvalidInputError(str(exc)) from None
     rows, cols = [int(i) for i in rows], [int(j) for j in cols]
     if len(rows) != len(cols) or (r is not None and r != len(rows)):
-        raise InvalidInputError(f"the minor has {len(rows)} rows and {len(cols)} cols for r = {r}")
+        raise InvalidInputError(
+            f"the minor has {len(rows)} rows and {len(cols)} cols for r = {shown(r)}"
+        )
     return len(rows), {"minor": {"rows": rows, "cols": cols}}  # checked by verify_certificate
 
 
@@ -871,8 +875,8 @@ def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, lis
     if r is None:
         return best
     raise InvalidInputError(
-        f"the search found a nonsingular minor of size {len(best[0])} only, fewer than r = {r}; "
-        "give the minor's rows and cols"
+        f"the search found a nonsingular minor of size {len(best[0])} only, fewer than "
+        f"r = {shown(r)}; give the minor's rows and cols"
     )
 
 

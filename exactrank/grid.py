@@ -24,7 +24,7 @@ import numpy as np
 
 from .arithmetic import arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
-from .errors import InvalidInputError
+from .errors import InvalidInputError, shown
 from .kernels import align
 from .limits import MAX_GRID_ENTRIES, WHOLE_GRID_MODES, whole_grid
 from .mixed_grid import mixed_entries, mixed_grid, mixed_score
@@ -236,7 +236,7 @@ def _check_indices(indices, M: int, T: int) -> np.ndarray:
     raw = indices if isinstance(indices, np.ndarray) else np.asarray(indices, dtype=object)
     if raw.dtype == object:
         if not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in raw.flat):
-            raise InvalidInputError(f"{message}; got {_first_non_integer(raw)!r}")
+            raise InvalidInputError(f"{message}; got {shown(_first_non_integer(raw))}")
     elif raw.dtype.kind not in "iu":
         raise InvalidInputError(f"{message}; got an array of dtype {raw.dtype}")
     try:

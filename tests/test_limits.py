@@ -488,3 +488,12 @@ def test_certify_writes_numbers_past_pythons_default(capsys, tmp_path):
     code, out, err = cli(capsys, "verify", out_path)
     assert (code, out) == (0, "s VERIFIED\n"), err
     assert checker_code(out_path) == 0
+
+
+def test_a_long_r_is_not_echoed(capsys, tmp_path):
+    cert = ge_one(rnn(T=2), 2, [0])
+    cert["claim"]["r"] = "RAW"
+    path = write(tmp_path, cert, "cert.json", raw=digits(5000))
+    code, out, err = cli(capsys, "verify", path)
+    assert (code, err) == (1, "") and "r = <an integer of 5000 digits>" in out and len(out) < 200
+    assert checker_code(path) == 1
