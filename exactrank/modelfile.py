@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -117,7 +118,7 @@ def parse_json(text: str, where: str, error=ModelFileError):
         raise error(f"{where}: JSON nested {depth} levels deep, more than MAX_DEPTH = {MAX_DEPTH}")
     try:
         with digits_allowed():
-            return json.loads(text, object_pairs_hook=_unique_keys)
+            return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_PARSE_INT)
     except _RepeatedKey as exc:
         raise error(f"{where}: the key {exc.args[0]} appears twice in one JSON object") from None
     except json.JSONDecodeError as exc:
@@ -143,6 +144,17 @@ def json_depth(text: str) -> int:
 
 class _RepeatedKey(ValueError):
     pass
+
+
+def _bounded_int(text: str) -> int:
+    """A JSON integer of at most MAX_DIGITS digits (Python 3.10, which has no digit limit)."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(text[:20])
+    return int(text)
+
+
+# Python >= 3.11 refuses longer integers itself, inside digits_allowed (and faster)
+_PARSE_INT = None if hasattr(sys, "get_int_max_str_digits") else _bounded_int
 
 
 def _unique_keys(pairs: list) -> dict:
