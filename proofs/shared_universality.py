@@ -31,7 +31,6 @@ universal once M^T exceeds its parameter count — that is the corrected claim, 
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from pathlib import Path
@@ -40,6 +39,7 @@ import numpy as np
 
 import exactrank as er
 from exactrank.constructions import shared_universal_rnn
+from exactrank.files import write_json
 from exactrank.modelfile import model_to_dict
 from exactrank.sampling import random_invertible
 from exactrank.theorems import CheckResult, script_main
@@ -114,7 +114,7 @@ def _save(folder: Path, model, H, xi, M, T, label) -> list[str]:
         ),
     }
     path = folder / f"{stem}_H.json"
-    path.write_text(json.dumps(note, indent=1) + "\n", encoding="utf-8")
+    write_json(note, path)
     return [str(folder / f"{stem}.json"), str(path)]
 
 
