@@ -260,7 +260,7 @@ ROWS = [
     ("L_0 = 4096", lambda: eq_one(ones_rnn(1, 2, MAX_WIDTH), 1, 2, [0]), 0),
     ("L_0 = 4097", lambda: eq_one(ones_rnn(1, 2, MAX_WIDTH + 1), 1, 2, [0]), 2),
     ("4097 lambdas", lambda: eq_one(shallow_ones(1, 1, MAX_WIDTH + 1), 1, 1), 2),
-    # MAX_WEIGHTS: files of 2^24 numbers, a slow test below
+    # MAX_WEIGHTS: files of 2^24 numbers, test_MAX_WEIGHTS below
     # MAX_MINOR
     ("a minor of 4096 x 4095", lambda: minor_of(MAX_MINOR, MAX_MINOR - 1), 1),
     ("a minor of 4097 rows", lambda: minor_of(MAX_MINOR + 1, 1), 2),
@@ -366,7 +366,7 @@ ROWS = [
         ),
         2,
     ),
-    # slow until both are fast
+    # exactrank verify took 887 s here before issue 10
     ("product RNN, a 4000-digit weight, T = 200", big_weight_rnn, 0),
 ]
 
@@ -487,7 +487,6 @@ def test_dash_is_standard_input(tmp_path):
         assert (proc.returncode, proc.stdout) == (0, "s VERIFIED\n"), (command, proc.stderr)
 
 
-@pytest.mark.slow
 def test_a_file_of_exactly_MAX_FILE_BYTES(tmp_path):
     text = json.dumps(_base())
     path = tmp_path / "padded.json"
@@ -504,14 +503,20 @@ def _weights(R, T, M, F=None):
     return ge_one(shallow, T)
 
 
-@pytest.mark.slow
+SLOW = pytest.mark.slow  # 16 million one-number lists: minutes and gigabytes in each checker
+
+
 @pytest.mark.parametrize(
     "R,T,M,F,code",
-    [(4096, 4095, 1, None, 0), (4096, 4095, 1, [[1]], 2), (4, 4096, 1024, None, 2)],
-    ids=["2^24", "2^24 + 1", "2^24 + 4 in rows of 1024"],
+    [
+        pytest.param(4096, 4095, 1, None, 0, marks=SLOW, id="2^24"),
+        pytest.param(4096, 4095, 1, [[1]], 2, marks=SLOW, id="2^24 + 1"),
+        pytest.param(4, 4096, 1024, None, 2, id="2^24 + 4 in rows of 1024"),
+    ],
 )
 def test_MAX_WEIGHTS(tmp_path, R, T, M, F, code):
-    """4096 lambdas and a 4096 x 4095 x 1 V: 2^24 numbers; with F = [[1]] one more."""
+    """4096 lambdas and a 4096 x 4095 x 1 V: 2^24 numbers; with F = [[1]] one more; or
+    4 lambdas and a 4 x 4096 x 1024 V."""
     assert_agree(both(write(tmp_path, _weights(R, T, M, F)), timeout=600), code)
 
 
