@@ -150,26 +150,30 @@ _DIGIT_STRINGS = re.compile(r"-?([0-9]+)(?:/([0-9]+))?|GF\(([0-9]+)\)")
 
 def _check_scan(cert: dict, where: str) -> None:
     """One walk over the whole certificate (iterative: no recursion limit): nesting at most
-    MAX_DEPTH deep, and no string spelling an integer of more than MAX_DIGITS digits."""
-    deepest, stack = 0, [(cert, 1)]
+    MAX_DEPTH deep, and no integer, nor string spelling one, of more than MAX_DIGITS digits.
+    A container at a time, its values by type (a weight array may hold 2^24 numbers)."""
+    deepest, stack = 1, [(cert, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, list | dict):
-            deepest = max(deepest, depth)
-            stack.extend(
-                (v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)
-            )
-        elif type(value) is int and not -_TOO_LONG < value < _TOO_LONG:
-            raise CertificateFormatError(
-                f"{where}: an integer of more than MAX_DIGITS = {MAX_DIGITS} digits"
-            )
-        elif isinstance(value, str) and len(value) > MAX_DIGITS:
-            match = _DIGIT_STRINGS.fullmatch(value)
-            if match and max(len(part or "") for part in match.groups()) > MAX_DIGITS:
+        deepest = max(deepest, depth)
+        values = list(value.values()) if isinstance(value, dict) else value
+        kinds = set(map(type, values))
+        if list in kinds or dict in kinds:
+            stack.extend((v, depth + 1) for v in values if type(v) in (list, dict))
+        if int in kinds:
+            ints = values if kinds == {int} else [v for v in values if type(v) is int]
+            if max(ints) >= _TOO_LONG or min(ints) <= -_TOO_LONG:
                 raise CertificateFormatError(
-                    f"{where}: the string {shown(value)} spells an integer of more than "
-                    f"MAX_DIGITS = {MAX_DIGITS} digits"
+                    f"{where}: an integer of more than MAX_DIGITS = {MAX_DIGITS} digits"
                 )
+        for text in values if str in kinds else ():
+            if type(text) is str and len(text) > MAX_DIGITS:
+                match = _DIGIT_STRINGS.fullmatch(text)
+                if match and max(len(part or "") for part in match.groups()) > MAX_DIGITS:
+                    raise CertificateFormatError(
+                        f"{where}: the string {shown(text)} spells an integer of more than "
+                        f"MAX_DIGITS = {MAX_DIGITS} digits"
+                    )
     if deepest > MAX_DEPTH:
         raise CertificateFormatError(
             f"{where}: JSON nested {deepest} levels deep, more than MAX_DEPTH = {MAX_DEPTH}"

@@ -237,20 +237,20 @@ def _check_numbers(data: dict, where: str) -> None:
     One pass without paths over the whole file; the place is spelled out only when there
     is a problem (:func:`_find`).
     """
-    stack = list(data.values())
-    while stack:
+    stack = [data]
+    while stack:  # a container at a time, its values by type (2^24 numbers are allowed)
         value = stack.pop()
-        if isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, float):
+        values = list(value.values()) if isinstance(value, dict) else value
+        kinds = set(map(type, values))
+        if list in kinds or dict in kinds:
+            stack.extend(v for v in values if type(v) in (list, dict))
+        if float in kinds:
             path, value = _find(data, lambda v: isinstance(v, float))
             raise ModelFileError(
                 f"{where}: {path} is the JSON float {shown(value)}; model files hold integers "
                 f'and "p/q" strings only (write "{suggest_rational(value)}")'
             )
-        elif isinstance(value, str) and len(value) > MAX_DIGITS and _too_long(value):
+        if str in kinds and any(type(v) is str and _too_long(v) for v in values):
             path, _ = _find(data, lambda v: isinstance(v, str) and _too_long(v))
             raise LimitError(
                 f"{where}: {path} is a number with more than MAX_DIGITS = {MAX_DIGITS} digits "
@@ -333,6 +333,8 @@ def _leaves(tree) -> int:
 
 
 def _too_long(text: str) -> bool:
+    if len(text) <= MAX_DIGITS:
+        return False
     match = _LONG_NUMBER.fullmatch(text)
     return match is not None and max(len(match[1]), len(match[2] or "")) > MAX_DIGITS
 

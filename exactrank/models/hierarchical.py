@@ -240,8 +240,8 @@ def _check_modes(leaves) -> None:
         if mode < 0 or mode >= N:
             missing = min(set(range(N)) - {m for m, _, _ in leaves})
             raise InvalidModelError(
-                f"{path}: mode {mode} is outside 0 … {N - 1}; a tree with N = {N} leaves holds "
-                f"each mode 0 … {N - 1} once (mode {missing} is missing)"
+                f"{path}: mode {shown(mode)} is outside 0 … {N - 1}; a tree with N = {N} leaves "
+                f"holds each mode 0 … {N - 1} once (mode {missing} is missing)"
             )
         if mode in seen:
             raise InvalidModelError(

@@ -103,14 +103,14 @@ class MixedNetwork:
             key = frozenset(modes)
             if key in seen:
                 raise InvalidModelError(
-                    f"mixture[{k}]: modes {sorted(key)} are already mixture[{seen[key]}]"
+                    f"mixture[{k}]: modes {shown(sorted(key))} are already mixture[{seen[key]}]"
                 )
             seen[key] = k
             where = []
             for name, place in zip(("first", "second"), places, strict=True):
                 if key not in place:
                     raise InvalidModelError(
-                        f"mixture[{k}]: modes {sorted(key)} are not an internal node of the "
+                        f"mixture[{k}]: modes {shown(sorted(key))} are not an internal node of the "
                         f"{name} tree (neither a leaf nor the root); nodes common to both "
                         f"trees: {_common_text(places)}"
                     )
@@ -170,7 +170,7 @@ def _entry(item, k: int):
         if not isinstance(m, int | np.integer) or isinstance(m, bool):
             raise InvalidModelError(f"mixture[{k}]: modes must be integers, got {shown(m)}")
     if len(set(modes)) != len(modes):
-        raise InvalidModelError(f"mixture[{k}]: modes {list(modes)} name a mode twice")
+        raise InvalidModelError(f"mixture[{k}]: modes {shown(list(modes))} name a mode twice")
     A, B = as_array(A, f"mixture[{k}].into_first"), as_array(B, f"mixture[{k}].into_second")
     return [int(m) for m in modes], A, B
 
