@@ -364,12 +364,13 @@ class _Tensor:
         if ("model" in data) == ("entries" in data):
             raise _Rejected("tensor: expected exactly one of 'model' and 'entries'")
         if "model" in data:
-            model = model_from_dict(_expect(data["model"], dict, "tensor.model"), "tensor.model")
-            if not isinstance(model, MODEL_FORMS):
-                raise _Rejected(
-                    f"tensor.model: a {model.kind!r} model has no certificate form in version "
+            kind = _expect(data["model"], dict, "tensor.model").get("kind")
+            if kind == OverlappingNetwork.kind:  # refused before it is built, as by the
+                raise _Rejected(  # stand-alone checker, which does not read this kind
+                    f"tensor.model: a {kind!r} model has no certificate form in version "
                     f"{VERSION}; certify its grid tensor (explicit entries) instead"
                 )
+            model = model_from_dict(data["model"], "tensor.model")
             if isinstance(model, HierarchicalNetwork | MixedNetwork):
                 model.check_field(field)  # σ and P per level: relu, max need QQ; mean, p ∤ k
                 if field.kind == "GF":

@@ -497,3 +497,11 @@ def test_a_long_r_is_not_echoed(capsys, tmp_path):
     code, out, err = cli(capsys, "verify", path)
     assert (code, err) == (1, "") and "r = <an integer of 5000 digits>" in out and len(out) < 200
     assert checker_code(path) == 1
+
+
+def test_an_overlapping_model_in_a_certificate(capsys, tmp_path):
+    """No certificate form: NOT VERIFIED in both checkers, even past MAX_MODES (it is not
+    read as a model at all)."""
+    model = {**HEADER, "kind": "overlapping", "shape": [2**32, 2**32], "strides": [1]}
+    model.update(weights=[[[[[1]]]]], output=[1])
+    verify_both(capsys, tmp_path, ge_one(model, 2, [0]), 1, "no certificate form")

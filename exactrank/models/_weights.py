@@ -13,7 +13,7 @@ import flint
 import numpy as np
 
 from ..domains import to_fraction
-from ..errors import InvalidInputError, InvalidModelError, LimitError
+from ..errors import InvalidInputError, InvalidModelError, LimitError, shown
 from ..limits import MAX_MODES, MAX_TEMPLATES, MAX_WIDTH
 
 _LIMITS = {"MAX_MODES": MAX_MODES, "MAX_TEMPLATES": MAX_TEMPLATES, "MAX_WIDTH": MAX_WIDTH}
@@ -23,7 +23,7 @@ def check_limit(value: int, name: str, what: str) -> None:
     """Refuse a size beyond the limit ``name`` of :mod:`exactrank.limits` (MAX_MODES for T,
     MAX_TEMPLATES for M, MAX_WIDTH for every other dimension), naming what it sizes."""
     if value > _LIMITS[name]:
-        raise LimitError(f"{what} = {value} is more than {name} = {_LIMITS[name]}")
+        raise LimitError(f"{what} = {shown(value)} is more than {name} = {_LIMITS[name]}")
 
 
 def _index_text(index: tuple[int, ...]) -> str:
