@@ -5,8 +5,8 @@ give the same exit code on every file: 0 VERIFIED, 1 NOT VERIFIED, 2 not a certi
 outside the limits (one line on stderr), 3 could not check. Each row below is a file --
 valid certificates made by exactrank.certify, tampered ones, every limit at and past its
 value, repeated keys, deep nesting, long numbers, floats, FIFOs and folders -- with the exit
-code the contract gives; the stand-alone checker runs as a user runs it (a subprocess),
-``exactrank verify`` in process (as a subprocess where a bug could hang or recurse).
+code the contract gives. Both run as a user runs them, as subprocesses with a timeout (a
+bug may hang, recurse or leave Python's digit limit changed).
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ def with_model(cert, **keys) -> dict:
 
 
 def minor_of(size_rows, size_cols) -> dict:
-    """rank >= 4096 of the 4096 x 4096 matrix of ones_rnn(2, 24), a minor of the given size."""
+    """rank >= size_rows of the 4096 x 4096 matrix of ones_rnn(2, 24) (every entry 1), from a
+    minor of the given size (rows and columns 0, 1, ...)."""
     witness = {"minor": {"rows": list(range(size_rows)), "cols": list(range(size_cols))}}
     rows = list(range(12))
     cols = list(range(12, 24))
@@ -118,10 +119,6 @@ def with_witness(cert, **parts) -> dict:
     cert = json.loads(json.dumps(cert))
     cert["witness"].update(parts)
     return cert
-
-
-def certified(source, partition, **kw) -> dict:
-    return er.certify(source, partition, **kw)
 
 
 def big_weight_rnn(digits=4000, T=200) -> str:
@@ -142,12 +139,16 @@ def big_weight_rnn(digits=4000, T=200) -> str:
 
 # ---------------------------------------------------------------------------- the table
 
-RNG = random.Random(20261204)
+
+def rng():
+    return random.Random(20261204)  # each row its own draws, whichever rows run
+
+
 WORKED = [[[1, 2], [0, "1/2"]], [[2, 4], [0, 1]], [[1, 0], [1, 1]]]
 
 
 def _base():
-    return certified(WORKED, "rows=0")
+    return er.certify(WORKED, "rows=0")
 
 
 def _tampered_entry():
@@ -157,7 +158,7 @@ def _tampered_entry():
 
 
 def _r_plus_one():
-    cert = certified(_rng_rnn(RNG, "relu", 2, 4), "left-right")
+    cert = er.certify(_rng_rnn(rng(), "relu", 2, 4), "left-right")
     cert["claim"]["r"] += 1
     return cert
 
@@ -190,18 +191,18 @@ HUGE_INDEX = certificate(  # m = 1024^4096 rows: no message may write m - 1 out
 ROWS = [
     # certificates exactrank.certify makes, and tampered ones
     ("worked example eq", _base, 0),
-    ("rnn relu QQ eq", lambda: certified(_rng_rnn(RNG, "relu", 2, 4), "left-right"), 0),
+    ("rnn relu QQ eq", lambda: er.certify(_rng_rnn(rng(), "relu", 2, 4), "left-right"), 0),
     (
         "shared sum GF(101) eq",
-        lambda: certified(_rng_shared(RNG, "sum", 2, 4), "odd-even", field="GF(101)"),
+        lambda: er.certify(_rng_shared(rng(), "sum", 2, 4), "odd-even", field="GF(101)"),
         0,
     ),
     (
         "shallow product le",
-        lambda: certified(_rng_shallow(RNG, "product", 2, 3), "rows=0", claim="le"),
+        lambda: er.certify(_rng_shallow(rng(), "product", 2, 3), "rows=0", claim="le"),
         0,
     ),
-    ("hierarchical HT4 eq", lambda: certified(_rng_tree(RNG, HT4, 2, [2, 2])[0], "odd-even"), 0),
+    ("hierarchical HT4 eq", lambda: er.certify(_rng_tree(rng(), HT4, 2, [2, 2])[0], "odd-even"), 0),
     ("worked example, entry 7 changed", _tampered_entry, 1),
     ("rnn, r + 1", _r_plus_one, 1),
     # sizes numpy cannot hold whole: both evaluate lazily
@@ -293,7 +294,7 @@ ROWS = [
     ),
     ("a lower bound over 2^31 model entries", lambda: ge_one(ones_rnn(2, 31), 31, range(16)), 0),
     # repeated keys
-    ('"r": 3, "r": 1', lambda: _replace_first(_base(), '"r": 2', '"r": 3, "r": 2'), 2),
+    ('"r": 3, "r": 2', lambda: _replace_first(_base(), '"r": 2', '"r": 3, "r": 2'), 2),
     ("claim twice", lambda: _replace_first(_base(), '"claim":', '"claim": {}, "claim":'), 2),
     (
         '"xi" twice in the model',
@@ -311,7 +312,7 @@ ROWS = [
     (
         '"widths": [2.0, 2.0]',
         lambda: with_model(
-            certified(_rng_tree(RNG, HT4, 2, [2, 2])[0], "odd-even"), widths=[2.0, 2.0]
+            er.certify(_rng_tree(rng(), HT4, 2, [2, 2])[0], "odd-even"), widths=[2.0, 2.0]
         ),
         1,
     ),
@@ -328,7 +329,7 @@ ROWS = [
     (
         '"widths": [5000, 2]',
         lambda: with_model(
-            certified(_rng_tree(RNG, HT4, 2, [2, 2])[0], "odd-even"), widths=[5000, 2]
+            er.certify(_rng_tree(rng(), HT4, 2, [2, 2])[0], "odd-even"), widths=[5000, 2]
         ),
         2,
     ),
