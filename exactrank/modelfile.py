@@ -195,8 +195,7 @@ def model_from_dict(data, where: str = "model") -> Model:
             raise ModelFileError(f"{where}: missing key {key!r} (a {kind} needs it)")
     _check_numbers(data, where)
     model_limits(data, where)  # before anything is built: "T": 100000 is refused at once
-    _check_header_types(data, where)
-    _check_names(data, where)
+    _check_names(data, kind, where)
     try:
         with digits_allowed():  # "p/q" strings of up to MAX_DIGITS digits (checked above)
             model = _build(kind, data, where)
@@ -221,7 +220,7 @@ def model_from_dict(data, where: str = "model") -> Model:
     for key in ("M", "T"):
         if key in data and data[key] != getattr(model, key):
             raise ModelFileError(
-                f'{where}: "{key}": {data[key]} disagrees with the weights, which give '
+                f'{where}: "{key}": {shown(data[key])} disagrees with the weights, which give '
                 f"{key} = {getattr(model, key)}"
             )
     return model
@@ -353,24 +352,17 @@ def _find(data, bad) -> tuple[str, object]:
     raise AssertionError("no such value")  # only called after one was seen
 
 
-def _check_header_types(data: dict, where: str) -> None:
-    """M and T, when given, are integers; widths and receptive fields lists of them."""
-    for key in ("M", "T"):
-        value = data.get(key)
-        if value is not None and type(value) is not int:
-            raise ModelFileError(f'{where}: "{key}" must be an integer, got {shown(value)}')
-    for key in ("widths", "receptive_fields"):
-        value = data.get(key)
-        if value is not None and not (
-            isinstance(value, list) and all(type(v) is int for v in value)
-        ):
-            raise ModelFileError(f'{where}: "{key}" must be a list of integers, got {shown(value)}')
+_NAMES = {  # the keys holding operator names, by kind
+    "generalized-rnn": ("xi",),
+    "generalized-shallow": ("xi",),
+    "hierarchical": ("activation", "pooling"),
+}
 
 
-def _check_names(data: dict, where: str) -> None:
+def _check_names(data: dict, kind: str, where: str) -> None:
     """ξ, σ and P are names (σ and P: or one name per level); a long or odd value is not
-    echoed whole by the operator lookup."""
-    for key in ("xi", "activation", "pooling"):
+    echoed whole by the operator lookup. Keys a kind does not read are not looked at."""
+    for key in _NAMES.get(kind, ()):
         if key not in data:
             continue
         value = data[key]
