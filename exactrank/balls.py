@@ -30,9 +30,16 @@ from .partitions import Partition, parse_partition
 DEFAULT_PREC = 128
 
 
-def _l2_block(a: list, h: list) -> list:
-    """ξ(a_i, h_j) = √(a_i² + h_j²) for every (i, j), i-major; squares formed once."""
-    a2, h2 = [x * x for x in a], [y * y for y in h]
+def _same(values: list) -> list:
+    return values
+
+
+def _squares(values: list) -> list:
+    return [x * x for x in values]
+
+
+def _l2_block(a2: list, h2: list) -> list:
+    """ξ(a_i, h_j) = √(a_i² + h_j²) for every (i, j), i-major, from the squares a_i², h_j²."""
     return [(x + y).sqrt() for x in a2 for y in h2]
 
 
@@ -42,12 +49,14 @@ def _relu_block(a: list, h: list) -> list:
 
 
 BALL_XI = {
-    "l2": _l2_block,
-    "relu": _relu_block,
-    "product": lambda a, h: [x * y for x in a for y in h],
-    "sum": lambda a, h: [x + y for x in a for y in h],
+    "l2": (_squares, _l2_block),
+    "relu": (_same, _relu_block),
+    "product": (_same, lambda a, h: [x * y for x in a for y in h]),
+    "sum": (_same, lambda a, h: [x + y for x in a for y in h]),
 }
-"""ξ on balls, as blocks [ξ(a_i, h_j) for i for j]: each result encloses the true value."""
+"""ξ on balls as (prepare, block): ``block(prepare(a), prepare(h))`` is [ξ(a_i, h_j) for i
+for j], each result enclosing the true value. ``prepare`` runs once per input column and
+once per hidden state (the squares of l2), not once per pair of them."""
 
 
 def _ball(q: Fraction) -> flint.arb:
@@ -89,9 +98,13 @@ def _prefixes(seq: np.ndarray):
     """Per step t: (parent of each distinct prefix of length t+1, its last symbol, and the
     distinct prefix of every sequence)."""
     steps, previous = [], np.zeros(len(seq), dtype=np.int64)
+    base = int(seq.max()) + 1 if seq.size else 1
     for t in range(seq.shape[1]):
+        # previous = the rank of the prefix of length t among the distinct ones, in
+        # lexicographic order, so (previous, symbol) orders the prefixes of length t + 1
+        # lexicographically too; the key stays below len(seq) · base: no overflow
         _, first, inverse = np.unique(
-            seq[:, : t + 1], axis=0, return_index=True, return_inverse=True
+            previous * base + seq[:, t], return_index=True, return_inverse=True
         )
         inverse = inverse.reshape(-1)
         steps.append((previous[first], seq[first, t], inverse))
@@ -120,13 +133,14 @@ def rnn_entries_balls(model: GeneralizedRNN, sequences, prec: int = DEFAULT_PREC
     seq = _sequences(sequences, model.M, model.T)
     if len(seq) == 0:
         return []
-    block = BALL_XI[model.xi.name]
+    prepare, block = BALL_XI[model.xi.name]
     with flint.ctx.workprec(prec):
         states = [[_ball(Fraction(model.xi.unit))]]
         steps = _prefixes(seq)
         for t, (parent, symbol, _) in enumerate(steps):
             A = model.C[t].dot(model.F.T)  # column m holds C[t] f(x^(m)), exact Fractions
-            inputs = [[_ball(A[i, m]) for i in range(A.shape[0])] for m in range(model.M)]
+            inputs = [prepare([_ball(A[i, m]) for i in range(A.shape[0])]) for m in range(model.M)]
+            states = [prepare(state) for state in states]  # every state is some prefix's
             G = model.G[t]
             G_mat = flint.arb_mat(
                 [
@@ -135,9 +149,8 @@ def rnn_entries_balls(model: GeneralizedRNN, sequences, prec: int = DEFAULT_PREC
                     for j in range(G.shape[1])
                 ]
             )
-            Z = flint.arb_mat(
-                [block(inputs[m], states[p]) for p, m in zip(parent, symbol, strict=True)]
-            )
+            pairs = zip(parent.tolist(), symbol.tolist(), strict=True)
+            Z = flint.arb_mat([block(inputs[m], states[p]) for p, m in pairs])
             states = (Z * G_mat).tolist()
         return [states[p][0] for p in steps[-1][2]]
 
@@ -266,6 +279,39 @@ def certify_rank(
     a size already certified, e.g. at a lower precision). Returns the certificate of the
     largest k it proved, or the attempt at k = ``start`` when none above it was proven.
     """
+    table = _minor_table(model, partition, rows, cols, start, prec)
+    whole = certify_minor(table, prec)
+    return whole if whole.nonsingular else _bisect(table, prec, start, len(rows))
+
+
+def certify_rank_precisions(
+    model, partition, rows, cols, precisions
+) -> tuple[MinorCertificate, list[int]]:
+    """:func:`certify_rank` at each precision of ``precisions`` in turn, each search starting
+    from the size the previous ones proved, until the whole minor is certified.
+
+    Returns the best certificate (the whole minor at the first precision that proves it;
+    otherwise the largest proven size, the earliest precision on ties) and the precisions
+    tried. The same result as calling :func:`certify_rank` in that loop, for less: the whole
+    minor is tried at every precision first, and the bisections, needed only when it fails
+    at all of them, then reuse the entries already evaluated.
+    """
+    tables, wholes = [], []
+    for i, prec in enumerate(precisions):
+        tables.append(_minor_table(model, partition, rows, cols, 0, prec))
+        wholes.append(certify_minor(tables[-1], prec))
+        if wholes[-1].nonsingular:
+            return wholes[-1], list(precisions[: i + 1])
+    best = None
+    for table, prec in zip(tables, precisions, strict=True):
+        attempt = _bisect(table, prec, best.size if best else 0, len(rows))
+        if best is None or (attempt.nonsingular and attempt.size > best.size):
+            best = attempt
+    return best, list(precisions)
+
+
+def _minor_table(model, partition, rows, cols, start: int, prec: int) -> list:
+    """The minor (rows, cols) of the matricization as r rows of r balls at ``prec`` bits."""
     if len(rows) != len(cols):
         raise InvalidInputError(
             f"rows and cols must have the same length, got {len(rows)} and {len(cols)}"
@@ -275,14 +321,16 @@ def certify_rank(
     partition = parse_partition(partition, model.T)
     r = len(rows)
     values = rnn_entries_balls(model, matrix_sequences(partition, model.M, rows, cols), prec)
-    table = [values[a * r : (a + 1) * r] for a in range(r)]
+    return [values[a * r : (a + 1) * r] for a in range(r)]
+
+
+def _bisect(table: list, prec: int, start: int, r: int) -> MinorCertificate:
+    """The largest leading minor of ``table`` found to certify by bisection over k in
+    ``start`` … r, the whole (k = r) having failed; the attempt at ``start`` if none."""
 
     def leading(k: int) -> MinorCertificate:
         return certify_minor([row[:k] for row in table[:k]], prec)
 
-    attempt = leading(r)
-    if attempt.nonsingular:
-        return attempt
     lo, hi, best = start, r, None  # leading(hi) failed; sizes <= lo need no new proof
     while hi - lo > 1:
         mid = (lo + hi) // 2
@@ -300,6 +348,7 @@ __all__ = [
     "ball_cost",
     "certify_minor",
     "certify_rank",
+    "certify_rank_precisions",
     "matrix_sequences",
     "pivot_minor",
     "rnn_entries_balls",
