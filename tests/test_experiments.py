@@ -363,6 +363,116 @@ def test_fig5_skips_certification_past_the_budget():
     assert doc["summary"]["by_R"][0]["undetermined"] == 1
 
 
+# ------------------------------------------------------------------ same records, less work
+
+# SHA-256 of json.dumps(records without "seconds", sort_keys=True) for
+# run_experiment(NAME, 2, jobs=1, seed=0, params=TINY), computed by the code before issue 11
+# item 3 (commit 59252c0: ranks through rank(), nested bisections at every precision). The
+# shortcuts since (integer values straight to FLINT, no rank profile, the whole minor tried
+# at every precision first) must not change one field of one record.
+RECORDS_BEFORE_ISSUE_11 = {
+    "fig3": "92be0a3e85843a063ba61d1f97da964d1a2e9d6a151ad9fd009dec569e0857a7",
+    "fig4": "c17f8fa727ccf96f8c95a66fb3677b12b32528299e3f806c6fb08b9ab7895b44",
+    "fig5": "532ba17218b838eca9dcd53bacee95e4df255ddcdcbbcf8e34ecc413cda243ec",
+}
+
+
+def _records(doc) -> list:
+    return [{k: v for k, v in r.items() if k != "seconds"} for r in doc["samples"]]
+
+
+@pytest.mark.parametrize("name", sorted(RECORDS_BEFORE_ISSUE_11))
+def test_records_are_those_of_the_code_before_the_speedups(name):
+    import hashlib
+
+    doc = run_experiment(name, 2, jobs=1, seed=0, progress=False, params=TINY)
+    text = json.dumps(_records(doc), sort_keys=True)
+    assert hashlib.sha256(text.encode()).hexdigest() == RECORDS_BEFORE_ISSUE_11[name]
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [("fig3", TINY), ("fig3", {"M": 4, "T": 4, "ranks": [2, 4], "bits": 2}), ("fig4", TINY)],
+)
+def test_rank_mod_p_is_the_rank_over_gf_p_of_the_grid(name, params):
+    """The record's rank_lower (FLINT nmod_mat of the integer values) against rank() over
+    GF(p) of the rational matricization, the path the records were first computed by."""
+    doc = run_experiment(name, 3, jobs=1, seed=3, progress=False, params=params)
+    deficient = 0
+    for record in doc["samples"]:
+        matrix = er.matricize(er.grid_tensor(_model_of(name, params, record)), "odd-even")
+        assert record["rank_lower"] == er.rank(matrix, f"GF({record['prime']})").rank
+        deficient += record["rank_lower"] < min(matrix.shape)
+    assert deficient  # the case that needs more than full rank modulo p is exercised
+
+
+def test_exact_rank_of_wide_and_tall_matrices_agrees_with_fraction_elimination():
+    rng = np.random.default_rng(4)
+    for shape, r in (((5, 9), 3), ((9, 5), 4), ((6, 6), 2), ((7, 3), 3)):
+        U, V = rng.integers(-9, 10, (shape[0], r)), rng.integers(-9, 10, (r, shape[1]))
+        values = U @ V * 2**40  # past 2^53 after the products: FLINT sees the raw integers
+        grid = er.GridTensor(values.reshape(shape[0], shape[1]), 2**7, er.Field("QQ"))
+        assert rnn_figures.exact_rank(grid) == rank_fraction((U @ V).tolist())
+
+
+def _prefixes_reference(seq):
+    steps, previous = [], np.zeros(len(seq), dtype=np.int64)
+    for t in range(seq.shape[1]):
+        _, first, inverse = np.unique(
+            seq[:, : t + 1], axis=0, return_index=True, return_inverse=True
+        )
+        steps.append((previous[first], seq[first, t], inverse.reshape(-1)))
+        previous = inverse.reshape(-1)
+    return steps
+
+
+@pytest.mark.parametrize("M,T,B", [(2, 5, 40), (6, 4, 300), (1, 3, 4), (10, 6, 1000)])
+def test_prefix_tree_is_the_lexicographic_one(M, T, B):
+    """balls._prefixes by a 1-D key gives what numpy's row-wise unique gives (the order of
+    the states decides nothing, but the records keep the computation they had)."""
+    seq = np.random.default_rng(M * T).integers(0, M, size=(B, T))
+    seq[B // 2 :] = seq[: B - B // 2]  # repeated sequences
+    for got, want in zip(balls._prefixes(seq), _prefixes_reference(seq), strict=True):
+        for a, b in zip(got, want, strict=True):
+            assert np.array_equal(a, b)
+
+
+def _certify_loop_reference(model, partition, rows, cols, precisions):
+    """The loop fig5 ran before: certify_rank at each precision, started from the best size."""
+    best, tried = None, []
+    for prec in precisions:
+        attempt = balls.certify_rank(model, partition, rows, cols, prec, best.size if best else 0)
+        tried.append(prec)
+        if best is None or (attempt.nonsingular and attempt.size > best.size):
+            best = attempt
+        if attempt.nonsingular and attempt.size == len(rows):
+            break
+    return best, tried
+
+
+@pytest.mark.parametrize(
+    "xi,R,precisions,tried",
+    [
+        ("l2", 2, [128, 512], [128]),  # the whole minor at the first precision
+        ("l2", 2, [8, 16, 32, 64], [8, 16, 32]),  # too few bits first: at the third
+        ("l2", 2, [8, 20, 16], [8, 20, 16]),  # never the whole minor: nested searches
+        ("relu", 1, [64, 128], [64, 128]),  # a singular whole minor: bisection at each
+    ],
+)
+def test_certify_rank_precisions_is_the_loop_it_replaces(xi, R, precisions, tried):
+    params = merge_parameters(get_experiment("fig5"), {"M": 3, "T": 4, "bits": 3})
+    model = rnn_figures.sample_rnn({**params, "xi": xi}, R, np.random.default_rng(R))
+    partition = er.odd_even(4)
+    A = er.matricize(er.grid_tensor(model, "float"), partition).values
+    rows, cols = balls.pivot_minor(A, 9)
+    rows += [i for i in range(9) if i not in rows]  # past the rank: singular for relu R = 1
+    cols += [j for j in range(9) if j not in cols]
+    got = balls.certify_rank_precisions(model, partition, rows, cols, precisions)
+    assert got == _certify_loop_reference(model, partition, rows, cols, precisions)
+    assert got[1] == tried
+    assert balls.certify_rank_precisions(model, partition, [], [], precisions)[0].size == 0
+
+
 # ---------------------------------------------------------------------------- CLI
 
 
