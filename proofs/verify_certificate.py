@@ -702,17 +702,24 @@ def read(name: str) -> bytes:
 
 
 TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a JSON string, or a bracket
+STEP = {"[": 1, "{": 1, "]": -1, "}": -1, '"': 0}  # the nesting a token opens or closes
 
 
-def parse(data: bytes):
-    """The JSON value of UTF-8 bytes, nested at most MAX_DEPTH deep (counted on the text
-    first: json.loads recurses), no key twice in an object, no integer past MAX_DIGITS."""
-    text, depth = data.decode("utf-8"), 0
+def nesting(text: str) -> None:
+    """Lists and objects at most MAX_DEPTH deep, counted on the text (json.loads recurses)."""
+    depth = 0
     for token in TOKENS.finditer(text):
-        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(text[token.start()], 0)
+        depth += STEP[text[token.start()]]
         if depth > MAX_DEPTH:
             where = f"character {token.start()}"
             within(depth, "MAX_DEPTH", where, "levels of lists and objects")
+
+
+def parse(data: bytes):
+    """The JSON value of UTF-8 bytes, nested at most MAX_DEPTH deep, no key twice in an
+    object, no integer past MAX_DIGITS."""
+    text = data.decode("utf-8")
+    nesting(text)
     with int_digits(MAX_DIGITS):
         try:
             return json.loads(text, object_pairs_hook=unique_keys)
@@ -754,7 +761,7 @@ def main(argv=None) -> int:
         say(f"{args[0]}: {exc}", sys.stderr)
         return 2
     except (CouldNotCheck, MemoryError) as exc:
-        say(f"could not check: {args[0]}: {exc or type(exc).__name__}", sys.stderr)
+        say(f"could not check: {args[0]}: {str(exc) or type(exc).__name__}", sys.stderr)
         return 3
     say("s VERIFIED" if verified else f"s NOT VERIFIED: {reason}", sys.stdout)
     return 0 if verified else 1

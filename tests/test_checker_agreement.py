@@ -565,21 +565,22 @@ def test_a_repeated_key_is_named(tmp_path):
     assert (code, out) == (2, "") and "'r' appears twice" in err
 
 
-@pytest.mark.parametrize("error", [MemoryError, RecursionError])
-def test_running_out_is_could_not_check(tmp_path, monkeypatch, error):
-    """Exit 3, one line "could not check: ...", never NOT VERIFIED."""
+@pytest.mark.parametrize(
+    "where,error",
+    [("nonsingular", MemoryError), ("nonsingular", RecursionError), ("parse", MemoryError)],
+)
+def test_running_out_is_could_not_check(tmp_path, monkeypatch, where, error):
+    """Exit 3, one line "could not check: ..." naming what ran out, never NOT VERIFIED
+    (while checking the minor, or while reading the file)."""
 
     def out_of_memory(*args):
         raise error()
 
     path = write(tmp_path, _base())
-    monkeypatch.setattr(standalone(), "nonsingular", out_of_memory)
+    monkeypatch.setattr(standalone(), where, out_of_memory)
     code, out, err = _in_process(path)
-    assert (
-        (code, out) == (3, "")
-        and err.startswith("could not check: ")
-        and len(err.splitlines()) == 1
-    )
+    assert (code, out) == (3, "") and len(err.splitlines()) == 1
+    assert err.startswith("could not check: ") and error.__name__ in err
 
 
 def test_exactrank_verify_out_of_memory_is_could_not_check(tmp_path, monkeypatch):
