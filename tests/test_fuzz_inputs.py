@@ -174,6 +174,7 @@ SIZE_VALUES = (
     10**30,
 )
 LENGTHS = (0, 65, MAX_TEMPLATES + 1, MAX_WIDTH + 1)
+SAME_CLAIM = "same claim"  # how a mutation that keeps a certificate valid starts its report
 SIZE_KEYS = ("M", "T", "widths", "shape", "strides", "receptive_fields", "version", "r")
 
 
@@ -454,37 +455,44 @@ def raw_mutation(draw, text: str):
 
 
 class Case:
-    """A mutated file: its seed's name, its bytes, the mutations done, and why it must be
-    refused (None when it may be valid). Not a dataclass: Hypothesis prints a failing case
-    by its ``__repr__``, kept short whatever the file's size."""
+    """A mutated file: its seed's name, its bytes, the mutations done, why it must be
+    refused (None when it may be valid), and whether it is still valid (every mutation kept
+    the claim and its proof: such a certificate must verify). Not a dataclass: Hypothesis
+    prints a failing case by its ``__repr__``, kept short whatever the file's size."""
 
-    def __init__(self, seed: str, data: bytes, done: tuple, refuse: str | None):
+    def __init__(self, seed: str, data: bytes, done: tuple, refuse: str | None, valid: bool):
         self.seed, self.data, self.done, self.refuse = seed, data, done, refuse
+        self.valid = valid
 
     def __repr__(self):
         head = self.data[:300] + (b"..." if len(self.data) > 300 else b"")
         return (
             f"Case({len(self.data)} bytes {head!r}, mutations {list(self.done)}, "
-            f"refuse={self.refuse!r})"
+            f"refuse={self.refuse!r}, valid={self.valid})"
         )
 
 
 @st.composite
-def mutated_text(draw, seeds, extra_mutations=(), scope="number"):
-    """A Case made from one of ``seeds()``: 1-3 tree mutations, sometimes the whole
-    document replaced, then perhaps a raw-text mutation. ``scope``: the reasons of Raw
-    values that count ("number" in model files, "field" in certificates)."""
+def mutated_text(draw, seeds, extra_mutations=(), scope="number", keeping=()):
+    """A Case made from one of ``seeds()``: 1-3 tree mutations (one in eight times, only
+    ``keeping`` ones, which keep the file valid), sometimes the whole document replaced,
+    then perhaps a raw-text mutation. ``scope``: the reasons of Raw values that count
+    ("number" in model files, "field" in certificates)."""
     name, seed = draw(st.sampled_from(seeds()))
     doc = json_copy(seed)
     done = [name]
     pool = list(TREE_MUTATIONS) + list(extra_mutations)
+    if keeping and draw(st.sampled_from([False] * 7 + [True])):
+        pool = list(keeping)
     last = None
     for _ in range(draw(st.integers(1, 3))):
-        last = draw(st.sampled_from(pool))(draw, doc)
-        if last is not None:
-            done.append(last)
+        what = draw(st.sampled_from(pool))(draw, doc)
+        if what is not None:
+            done.append(what)
+            last = what
     refuse = [last] if last is not None and "(past " in last else []
-    if draw(st.integers(0, 30)) == 0:
+    valid = all(what.startswith(SAME_CLAIM) for what in done[1:])
+    if draw(st.sampled_from([False] * 30 + [True])):
         doc = draw(st.sampled_from([[], "model", 3, None, [doc], nested(doc, MAX_DEPTH + 1)]))
         done.append(f"root replaced by {type(doc).__name__}")
         refuse.append("not a JSON object")
@@ -497,7 +505,8 @@ def mutated_text(draw, seeds, extra_mutations=(), scope="number"):
         done.append(broken)
         refuse.append(broken)
     refuse += tree_refusals(doc, keys_of(seeds), scope) + text_refusals(text)
-    return Case(name, data, tuple(done), "; ".join(refuse) or None)
+    valid = valid and not refuse and data == text.encode("utf-8")
+    return Case(name, data, tuple(done), "; ".join(refuse) or None, valid)
 
 
 @functools.cache
@@ -610,11 +619,28 @@ def one_line_problems(who: str, code, out: str, err: str) -> list[str]:
     return problems
 
 
-def rank_problems(path: Path, refuse: str | None = None) -> list[str]:
-    """``rank FILE --partition odd-even``; ``refuse``: why the file must be refused."""
+# ``rank`` options drawn with each model file (mostly the plain odd-even over QQ), and why
+# they must be refused whatever the file
+RANK_OPTIONS = (
+    *[(("--partition", "odd-even"), None)] * 8,
+    (("--partition", "left-right"), None),
+    (("--partition", "rows=0,2"), None),
+    (("--partition", "odd-even", "--field", "GF(101)"), None),
+    (("--partition", "odd-even", "--field", "float"), None),
+    (("--partition", "odd-even", "--field", f"GF({'9' * 4400})"), "GF(p) with p not prime"),
+    (("--partition", "odd-even", "--field", f"GF({'9' * 12_000})"), "p past MAX_DIGITS"),
+    (("--partition", "rows=" + ",".join(["0"] * 100_000)), "mode 0 repeated 10^5 times"),
+    (("--partition", "rows=" + ",".join(map(str, range(MAX_MODES + 1)))), "past MAX_MODES"),
+)
+
+
+def rank_problems(path: Path, refuse: str | None = None, options=RANK_OPTIONS[0]) -> list[str]:
+    """``rank FILE`` with ``options`` (flags, why they must be refused or None); ``refuse``:
+    why the file must be refused."""
     who = "rank"
-    argv = ["rank", str(path), "--partition", "odd-even"]
-    code, out, err, problems = run(who, exactrank_main, argv)
+    flags, bad_flags = options
+    refuse = "; ".join(r for r in (refuse, bad_flags) if r) or None
+    code, out, err, problems = run(who, exactrank_main, ["rank", str(path), *flags])
     if code == 0:
         if not out.startswith("rank ") or "Traceback" in err:
             problems.append(f"{who}: exit 0 without a rank line or with a traceback")
@@ -694,9 +720,14 @@ def claim_is_false(data: bytes) -> bool:
         return False
 
 
-def certificate_problems(path: Path, data: bytes, refuse: str | None = None) -> list[str]:
-    """Both checkers on a certificate file; ``refuse``: why both must exit 2."""
+def certificate_problems(
+    path: Path, data: bytes, refuse: str | None = None, valid: bool = False
+) -> list[str]:
+    """Both checkers on a certificate file; ``refuse``: why both must exit 2; ``valid``:
+    both must exit 0."""
     codes, problems = checker_codes(path)
+    if valid and codes != (0, 0):
+        problems.append(f"exit codes {codes} on a valid certificate")
     if refuse and codes != (2, 2):
         problems.append(f"exit codes {codes} on a file outside the format or limits ({refuse})")
     if 0 in codes and claim_is_false(data):
@@ -801,7 +832,51 @@ def mut_big_minor(draw, doc):
     return f"minor of {n} indices" + (f" (past MAX_MINOR {MAX_MINOR})" if n > MAX_MINOR else "")
 
 
-CERT_MUTATIONS = [_strategies_mutation(m) for m in MUTATIONS] + [mut_claim_modes, mut_big_minor]
+def mut_model_size(draw, doc):
+    """A certificate's model with M, a width or T pushed as mut_consistent_size does."""
+    tensor = doc.get("tensor") if isinstance(doc, dict) else None
+    model = tensor.get("model") if isinstance(tensor, dict) else None
+    return mut_consistent_size(draw, model) if isinstance(model, dict) else None
+
+
+def mut_unit_modes(draw, doc):
+    """Modes of size 1 added to an explicit tensor (and to the claim's rows or columns): the
+    matrix, so the claim and its witness, stay the same -- up to MAX_MODES modes in all,
+    past numpy's 64 dimensions (limits table: such a certificate must verify)."""
+    tensor, claim = doc.get("tensor"), doc.get("claim")
+    if not (isinstance(tensor, dict) and isinstance(claim, dict)):
+        return None
+    dims, side = tensor.get("dims"), draw(st.sampled_from(["row_modes", "col_modes"]))
+    if not isinstance(dims, list) or not isinstance(claim.get(side), list):
+        return None
+    T = draw(st.sampled_from([len(dims) + 1, 63, 64, 65, 70, 200, MAX_MODES, MAX_MODES + 1]))
+    if len(dims) >= T:
+        return None
+    claim[side] = claim[side] + list(range(len(dims), T))
+    tensor["dims"] = dims + [1] * (T - len(dims))
+    past = f" (past MAX_MODES {MAX_MODES})" if T > MAX_MODES else ""
+    return f"{SAME_CLAIM}: {T - len(dims)} modes of size 1 in {side}, T = {T}{past}"
+
+
+def mut_field_digits(draw, doc):
+    """GF(p) with p of about MAX_DIGITS digits (not prime: 98…8 is even)."""
+    claim = doc.get("claim") if isinstance(doc, dict) else None
+    if not isinstance(claim, dict):
+        return None
+    digits = draw(st.sampled_from(HUGE_DIGITS))
+    refuse = "field" if digits > MAX_DIGITS else None
+    claim["field"] = Raw(f'"GF({big_integer(digits).text})"', refuse)
+    return f"field GF(<{digits} digits>)"
+
+
+CERT_MUTATIONS = [_strategies_mutation(m) for m in MUTATIONS] + [
+    mut_claim_modes,
+    mut_big_minor,
+    mut_model_size,
+    mut_unit_modes,
+    mut_unit_modes,
+    mut_field_digits,
+]
 
 
 # ---------------------------------------------------------------------------- the tests
@@ -818,17 +893,19 @@ def case_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("fuzz")
 
 
-def check_model_file(case: Case, case_dir: Path) -> None:
+def check_model_file(case: Case, options, case_dir: Path) -> None:
     path = case_dir / "model.json"
     path.write_bytes(case.data)
-    problems = rank_problems(path, case.refuse) + certify_problems(path, case_dir, case.refuse)
-    assert not problems, f"{problems}\n  {case!r}"
+    problems = rank_problems(path, case.refuse, options)
+    problems += certify_problems(path, case_dir, case.refuse)
+    where = f"rank {' '.join(options[0])[:60]}"
+    assert not problems, f"{problems}\n  {where}\n  {case!r}"
 
 
 def check_certificate_file(case: Case, case_dir: Path) -> None:
     path = case_dir / "cert.json"
     path.write_bytes(case.data)
-    problems = certificate_problems(path, case.data, case.refuse)
+    problems = certificate_problems(path, case.data, case.refuse, case.valid)
     assert not problems, f"{problems}\n  {case!r}"
 
 
@@ -849,26 +926,26 @@ def test_seeds_are_valid(case_dir):
 
 
 @settings(FUZZ, max_examples=150)
-@given(case=mutated_text(model_seeds))
-def test_mutated_model_files(case, case_dir):
-    check_model_file(case, case_dir)
+@given(case=mutated_text(model_seeds), options=st.sampled_from(RANK_OPTIONS))
+def test_mutated_model_files(case, options, case_dir):
+    check_model_file(case, options, case_dir)
 
 
 @settings(FUZZ, max_examples=250)
-@given(case=mutated_text(certificate_seeds, CERT_MUTATIONS * 2, "field"))
+@given(case=mutated_text(certificate_seeds, CERT_MUTATIONS * 2, "field", [mut_unit_modes]))
 def test_mutated_certificates(case, case_dir):
     check_certificate_file(case, case_dir)
 
 
 @pytest.mark.slow
 @settings(FUZZ, max_examples=10_000)
-@given(case=mutated_text(model_seeds))
-def test_mutated_model_files_many(case, case_dir):
-    check_model_file(case, case_dir)
+@given(case=mutated_text(model_seeds), options=st.sampled_from(RANK_OPTIONS))
+def test_mutated_model_files_many(case, options, case_dir):
+    check_model_file(case, options, case_dir)
 
 
 @pytest.mark.slow
 @settings(FUZZ, max_examples=10_000)
-@given(case=mutated_text(certificate_seeds, CERT_MUTATIONS * 2, "field"))
+@given(case=mutated_text(certificate_seeds, CERT_MUTATIONS * 2, "field", [mut_unit_modes]))
 def test_mutated_certificates_many(case, case_dir):
     check_certificate_file(case, case_dir)
