@@ -687,6 +687,8 @@ def read(name: str) -> bytes:
     """The bytes of a regular file, or of standard input for "-", at most MAX_FILE_BYTES of
     them; a FIFO, a directory or a device is refused at once, never read (a read could block)."""
     if name == "-":
+        if sys.stdin is None:  # file descriptor 0 closed
+            raise NotACertificate("standard input is closed")
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO: no wait

@@ -488,6 +488,23 @@ def test_dash_is_standard_input(tmp_path):
         assert (proc.returncode, proc.stdout) == (0, "s VERIFIED\n"), (command, proc.stderr)
 
 
+def test_a_closed_standard_input(tmp_path):
+    for command in (
+        [sys.executable, str(STANDALONE)],
+        [sys.executable, "-m", "exactrank", "verify"],
+    ):
+        proc = subprocess.run(
+            [*command, "-"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=STANDALONE.parents[1],
+            preexec_fn=lambda: os.close(0),
+        )
+        assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, (command, proc.stderr)
+
+
 def test_a_file_of_exactly_MAX_FILE_BYTES(tmp_path):
     text = json.dumps(_base())
     path = tmp_path / "padded.json"
