@@ -751,7 +751,7 @@ def say(line: str, stream) -> None:
 
 def main(argv=None) -> int:
     """Command line (argv without the program name): exit 0 verified, 1 not, 2 not a
-    certificate, outside the limits or a usage error, 3 could not check."""
+    certificate, outside the limits or a usage error, 3 could not check, 130 interrupted."""
     args = sys.argv[1:] if argv is None else list(argv)
     if len(args) != 1:
         say("usage: python verify_certificate.py CERT.json (- for standard input)", sys.stderr)
@@ -765,6 +765,9 @@ def main(argv=None) -> int:
     except (CouldNotCheck, MemoryError) as exc:
         say(f"could not check: {args[0]}: {str(exc) or type(exc).__name__}", sys.stderr)
         return 3
+    except KeyboardInterrupt:  # Ctrl-C: as exactrank's commands
+        say("interrupted", sys.stderr)
+        return 130
     say("s VERIFIED" if verified else f"s NOT VERIFIED: {reason}", sys.stdout)
     return 0 if verified else 1
 

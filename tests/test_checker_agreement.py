@@ -600,6 +600,15 @@ def test_running_out_is_could_not_check(tmp_path, monkeypatch, where, error):
     assert err.startswith("could not check: ") and error.__name__ in err
 
 
+def test_ctrl_c_is_one_line(tmp_path, monkeypatch):
+    def interrupt(*args):
+        raise KeyboardInterrupt
+
+    path = write(tmp_path, _base())
+    monkeypatch.setattr(standalone(), "check", interrupt)
+    assert _in_process(path) == (130, "", "interrupted\n")
+
+
 def test_exactrank_verify_out_of_memory_is_could_not_check(tmp_path, monkeypatch):
     def out_of_memory(*args):
         raise MemoryError()
