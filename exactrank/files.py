@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from typing import IO
 
 from .errors import InvalidInputError
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, digits_allowed
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _NOCTTY = getattr(os, "O_NOCTTY", 0)
@@ -101,7 +101,7 @@ def write_json(data, path, indent: int | None = 1) -> None:
 
     ``indent`` None writes compact JSON (certificates with millions of numbers).
     """
-    with output(path) as handle:
+    with output(path) as handle, digits_allowed():
         json.dump(data, handle, indent=indent, separators=None if indent else (",", ":"))
         handle.write("\n")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 FLOAT_EXACT = 2**53
+_LIMBED_BITS = 1024  # products past this many bits: Python integers, not float64 limbs
 INT64_SAFE = 2**62
 
 
@@ -118,6 +119,10 @@ def exact_matmul(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, int]:
         return np.zeros((A.shape[0], B.shape[1]), dtype=np.int64), 0
     a_max, b_colsum = max_abs(A), column_abs_sums(B)
     bound = a_max * b_colsum
+    if bound == 0:  # a zero factor: casting the other to float64 could overflow
+        return np.zeros((A.shape[0], B.shape[1]), dtype=np.int64), 0
+    if bound.bit_length() > _LIMBED_BITS:  # hundreds of limb passes cost more than bigints
+        return to_storage(A, object).dot(to_storage(B, object)), bound
     out_dtype = storage_for(bound)
     if bound < FLOAT_EXACT:
         C = to_storage(A, np.float64) @ to_storage(B, np.float64)

@@ -18,7 +18,8 @@ import numpy as np
 from .certificates import certify, save_certificate
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import ExactRankError, InvalidInputError
-from .grid import MAX_GRID_ENTRIES, GridTensor, grid_tensor
+from .grid import GridTensor, grid_tensor
+from .limits import whole_grid
 from .models import Model
 
 _OPERATORS = {
@@ -122,7 +123,7 @@ def _grid(source, field: Field, where: str) -> np.ndarray:
 
 def _buildable(source) -> bool:
     if isinstance(source, Model):
-        return source.M**source.T <= MAX_GRID_ENTRIES
+        return whole_grid(source.M, source.T)
     return True
 
 

@@ -23,6 +23,7 @@ import sys
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.limits import whole_grid
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "theorem_5_2_corrected"
@@ -39,7 +40,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
     for M, R, T in sizes:
         K = min(M, R) ** (T // 2)
         model = pairwise_similarity_rnn(M, R, T)
-        lazy = M**T > er.grid.MAX_GRID_ENTRIES
+        lazy = not whole_grid(M, T)
         if lazy:  # a principal k × k minor of the J − D matricization, k <= K
             K = min(K, LAZY_MINOR[full])
         minor = list(range(K)) if lazy else None
