@@ -24,17 +24,11 @@ import flint
 import numpy as np
 
 from .errors import DomainError, InvalidInputError, LimitError, shown
-from .limits import MAX_DIGITS
+from .limits import MAX_DIGITS, MAX_FIELD_PRIME_BITS
 
 _GF_PATTERN = re.compile(r"^\s*GF\s*\(\s*([0-9]+)\s*\)\s*$|^\s*GF\s*([0-9]+)\s*$", re.IGNORECASE)
 _RATIONAL_PATTERN = re.compile(r"-?[0-9]+(/[0-9]+)?")  # "p", "-p", "p/q", "-p/q" (ASCII)
 _ACCEPTED = "'QQ', 'GF(p)' with p prime, 'float', sympy's QQ or GF(p), or galois.GF(p)"
-
-MAX_FIELD_PRIME_BITS = 1024
-"""GF(p) needs p < 2^1024 (309 digits): exactrank proves p prime (FLINT's fmpz_is_prime),
-which takes about a second at 1024 bits on a laptop core and grows past minutes beyond
-(46 s at 800 digits); a larger p is refused at once instead of hanging."""
-
 
 @functools.lru_cache(maxsize=64)
 def is_prime(p: int) -> bool:
