@@ -808,7 +808,8 @@ def _factorization_json(factors, field: Field) -> dict:
         if X.ndim != 2:
             raise InvalidInputError(f"factors: {name} must be 2-D, got shape {X.shape}")
         numbers = _json_numbers(X)
-        out[name] = [numbers[i : i + X.shape[1]] for i in range(0, len(numbers), X.shape[1])]
+        width = X.shape[1]
+        out[name] = [numbers[i * width : (i + 1) * width] for i in range(X.shape[0])]
     return out
 
 

@@ -391,7 +391,10 @@ def _build(kind: str, data: dict, where: str):
         )
     if kind == "generalized-shallow":
         return GeneralizedShallow(data["xi"], data["lambda"], data["V"], F)
-    if data.get("shared", False):
+    shared = data.get("shared", False)
+    if type(shared) is not bool:
+        raise InvalidModelError(f'"shared" must be true or false, got {shown(shared)}')
+    if shared:
         C, G = data["C"], data["G"]
         if not (isinstance(C, list) and isinstance(G, list) and len(C) == len(G) == 3):
             raise InvalidModelError(

@@ -197,7 +197,8 @@ def load_model(d, p, modes: int):
         C, G = d["C"], d["G"]
         ok = isinstance(C, list) and isinstance(G, list) and C and len(C) == len(G)
         need(ok, f"{where}: C and G must be non-empty lists of equal length")
-        T, shared = len(C), d.get("shared", False)  # any true value, as exactrank reads it
+        T, shared = len(C), d.get("shared", False)
+        need(type(shared) is bool, f'{where}: "shared" must be true or false')
         if shared:
             T = d.get("T")
             ok = len(C) == 3 and type(T) is int and T >= 2

@@ -17,10 +17,11 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from exactrank import certificates, limits
-from exactrank.certificates import verify_certificate
+from exactrank.certificates import certify, verify_certificate
 from exactrank.cli import main
 from exactrank.errors import (
     CertificateFormatError,
@@ -32,7 +33,7 @@ from exactrank.errors import (
 )
 from exactrank.grid import grid_entries, grid_tensor
 from exactrank.modelfile import json_depth, load_model, parse_json
-from exactrank.models import GeneralizedRNN, OverlappingNetwork
+from exactrank.models import GeneralizedRNN, GeneralizedShallow, OverlappingNetwork
 from exactrank.partitions import Partition, parse_partition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -505,3 +506,22 @@ def test_an_overlapping_model_in_a_certificate(capsys, tmp_path):
     model = {**HEADER, "kind": "overlapping", "shape": [2**32, 2**32], "strides": [1]}
     model.update(weights=[[[[[1]]]]], output=[1])
     verify_both(capsys, tmp_path, ge_one(model, 2, [0]), 1, "no certificate form")
+
+
+@pytest.mark.parametrize("shared", ["no", 1, None, [True]])
+def test_shared_must_be_a_boolean(capsys, tmp_path, shared):
+    """ "shared": "no" once meant shared (read by truth value); now both readers refuse it."""
+    model = {**shared_rnn(4), "shared": shared}
+    refused(capsys, "rank", write(tmp_path, model), "--partition", "odd-even", naming="shared")
+    verify_both(capsys, tmp_path, ge_one(model, 4), 1, naming="shared")
+
+
+def test_a_factorization_of_inner_size_zero(tmp_path):
+    """rank <= 0 of a zero grid through U (4 × 0) · V (0 × 4): written and verified by both."""
+    zero = GeneralizedShallow("product", lambda_=[0], V=[[[1, 0]] * 4])
+    factors = (np.zeros((4, 0), dtype=object), np.zeros((0, 4), dtype=object))
+    cert = certify(zero, "odd-even", claim="le", r=0, factors=factors)
+    assert cert["witness"] == {"factorization": {"U": [[]] * 4, "V": []}}
+    assert verify_certificate(cert)
+    path = write(tmp_path, cert, "cert.json")
+    assert checker_code(path) == 0
