@@ -19,6 +19,7 @@ from .domains import Field, fraction_to_residue
 from .errors import DomainError
 from .kernels import align, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
 from .operators import Xi
+from .residues import RESIDUE_PRIME_BOUND, add_mod, matmul_mod, mul_mod, residues
 
 
 def arithmetic_for(field: Field, exact_model: bool):
@@ -30,6 +31,8 @@ def arithmetic_for(field: Field, exact_model: bool):
             f"the model has float weights, so it cannot be evaluated over {field}; "
             "give exact weights (integers, Fractions or 'p/q' strings) or use field 'float'"
         )
+    if field.kind == "GF" and field.p < RESIDUE_PRIME_BOUND:
+        return ResidueArithmetic(field.p)
     return ExactArithmetic(field.p if field.kind == "GF" else None)
 
 
@@ -115,6 +118,48 @@ class ExactArithmetic:
         """Numerators for the user: int64 when they fit, Python integers otherwise."""
         X = self.narrow(X)
         return X.astype(np.int64) if X.dtype == np.float64 else X
+
+
+class ResidueArithmetic(ExactArithmetic):
+    """GF(p) for p < 2^62: int64 residues in [0, p) through the BLAS kernels of
+    :mod:`exactrank.residues` (denominators are always 1)."""
+
+    def lift(self, Q: np.ndarray, where: str = "weights") -> tuple[np.ndarray, int]:
+        p = self.p
+        flat = [
+            q.numerator % p if q.denominator == 1 else fraction_to_residue(q, p, where)
+            for q in map(Fraction, Q.flat)
+        ]
+        return np.array(flat, dtype=np.int64).reshape(Q.shape), 1
+
+    def narrow(self, X: np.ndarray) -> np.ndarray:
+        return X if X.dtype == np.int64 else residues(X, self.p)
+
+    def _reduce(self, X: np.ndarray) -> np.ndarray:
+        return residues(X, self.p)
+
+    def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        """ξ(A, S) elementwise: the product or the sum mod p (the ξ defined over GF(p))."""
+        kernels = {"product": mul_mod, "sum": add_mod}
+        if xi.name not in kernels:
+            raise DomainError(f"ξ = {xi.name} has no meaning over GF({self.p})")
+        return kernels[xi.name](A, S, self.p), 1
+
+    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+        return matmul_mod(Z, G, self.p)
+
+    def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:
+        return mul_mod(X, np.int64(pow(k, -1, self.p)), self.p), 1
+
+    def weighted_sum(self, terms, weights: np.ndarray) -> np.ndarray:
+        total = None
+        for w, X in zip(weights.tolist(), terms, strict=True):
+            term = mul_mod(X, np.int64(w), self.p)
+            total = term if total is None else add_mod(total, term, self.p)
+        return total
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        return X
 
 
 class FloatArithmetic:

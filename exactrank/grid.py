@@ -22,10 +22,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from .arithmetic import arithmetic_for
+from .arithmetic import ExactArithmetic, arithmetic_for
 from .domains import Field, fraction_to_residue, parse_field
 from .errors import InvalidInputError, shown
-from .kernels import align
+from .kernels import FLOAT_EXACT, align, max_abs, to_storage
 from .limits import MAX_GRID_ENTRIES, WHOLE_GRID_MODES, whole_grid
 from .mixed_grid import mixed_entries, mixed_grid, mixed_score
 from .models import (
@@ -35,6 +35,7 @@ from .models import (
     MixedNetwork,
     OverlappingNetwork,
 )
+from .multimodular import multimodular_product
 from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_score
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
@@ -287,21 +288,31 @@ def _rnn_grid(model: GeneralizedRNN, arith):
     """eq. 21: states over all prefixes; each step extends every prefix by the M symbols.
 
     Row p·M + m of the new state belongs to prefix p followed by symbol m, so the rows end
-    in the C-order of the grid tensor. For ξ = product the step is the TT contraction of
+    in the C-order of the grid tensor. For ξ = product the grid is the tensor train of
     Prop. A.1 (C[t] absorbed into G[t]): S_new[p, m, k] = Σ_j S[p, j] · B[j, m, k] with
-    B[j, m, k] = Σ_i A[i, m] G[i, j, k], which needs no ξ-outer block at all.
+    B[j, m, k] = Σ_i A[i, m] G[i, j, k]. It is cut in the middle: the states of the first
+    T//2 symbols (:func:`_tt_left`) times the contraction of the other cores
+    (:func:`_tt_right`) is the grid as a (M^{T//2}, M^{T−T//2}) matrix, one matrix product
+    whose inner dimension is the bond R_{T//2−1}, instead of a chain of products over
+    ever longer state arrays.
     """
     M = model.M
     S, s_den = arith.scalar(model.xi.unit)
+    if model.xi.scaling == "bilinear":
+        cores = [_tt_core(model, arith, t) for t in range(model.T)]
+        for _, den in cores:
+            s_den *= den
+        cores = [B for B, _ in cores]
+        half = model.T // 2
+        left, right = _tt_left(arith, S, cores[:half], M), _tt_right(arith, cores[half:], M)
+        if type(arith) is ExactArithmetic and arith.p is None:
+            bound = _product_bound(left, right)
+            if bound >= FLOAT_EXACT:  # below it the float64 product is exact and faster
+                return multimodular_product(left, right, bound).reshape(-1), s_den
+        return arith.matmul(left, right).reshape(-1), s_den
     for t in range(model.T):
         A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
-        L, R_prev, R_t = A.shape[0], S.shape[1], G_mat.shape[1]
-        if model.xi.scaling == "bilinear":
-            B = arith.matmul(A.T, G_mat.reshape(L, R_prev * R_t))  # (M, R_prev·R_t)
-            B = B.reshape(M, R_prev, R_t).transpose(1, 0, 2).reshape(R_prev, M * R_t)
-            S = arith.matmul(S, B).reshape(-1, R_t)
-            s_den = s_den * a_den * g_den
-            continue
+        L, R_prev = A.shape[0], S.shape[1]
         # (1, M, L, 1): the input of symbol m, C-ordered so that ξ's output Z is too and the
         # reshape before the contraction is a view, not a copy
         a = np.ascontiguousarray(A.T)[None, :, :, None]
@@ -312,6 +323,43 @@ def _rnn_grid(model: GeneralizedRNN, arith):
             parts.append(part)
         S, s_den = np.concatenate(align(parts, 0)), den
     return S[:, 0], s_den
+
+
+def _tt_core(model: GeneralizedRNN, arith, t: int):
+    """B_t (R_{t−1}, M·R_t) with B[j, (m, k)] = Σ_i A[i, m] G[i, j, k], and its denominator."""
+    A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
+    L, R_t = A.shape[0], G_mat.shape[1]
+    R_prev = G_mat.shape[0] // L
+    B = arith.matmul(A.T, G_mat.reshape(L, R_prev * R_t))  # (M, R_prev·R_t)
+    B = B.reshape(model.M, R_prev, R_t).transpose(1, 0, 2).reshape(R_prev, model.M * R_t)
+    return np.ascontiguousarray(B), a_den * g_den
+
+
+def _product_bound(left: np.ndarray, right: np.ndarray) -> int:
+    """A proven bound on |left @ right|: max_i Σ_j |left[i, j]| · max_c |right[j, c]|,
+    in Python integers, from the exact factors."""
+    if 0 in left.shape or right.shape[1] == 0:
+        return 0
+    row_max = np.array([max_abs(row) for row in right], dtype=object)
+    return int(max(np.abs(to_storage(left, object)) @ row_max))
+
+
+def _tt_left(arith, S: np.ndarray, cores, M: int) -> np.ndarray:
+    """The states after the first len(cores) symbols: row = prefix (C-order), column = k."""
+    for B in cores:
+        S = arith.matmul(S, B).reshape(-1, B.shape[1] // M)
+    return S
+
+
+def _tt_right(arith, cores, M: int) -> np.ndarray:
+    """Σ over the later bonds: row j (the bond before the first of ``cores``), column =
+    suffix of symbols (C-order). Built right to left:
+    R_new[j, (m, s)] = Σ_k B[j, (m, k)] R[k, s]."""
+    R, _ = arith.scalar(1)
+    for B in reversed(cores):
+        R_t = B.shape[1] // M
+        R = arith.matmul(B.reshape(-1, R_t), R).reshape(B.shape[0], -1)
+    return R
 
 
 def _rnn_entries(model: GeneralizedRNN, arith, indices: np.ndarray):

@@ -69,11 +69,11 @@ def max_abs(X: np.ndarray) -> int:
     """The exact maximum absolute value of an integer array, as a Python int (0 if empty)."""
     if X.size == 0:
         return 0
-    if X.dtype == object:
-        return max(abs(int(v)) for v in X.flat)
     if X.dtype.kind == "u":
         return int(X.max())
-    lo, hi = int(X.min()), int(X.max())  # np.abs would allocate a copy (and wrap at -2**63)
+    # np.abs would allocate a copy (and wrap at -2**63); on Python integers (object arrays)
+    # min and max compare without allocating, several times faster than abs of each
+    lo, hi = int(X.min()), int(X.max())
     return max(-lo, hi)
 
 

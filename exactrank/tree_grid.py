@@ -90,41 +90,76 @@ def activated(model: HierarchicalNetwork, l: int, arith, X: np.ndarray, den: int
 
 
 def _pool_outer(arith, pool, children, W: np.ndarray, w_den: int):
-    """⊗_g of the children (seed 000, eq. 3) followed by the conv W, in blocks of rows.
+    """⊗_g of the children (seed 000, eq. 3) followed by the conv W.
 
     Row (i_1, …, i_k) of the result (C-order) pools row i_c of child c, channel by channel.
+    Product and mean pooling never form the pooled block Z (k children's rows times r
+    channels): the conv is linear, so
+
+        Σ_γ Π_c X_c[i_c, γ] W[γ, δ] = (X_1 ⊗ … ⊗ X_{k−1})[i_1…i_{k−1}, :] @ B[:, (i_k, δ)],
+        B[γ, (j, δ)] = X_k[j, γ] W[γ, δ]   (product: one matrix product per block of rows),
+        Σ_γ (Σ_c X_c[i_c, γ]) W[γ, δ] = Σ_c (X_c @ W)[i_c, δ]   (mean, then divided by k).
+
+    Max pooling (QQ only) pools the rows first, in blocks that bound the memory of Z.
     """
+    if len(children) == 1:  # a window of one mode: P{c} = c for every pooling
+        (X, x_den), *_ = children
+        return contract(arith, X, W), x_den * w_den
+    if pool.fold.name == "product":
+        *rows, (last, last_den) = children
+        B, b_den = arith.xi(pool.fold, last.T[:, :, None], last_den, W[:, None, :], w_den)
+        B = np.ascontiguousarray(B).reshape(W.shape[0], -1)
+        parts, den = [], 1
+        for Z, z_den in _outer_blocks(arith, pool, rows):
+            parts.append(contract(arith, Z, B).reshape(-1, W.shape[1]))
+            den = z_den * b_den
+        return np.concatenate(align(parts, 0)), den
+    if pool.mean:
+        convolved = [(contract(arith, X, W), x_den * w_den) for X, x_den in children]
+        (Y, den), rest = convolved[0], convolved[1:]
+        for X, x_den in rest:
+            Y, den = arith.xi(pool.fold, Y[..., None, :], den, X, x_den)
+        Y = np.ascontiguousarray(Y).reshape(-1, W.shape[1])
+        return arith.divide(Y, den, len(children))
+    parts, den = [], 1
+    for Z, z_den in _outer_blocks(arith, pool, children):
+        parts.append(contract(arith, Z, W))
+        den = z_den * w_den
+    return np.concatenate(align(parts, 0)), den
+
+
+def _outer_blocks(arith, pool, children):
+    """The fold of ``pool`` over the outer product of the children's rows, channel by
+    channel, as (Z, den) blocks of rows in C-order (each about _CHUNK_ENTRIES entries)."""
     (first, first_den), rest = children[0], children[1:]
     r = first.shape[1]
     per_row = r * int(np.prod([X.shape[0] for X, _ in rest], dtype=np.int64))
     step = max(1, _CHUNK_ENTRIES // max(1, per_row))
-    parts, den = [], first_den
     for start in range(0, first.shape[0], step):
         Z, den = first[start : start + step], first_den
         for X, x_den in rest:
             Z, den = arith.xi(pool.fold, Z[..., None, :], den, X, x_den)
-        if pool.mean:
-            Z, den = arith.divide(Z, den, len(children))
-        parts.append(contract(arith, np.ascontiguousarray(Z).reshape(-1, r), W))
-    return np.concatenate(align(parts, 0)), den * w_den
+        yield np.ascontiguousarray(Z).reshape(-1, r), den
 
 
 def contract(arith, Z: np.ndarray, W: np.ndarray) -> np.ndarray:
     """Z @ W exactly. Deep in the tree the numerators outgrow int64 (a product of windows
-    multiplies their bit lengths' sum), and for a conv with few output channels numpy's
-    object matmul on Python integers beats the limb-split BLAS product of
-    :func:`~exactrank.kernels.exact_matmul` by 10–100× (measured: 65536 × 2 rows of
-    1000-bit integers, 0.02 s against 2.2 s), because splitting costs one pass over Z per
-    26-bit limb while the direct product costs one per output channel.
+    multiplies their bit lengths' sum). On Python integers numpy's object matmul costs one
+    big-integer product per (row, inner index, column), while the limb-split BLAS product of
+    :func:`~exactrank.kernels.exact_matmul` costs about one big-integer pass over the result
+    per pair of 26-bit limbs: the object product wins while the inner dimension is at most
+    that number of pairs (measured: Z of 65536 × 2 entries of 1000 bits times 2 columns,
+    0.02 s against 2.2 s).
     """
-    if Z.dtype != object or W.shape[1] > max(8, _max_bits(Z) // 4):
+    if Z.dtype != object or Z.shape[1] > _limbs(Z) * _limbs(W):
         return arith.matmul(Z, W)
     W = W.astype(np.int64).astype(object) if W.dtype == np.float64 else W.astype(object)
     return arith.narrow(arith.reduce(Z @ W))
 
 
-def _max_bits(Z: np.ndarray) -> int:
-    return max_abs(Z).bit_length()
+def _limbs(X: np.ndarray) -> int:
+    """How many 26-bit limbs the largest entry of X needs."""
+    return max(1, -(-max_abs(X).bit_length() // 26))
 
 
 def hierarchical_score(model: HierarchicalNetwork, sequence, field: Field):

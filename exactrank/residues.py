@@ -1,0 +1,179 @@
+"""Arrays of residues modulo a prime p < 2^62 on float64 BLAS: products, sums, matrix products.
+
+Residues are int64 arrays with values in [0, p). Every operation is exact; two regimes:
+
+* ``p < 2^SMALL_PRIME_BITS`` (2^26): the float64 kernels of :mod:`exactrank.modular`
+  (centered residues of magnitude at most p/2 + 2, dgemm on pieces of the inner dimension
+  short enough that every partial sum stays below 2^53, reduction by a rounded quotient).
+  A product of two residues is below 2^52, so elementwise products are exact in float64 too.
+* larger p: the *split product*. With h = ⌈bits(p)/2⌉ a residue b is b = H·2^h + G
+  (0 <= G < 2^h, 0 <= H < 2^h), and the other factor is cut into limbs of w bits,
+  a = Σ_l a_l 2^{wl} (0 <= a_l < 2^w). With b_l = 2^{wl}·b mod p (reduced beforehand, on
+  the smaller operand),
+
+      a·b ≡ 2^h·E_hi + E_lo (mod p),  E_hi = Σ_l a_l H_l,  E_lo = Σ_l a_l G_l,
+
+  and the same for a matrix product, where the sums also run over the inner dimension. A sum
+  of K terms is below K·(2^w − 1)(2^h − 1), kept below 2^53 (:func:`_plan`), so dgemm
+  computes E_hi and E_lo exactly in any summation order. :func:`_combine` then reduces
+  V = 2^h·E_hi + E_lo (below 2^(54+h)) with a float64 quotient and int64 arithmetic modulo
+  2^64 (see there for the proof that nothing is lost).
+
+The int64 operations of :func:`_reduce_wrapped` wrap modulo 2^64 on purpose: the exact
+result is known to lie in (−p, p), an interval of int64, so its value modulo 2^64 *is* it.
+That is the only place where anything wraps, and its bound is proven there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .modular import _float_residues, _reduce_vec, _scratch_buffer, _sub_matmul, _to_int
+
+SMALL_PRIME_BITS = 26
+"""Primes below 2^SMALL_PRIME_BITS use the kernels of :mod:`exactrank.modular`: products of
+centered residues are below 2^50, so dgemm sums eight of them exactly between reductions."""
+
+RESIDUE_PRIME_BOUND = 1 << 62
+"""Residue arrays here need p below this (:func:`_combine` needs (−p, p) inside int64, with
+room for one more p)."""
+
+_EXACT = 1 << 53  # float64 holds every integer below this
+_LIMB_TERMS = 64  # the split product aims at sums of this many terms between reductions
+
+
+def is_small(p: int) -> bool:
+    """Whether ``p`` takes the float64 kernels of :mod:`exactrank.modular`."""
+    return p < 1 << SMALL_PRIME_BITS
+
+
+def residues(X: np.ndarray, p: int) -> np.ndarray:
+    """An integer array (int64, float64 holding integers, or Python integers) mod p, int64."""
+    if X.dtype == object:
+        return np.array([int(v) % p for v in X.flat], dtype=np.int64).reshape(X.shape)
+    return np.mod(X.astype(np.int64, copy=False), p)
+
+
+def add_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """(a + b) mod p elementwise (broadcasting). a + b < 2p < 2^63: no wrapping."""
+    if np.ndim(a) == np.ndim(b) == 0:
+        return add_mod(np.reshape(a, 1), np.reshape(b, 1), p).reshape(())
+    s = np.add(a, b)
+    s -= p
+    np.add(s, p, out=s, where=s < 0)
+    return s
+
+
+def mul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """(a · b) mod p elementwise (broadcasting), for residue arrays a and b."""
+    if np.ndim(a) == np.ndim(b) == 0:
+        return mul_mod(np.reshape(a, 1), np.reshape(b, 1), p).reshape(())
+    if is_small(p):
+        x = np.multiply(a, b, dtype=np.float64)  # below p^2 < 2^52: exact
+        _reduce_vec(x, p)  # centered, |x| <= p/2 + 2 < p
+        return _to_int(x, p)
+    w, h, limbs, _ = _plan(p)
+    hi = lo = None
+    b = np.asarray(b).reshape(np.shape(b) or (1,))  # a scalar factor as a broadcast vector
+    for l, (H, G) in enumerate(_split_shifted(b, p, w, h, limbs)):
+        a_l = _limb(np.asarray(a), l, w)
+        term_hi, term_lo = a_l * H, a_l * G  # each below 2^(w+h); `limbs` of them below 2^53
+        hi = term_hi if hi is None else hi + term_hi
+        lo = term_lo if lo is None else lo + term_lo
+    return _combine(hi, lo, h, p)
+
+
+def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    """(A @ B) mod p for 2-D residue arrays, on float64 dgemm."""
+    n, m = A.shape[0], B.shape[1]
+    if 0 in (n, m, A.shape[1]):
+        return np.zeros((n, m), dtype=np.int64)
+    if is_small(p):
+        C = np.zeros((n, m))
+        _sub_matmul(C, -_float_residues(A, p), _float_residues(B, p, "B"), p, _scratch_buffer(m))
+        return _to_int(C, p)
+    w, h, limbs, terms = _plan(p)
+    k = A.shape[1]
+    # columns (l, γ) of A_stack hold limb l of column γ; rows (l, γ) of the stacked B the
+    # shifted halves H_l, G_l side by side, so one dgemm gives E_hi | E_lo
+    A_stack = np.concatenate([_limb(A, l, w) for l in range(limbs)], axis=1)
+    B_stack = np.concatenate(
+        [np.concatenate([H, G], axis=1) for H, G in _split_shifted(B, p, w, h, limbs)], axis=0
+    )
+    total = None
+    for s in range(0, limbs * k, terms):
+        E = A_stack[:, s : s + terms] @ B_stack[s : s + terms]
+        part = _combine(E[:, :m], E[:, m:], h, p)
+        total = part if total is None else add_mod(total, part, p)
+    return total
+
+
+def _plan(p: int) -> tuple[int, int, int, int]:
+    """(w, h, limbs, terms) of the split product mod p (see the module docstring).
+
+    h = ⌈bits/2⌉ halves the residue b; limbs of w = 47 − h bits (at least 1) make a term
+    a_l·H_l below 2^(w+h) <= 2^47, so ``terms`` = ⌊(2^53 − 1) / ((2^w − 1)(2^h − 1))⌋ >= 64
+    of them sum exactly; a residue has ``limbs`` = ⌈bits/w⌉ of them.
+    """
+    bits = p.bit_length()
+    h = (bits + 1) // 2
+    w = max(1, min(bits, 47 - h))
+    limbs = -(-bits // w)
+    terms = (_EXACT - 1) // (((1 << w) - 1) * ((1 << h) - 1))
+    return w, h, limbs, terms
+
+
+def _limb(a: np.ndarray, l: int, w: int) -> np.ndarray:
+    """Limb l of w bits of the residues ``a`` (0 <= a_l < 2^w), as float64."""
+    return ((a >> (w * l)) & ((1 << w) - 1)).astype(np.float64)
+
+
+def _split_shifted(b: np.ndarray, p: int, w: int, h: int, limbs: int):
+    """For l = 0 … limbs−1 the halves (H_l, G_l), float64, of b_l = 2^{wl}·b mod p."""
+    mask = (1 << h) - 1
+    for l in range(limbs):
+        if l:
+            b = _shift_mod(b, w, p)
+        yield (b >> h).astype(np.float64), (b & mask).astype(np.float64)
+
+
+def _shift_mod(b: np.ndarray, w: int, p: int) -> np.ndarray:
+    """2^w·b mod p for residues b (w <= 47 − h, so the float quotient is off by < 1/4).
+
+    z = fl(fl(b)·fl(2^w/p)) is within 3·2^-53·2^w·b/p < 2^(w−51) of 2^w·b/p; that is far
+    below 1/2, so (2^w·b) − rint(z)·p lies in (−p, p): :func:`_reduce_wrapped` applies.
+    """
+    z = b.astype(np.float64) * ((1 << w) / p)
+    return _reduce_wrapped(b << w, z, p)
+
+
+def _combine(hi: np.ndarray, lo: np.ndarray, h: int, p: int) -> np.ndarray:
+    """(2^h·hi + lo) mod p for float64 integers 0 <= hi, lo < 2^53, as int64 residues.
+
+    Let V = 2^h·hi + lo < 2^(54+h) and bits = bits(p) >= 27, h = ⌈bits/2⌉. The quotient
+    z = fl(fl(hi·fl(2^h/p)) + fl(lo·fl(1/p))) has only nonnegative terms, so each of the
+    five roundings is relative: |z − V/p| <= ((1 + 2^-53)^5 − 1)·V/p < 2^-50.6·V/p, and
+    V/p < 2^(54 + h − bits + 1) <= 2^(55.5 − bits/2) <= 2^42, so the error is below 2^-8.
+    Hence q = rint(z) has |V/p − q| < 1/2 + 2^-8 and V − q·p lies in (−p, p).
+    """
+    z = hi * ((1 << h) / p)
+    z += lo * (1.0 / p)
+    V = hi.astype(np.int64)
+    V <<= h  # modulo 2^64 (see _reduce_wrapped)
+    V += lo.astype(np.int64)
+    return _reduce_wrapped(V, z, p)
+
+
+def _reduce_wrapped(V: np.ndarray, z: np.ndarray, p: int) -> np.ndarray:
+    """The residue of integers known modulo 2^64 (``V``, int64, clobbered) and nearly as
+    fractions of p (``z``, float64, clobbered): the caller proves that the true integer
+    minus rint(z)·p lies in (−p, p) for p < 2^62. Then the int64 arithmetic below, exact
+    modulo 2^64, gives exactly that number (it is an int64), and adding p to the negative
+    ones gives the residue in [0, p).
+    """
+    np.rint(z, out=z)  # |z| < 2^43: the quotient is an exact float64 integer
+    q = z.astype(np.int64)
+    q *= p  # modulo 2^64
+    V -= q
+    np.add(V, p, out=V, where=V < 0)
+    return V
