@@ -14,8 +14,6 @@ import datetime
 import math
 import random
 import re
-import sys
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -64,6 +62,7 @@ from .models import (
 )
 from .modular import matmul_mod_p, random_prime, rank_mod_p, rank_profile_mod_p, solve_mod_p
 from .partitions import Partition, parse_partition
+from .progress import Progress
 from .rank import rank
 
 FORMAT = "exactrank-certificate"
@@ -243,7 +242,7 @@ def verify_certificate(cert: dict) -> Verdict:
     """
     check_header(cert)
     try:
-        with digits_allowed(), _Progress() as progress:
+        with digits_allowed(), Progress("checking") as progress:
             _verify(cert, progress)
     except LimitError as exc:
         raise CertificateFormatError(str(exc)) from None
@@ -274,34 +273,6 @@ def _verify(cert: dict, progress) -> None:
         _check_minor(tensor, partition, field, r, _expect(witness.get("minor"), dict, "minor"))
     if kind in ("le", "eq"):
         _check_upper(tensor, partition, field, r, witness)
-
-
-class _Progress:
-    """A line on stderr, rewritten about once a second, while a long check runs, and only
-    when stderr is a terminal (never in a pipe, a file or a test)."""
-
-    def __init__(self):
-        self.stream = sys.stderr  # looked up when a check starts (tests swap stderr)
-        self.on = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.shown_at = None
-
-    def __enter__(self):
-        self.start = time.monotonic()
-        return self
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        now = time.monotonic()
-        if not self.on or now - (self.shown_at or self.start) < 1:
-            return
-        self.shown_at = now
-        self.stream.write(f"\rchecking: {what} {done}/{total} ({now - self.start:.0f} s)")
-        self.stream.flush()
-
-    def __exit__(self, *exc):
-        if self.shown_at is not None:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-        return False
 
 
 def _expect(value, kind, where: str):

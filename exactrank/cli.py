@@ -25,6 +25,7 @@ from .files import check_output
 from .grid import grid_tensor
 from .modelfile import load_model
 from .partitions import matricize, parse_partition
+from .progress import Progress
 from .rank import rank
 
 
@@ -174,9 +175,12 @@ def _indices(text: str) -> list[int]:
 def _run_rank(args) -> int:
     model = load_model(args.model)
     partition = parse_partition(args.partition, model.T)
-    grid = grid_tensor(model, args.field)
-    matrix = matricize(grid, partition)
-    result = rank(matrix, grid.field, prove=args.prove, tol=args.tol, seed=args.seed)
+    with Progress("rank") as progress:
+        progress.stage(f"building the grid tensor ({model.M}^{model.T} entries)")
+        grid = grid_tensor(model, args.field)
+        matrix = matricize(grid, partition)
+        progress.stage(f"the rank of the {matrix.shape[0]} x {matrix.shape[1]} matrix")
+        result = rank(matrix, grid.field, prove=args.prove, tol=args.tol, seed=args.seed)
     report = {
         "model": args.model,
         "rank": result.rank,
@@ -214,17 +218,19 @@ def _run_certify(args) -> int:
         )
     check_output(args.output)  # before the work: a path that cannot be written is refused now
     model = load_model(args.model)
-    cert = certify(
-        model,
-        args.partition,
-        args.field,
-        claim=args.claim,
-        r=args.r,
-        rows=args.rows,
-        cols=args.cols,
-        seed=args.seed,
-        theorem=args.theorem,
-    )
+    with Progress("certify") as progress:
+        progress.stage("evaluating the grid, proving the claim and checking the certificate")
+        cert = certify(
+            model,
+            args.partition,
+            args.field,
+            claim=args.claim,
+            r=args.r,
+            rows=args.rows,
+            cols=args.cols,
+            seed=args.seed,
+            theorem=args.theorem,
+        )
     save_certificate(cert, args.output)
     claim = cert["claim"]
     if args.json:

@@ -9,9 +9,7 @@ checker (proofs/verify_certificate.py, as a user runs it), which must give the s
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
-import re
 import subprocess
 import sys
 import time
@@ -462,21 +460,6 @@ def test_a_4000_digit_weight_is_checked_quickly(capsys, tmp_path):
     assert code == 1 and "Traceback" not in err  # TT-rank 2: every 16 × 16 minor is singular
     assert checker_code(path) == 1
     assert seconds < 10, f"exactrank verify took {seconds:.0f} s"
-
-
-def test_progress_only_on_a_terminal(monkeypatch):
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
-    clock = iter(range(0, 100, 2))
-    monkeypatch.setattr(certificates.time, "monotonic", lambda: next(clock))
-    for stream, shows in ((Terminal(), True), (io.StringIO(), False)):
-        monkeypatch.setattr(sys, "stderr", stream)
-        with certificates._Progress() as progress:
-            progress(5, 10, "rows")
-        text = stream.getvalue()
-        assert bool(re.search(r"\rchecking: rows 5/10", text)) == shows, text
 
 
 def test_certify_writes_numbers_past_pythons_default(capsys, tmp_path):
