@@ -36,9 +36,9 @@ in one product."""
 
 
 def primes_for(bound: int) -> list[int]:
-    """The largest primes below 2^CRT_PRIME_BITS, as few as make P > 2·bound."""
+    """The largest primes below 2^CRT_PRIME_BITS, as few (at least one) as make P > 2·bound."""
     primes, modulus, candidate = [], 1, (1 << CRT_PRIME_BITS) - 1
-    while modulus <= 2 * bound:
+    while not primes or modulus <= 2 * bound:
         while not flint.fmpz(candidate).is_prime():
             candidate -= 2
         primes.append(candidate)

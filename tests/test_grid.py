@@ -652,3 +652,83 @@ def test_modular_grid_of_small_weights_over_primes_past_int64(xi, p):
     }
     gt = er.grid_tensor(build_rnn(spec), f"GF({p})")
     assert_modular_grid(gt, rnn_oracle(spec), p, (2, 2))
+
+
+# ------------------------------------------------ product grids past int64 by CRT (issue 11)
+
+
+def _big_product_spec(seed, M=2, T=6, bits=30, den=1):
+    """A product RNN with weights of up to ``bits`` bits: grid entries far past 2^63."""
+    rng = np.random.default_rng(seed)
+
+    def draw(shape):
+        top = 2**bits
+        return [
+            Q(int(rng.integers(-top, top)), int(rng.integers(1, den + 1)))
+            for _ in range(int(np.prod(shape)))
+        ]
+
+    L = [int(rng.integers(1, 4)) for _ in range(T)]
+    R = [1] + [int(rng.integers(1, 4)) for _ in range(T - 1)] + [1]
+    C = [np.array(draw((L[t], M)), dtype=object).reshape(L[t], M).tolist() for t in range(T)]
+    G = [
+        np.array(draw((L[t], R[t], R[t + 1])), dtype=object).reshape(L[t], R[t], R[t + 1]).tolist()
+        for t in range(T)
+    ]
+    return {"xi": "product", "C": C, "G": G, "F": None}
+
+
+@pytest.mark.parametrize(
+    "seed,M,T,bits,den", [(0, 2, 6, 30, 1), (1, 3, 4, 62, 1), (2, 2, 7, 20, 5)]
+)
+def test_product_grid_past_int64_is_rebuilt_by_crt(monkeypatch, seed, M, T, bits, den):
+    """Entries past 2^63 go through the CRT route (spied on) and match the Fraction oracle."""
+    from exactrank import grid as grid_module
+
+    calls = []
+    real = grid_module.multimodular_product
+    monkeypatch.setattr(
+        grid_module, "multimodular_product", lambda *a: calls.append(a[2]) or real(*a)
+    )
+    spec = _big_product_spec(seed, M, T, bits, den)
+    expected = rnn_oracle(spec)
+    gt = er.grid_tensor(build_rnn(spec))
+    assert calls and calls[0] >= 2**53
+    assert max(abs(v.numerator) for v in expected.values()) >= 2**63
+    assert_exact_grid(gt, expected, (M,) * T)
+    assert gt.storage == "bigint"
+
+
+@SETTINGS
+@given(rnn_specs(xis=("product",)), st.integers(40, 70))
+def test_product_grid_with_scaled_weights_matches_the_oracle(spec, shift):
+    """Random shapes with weights scaled by 2^shift: the float64 route or the CRT route,
+    whichever the bound picks, gives the oracle's grid."""
+    spec = dict(spec, C=map_nested(spec["C"], lambda q: q * 2**shift), rep="fraction")
+    assert_exact_grid(er.grid_tensor(build_rnn(spec)), rnn_oracle(spec), _rnn_shape(spec))
+
+
+def _rnn_shape(spec):
+    return (len(spec["C"][0][0]),) * len(spec["C"])
+
+
+def test_crt_with_one_prime_too_few_is_caught_by_the_oracle(monkeypatch):
+    """Dropping the last prime of the CRT makes the product grid wrong, and the brute-force
+    oracle sees it: the test above would fail on such a reduction."""
+    from exactrank import multimodular
+
+    spec = _big_product_spec(0)
+    expected = rnn_oracle(spec)
+    real = multimodular.primes_for
+    monkeypatch.setattr(multimodular, "primes_for", lambda bound: real(bound)[:-1])
+    gt = er.grid_tensor(build_rnn(spec))
+    wrong = [i for i, v in expected.items() if gt.entry(i) != v]
+    assert wrong
+
+
+@pytest.mark.parametrize("p", [2, 3, 2**26 - 5, 2**26 + 15, P61, 2**62 - 57])
+@pytest.mark.parametrize("xi", MODULAR_XIS)
+def test_rnn_grid_over_the_residue_kernels_primes(xi, p):
+    """GF(p) through exactrank.residues: both of its regimes and the primes at their ends."""
+    spec = dict(_big_product_spec(p % 97, M=2, T=5, bits=62, den=1), xi=xi)
+    assert_modular_grid(er.grid_tensor(build_rnn(spec), f"GF({p})"), rnn_oracle(spec), p, (2,) * 5)

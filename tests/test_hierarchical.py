@@ -663,3 +663,73 @@ def test_certify_takes_a_hierarchical_model_as_its_model(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout
     assert_rank(model, "odd-even", "==", 4)
+
+
+# ------------------------------------------- GF(p) on the residue kernels (issue 11)
+
+RESIDUE_PRIMES = [2, 3, 2**26 - 5, 2**26 + 15, 2**61 - 1, 2**62 - 57]
+FUSED_TREES = [
+    "HT over 4",
+    "ternary over 6",
+    "unequal windows over 5",
+    "three levels over 5",
+    "CP over 4",
+    "CP under a window of one",
+    "out of order over 6",
+]
+
+
+def _windows(tree):
+    return {len(node) for level in tree_levels(tree)[1:] for node in level}
+
+
+@pytest.mark.parametrize("pooling", ["product", "mean"])
+@pytest.mark.parametrize("name", FUSED_TREES)
+@pytest.mark.parametrize("p", RESIDUE_PRIMES)
+def test_GFp_grid_with_weights_up_to_p_against_the_oracle(p, name, pooling):
+    """Weights of the size of p (and beyond it, negative, rational): the pooled products of
+    both regimes of exactrank.residues, windows of 1 to 4 children, mean's inverse."""
+    tree = TREES[name]
+    if pooling == "mean" and any(k % p == 0 for k in _windows(tree)):
+        pytest.skip(f"mean over a window of {sorted(_windows(tree))} has no meaning mod {p}")
+    L = len(tree_levels(tree)) - 1
+    rng = random.Random(p + len(name))
+    den = 1 if p < 5 else 7
+    weights, output = random_weights(tree, 2, [3, 2, 3][:L], rng, high=2 * p, den=den)
+    model = er.HierarchicalNetwork(tree, weights, output, None, "identity", pooling)
+    expected = {
+        seq: residue(value, p)
+        for seq, value in oracle_grid(
+            tree, weights, output, None, "identity", pooling, 2, model.N
+        ).items()
+    }
+    gp = er.grid_tensor(model, f"GF({p})")
+    assert gp.values.dtype == np.int64
+    assert {seq: gp.entry(seq) for seq in expected} == expected
+
+
+def test_a_missing_residue_correction_is_caught_by_the_oracle(monkeypatch):
+    """A reduction that leaves remainders in (−p, p) instead of [0, p) gives a wrong grid
+    (and negative values), which the comparison above detects."""
+    from exactrank import residues
+
+    p, tree = 2**61 - 1, TREES["HT over 8"]
+    rng = random.Random(8)
+    weights, output = random_weights(tree, 2, [3, 3, 3], rng, high=p, den=1)
+    model = er.HierarchicalNetwork(tree, weights, output)
+    expected = {
+        seq: residue(value, p)
+        for seq, value in oracle_grid(
+            tree, weights, output, None, "identity", "product", 2, 8
+        ).items()
+    }
+    assert {seq: er.grid_tensor(model, f"GF({p})").entry(seq) for seq in expected} == expected
+
+    def no_correction(V, z, p):
+        np.rint(z, out=z)
+        V -= z.astype(np.int64) * p
+        return V
+
+    monkeypatch.setattr(residues, "_reduce_wrapped", no_correction)
+    broken = er.grid_tensor(model, f"GF({p})")
+    assert {seq: broken.entry(seq) for seq in expected} != expected

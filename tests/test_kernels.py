@@ -1,10 +1,13 @@
 """Exact integer kernels against Python integers: nothing wraps, whatever the magnitudes."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from exactrank import multimodular, residues
 from exactrank.kernels import align, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
 
 BITS = st.sampled_from([0, 1, 3, 20, 26, 40, 52, 53, 61, 62, 63, 64, 100, 300])
@@ -84,3 +87,122 @@ def test_exact_matmul_of_empty_operands_is_zero(shape_a, shape_b):
     B = np.full(shape_b, 5**900, dtype=object)
     C, bound = exact_matmul(A, B)
     assert C.shape == (shape_a[0], shape_b[1]) and bound == 0 and not C.any()
+
+
+# ------------------------------------------------------------- residues mod p and CRT
+# exactrank.residues and exactrank.multimodular against Python integers.
+
+RESIDUE_PRIMES = [
+    2,
+    3,
+    5,
+    1000003,
+    2**26 - 5,  # the largest prime of modular's float64 kernels here
+    2**26 + 15,  # the smallest prime of the split product (27 bits)
+    2**31 - 1,
+    2**61 - 1,
+    2**62 - 57,  # the largest prime below RESIDUE_PRIME_BOUND
+]
+
+
+def _residue_array(draw, shape, p):
+    values = [draw(st.one_of(st.integers(0, p - 1), st.sampled_from([0, 1, p - 1])))]
+    values += [draw(st.integers(0, p - 1)) for _ in range(int(np.prod(shape)) - 1)]
+    return np.array(values[: int(np.prod(shape))], dtype=np.int64).reshape(shape)
+
+
+@st.composite
+def residue_case(draw):
+    p = draw(st.sampled_from(RESIDUE_PRIMES))
+    n, k, m = draw(st.integers(1, 5)), draw(st.integers(1, 70)), draw(st.integers(1, 5))
+    return p, _residue_array(draw, (n, k), p), _residue_array(draw, (k, m), p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(residue_case())
+def test_residue_kernels_match_python_integers(case):
+    p, A, B = case
+    As, Bs = A.astype(object), B.astype(object)
+    assert residues.matmul_mod(A, B, p).tolist() == ((As @ Bs) % p).tolist()
+    col, row = A[:, :1], B[:1, :]  # broadcast to (n, m)
+    assert residues.mul_mod(col, row, p).tolist() == ((col.astype(object) * row) % p).tolist()
+    assert residues.add_mod(col, row, p).tolist() == ((col.astype(object) + row) % p).tolist()
+    scalar = np.int64(B[0, 0])
+    assert residues.mul_mod(A, scalar, p).tolist() == ((As * int(scalar)) % p).tolist()
+
+
+@pytest.mark.parametrize("p", RESIDUE_PRIMES)
+def test_residue_matmul_at_the_largest_residues(p):
+    """Every entry p − 1 and long inner dimensions: the sums the bounds are tight for."""
+    for k in (1, 8, 63, 64, 65, 300):
+        A, B = np.full((3, k), p - 1, dtype=np.int64), np.full((k, 2), p - 1, dtype=np.int64)
+        assert residues.matmul_mod(A, B, p).tolist() == [[k * (p - 1) ** 2 % p] * 2] * 3
+
+
+def test_a_residue_reduction_without_its_last_correction_is_caught(monkeypatch):
+    """The oracle comparison above sees a reduction that leaves negative remainders."""
+    p = 2**61 - 1
+    A = np.array([[p - 1, p - 2, 12345]], dtype=np.int64)
+    B = np.array([[p - 1], [p - 3], [p - 7]], dtype=np.int64)
+    expected = ((A.astype(object) @ B.astype(object)) % p).tolist()
+    assert residues.matmul_mod(A, B, p).tolist() == expected
+
+    def no_correction(V, z, p):
+        np.rint(z, out=z)
+        V -= z.astype(np.int64) * p
+        return V
+
+    monkeypatch.setattr(residues, "_reduce_wrapped", no_correction)
+    rng = np.random.default_rng(0)
+    A, B = rng.integers(0, p, (20, 8)), rng.integers(0, p, (8, 20))
+    expected = ((A.astype(object) @ B.astype(object)) % p).tolist()
+    assert residues.matmul_mod(A, B, p).tolist() != expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(-(2**200), 2**200), min_size=1, max_size=12),
+    st.integers(0, 2**200),
+)
+def test_crt_rebuilds_integers_within_the_bound(values, extra):
+    bound = max(abs(v) for v in values) + extra % 7
+    primes = multimodular.primes_for(bound)
+    P = math.prod(primes)
+    assert 2 * bound < P and all(p < 2**multimodular.CRT_PRIME_BITS for p in primes)
+    # centered residues as the float kernels leave them: |r| <= p/2 + 2
+    res = [np.array([float((v + p // 2) % p - p // 2) for v in values]) for p in primes]
+    got = multimodular.crt(res, primes, bound)
+    assert [int(v) for v in got] == values
+    assert got.dtype == (np.int64 if bound < 2**62 else object)
+
+
+@pytest.mark.parametrize("bits", [10, 52, 61, 62, 63, 100, 400])
+def test_multimodular_product_matches_python_integers(bits):
+    rng = np.random.default_rng(bits)
+    half = bits // 2
+    left = np.array(
+        [[int(rng.integers(-(2**20), 2**20)) << max(0, half - 20) for _ in range(5)]] * 7,
+        dtype=object,
+    )
+    left[3, 2] = -(2**half)
+    right = np.array(
+        [[int(rng.integers(-(2**20), 2**20)) << max(0, half - 20) for _ in range(6)]] * 5,
+        dtype=object,
+    )
+    exact = left @ right
+    bound = max(abs(int(v)) for v in exact.flat) + 1
+    assert [int(v) for v in multimodular.multimodular_product(left, right, bound).flat] == [
+        int(v) for v in exact.flat
+    ]
+
+
+def test_crt_with_one_prime_too_few_is_caught():
+    """The product of all but the last prime is below 2·max|x|: the values wrap."""
+    values = [2**80 + 12345, -(2**79) - 1, 7]
+    bound = 2**80 + 12345
+    primes = multimodular.primes_for(bound)
+    fewer = primes[:-1]
+    assert math.prod(fewer) <= 2 * bound
+    res = [np.array([float((v + p // 2) % p - p // 2) for v in values]) for p in fewer]
+    got = multimodular.crt(res, fewer, bound)
+    assert [int(v) for v in got] != values
