@@ -2,31 +2,38 @@
 
 A rank profile modulo a prime p gives r pivot rows P and columns Q with A[P, Q] nonsingular
 mod p, hence nonsingular over QQ: rank(A) >= r is proven. Closing the gap needs a proof that
-every other column lies in the span of the columns Q. For a small matrix (at most
-64 × 64 entries) FLINT's exact fraction-free elimination over ZZ (``fmpz_mat.rank``) settles
-it in milliseconds: measured 1.5–10× faster than the routes below up to 64 × 64 with
-440–2000-bit entries, and the cost of the many-prime route is mostly per-prime overhead
-there. Otherwise two routes, cheapest first:
+every other column lies in the span of the columns Q. The route is chosen by its predicted
+cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` names it.
 
+0. **Fraction-free elimination** (FLINT's ``fmpz_mat.rank``): exact over ZZ, so rank <= r
+   when it returns at most r. Chosen for matrices of at most 64 × 64 entries, and wherever
+   its predicted cost, about b·Σ_{k<r}(m−k)(n−k)·k for b-bit entries, is below the
+   multimodular route's at the Hadamard bound (it collapses on generic low-rank matrices:
+   > 300 s at n = 2048, r = 256; it is the fastest here on the 216 × 216 grid matrices).
 1. **Small witness.** Solve A[P, Q] Y = A[P, ~Q] modulo one 62-bit prime, rationally
    reconstruct Y = W / d, and check the integer identity A[:, Q] · W = d · A[:, ~Q] exactly
    (limbed BLAS products). If it holds, each non-pivot column is an explicit rational
    combination of the pivot columns: rank <= r, proven, and (Q, W, d) is a certificate.
-   Cost follows the actual size of W, so the structured grid tensors of the papers, whose
-   pivot systems have tiny denominators, are cheap.
-2. **Schur complement past a Hadamard bound.** E = D·A22 − A21·adj(A11)·A12 (D = det A11)
-   is an integer matrix whose entries are the bordered (r+1)-minors
-   det[[A11, a_j], [b_i, c_ij]]; Hadamard's inequality on the actual rows (or columns)
-   bounds them by H. If E ≡ 0 modulo a number N > H then E = 0: the Schur complement
-   vanishes and rank <= r. Modulo anything coprime to D, E ≡ D·(A22 − A21 A11⁻¹ A12).
-   * p-adic (entries small enough for float64): one prime p, A11⁻¹ mod p once, the p-adic
-     digits Y_i of A11⁻¹A12 by Dixon lifting, and A21·Σ Y_i p^i ≡ A22 (mod p^k) checked
-     digit by digit with exact carries, until p^k > H. Each digit costs one BLAS product
-     with the *original* small entries of A21, so a digit carries ~30 bits.
-   * multimodular (otherwise): the same congruence modulo many 62-bit primes, through
-     FLINT's nmod_mat: 2.7× fewer primes than 23-bit ones, each costing 2.4–2.6× more
-     (measured on 216 × 216 to 600 × 600 matrices: about even on random 50-bit entries,
-     1.8–3.3× faster in all on the 216 × 216 odd-even matrices of Figure 4's RNNs).
+   A generic matrix fails on 16 sampled columns first, cheaply.
+2. **Schur complement past a Hadamard bound, p-adic** (entries small enough for float64).
+   E = D·A22 − A21·adj(A11)·A12 (D = det A11) is an integer matrix whose entries are the
+   bordered (r+1)-minors det[[A11, a_j], [b_i, c_ij]]; Hadamard's inequality on the actual
+   rows (or columns) bounds them by H. If E ≡ 0 modulo a number N > H then E = 0: the Schur
+   complement vanishes and rank <= r. Modulo anything coprime to D, E ≡ D·(A22 −
+   A21 A11⁻¹ A12). One prime p, A11⁻¹ mod p once, the p-adic digits Y_i of A11⁻¹A12 by
+   Dixon lifting, and A21·Σ Y_i p^i ≡ A22 (mod p^k) checked digit by digit with exact
+   carries, until p^k > H. Each digit costs one BLAS product with the *original* small
+   entries of A21, so a digit carries ~20–30 bits.
+3. **Multimodular, output-sensitive** (otherwise). For 62-bit primes p (FLINT nmod_mat),
+   X_p = A11⁻¹A12 mod p and the congruence A[:, Q]·X_p ≡ A[:, ~Q] (mod p) is checked on
+   every row. Per open column j, C_j ≡ X_p[:, j] (mod N = Π p) by CRT, a nonzero d_j by
+   rational reconstruction, w_j = d_j·C_j centered mod N; then A[:, Q]·w_j ≡ d_j·a_j
+   (mod N) holds, and once N > r·max|A[:, Q]|·max|w_j| + |d_j|·max|a_j| — a bound taken
+   from the actual w_j, not from Hadamard — both sides are below N/2 in size, so it is an
+   identity over ZZ: a_j = A[:, Q]·w_j / d_j. Closed columns leave the later primes' work.
+   Columns still open when N passes the Hadamard bound H are closed by route 2's argument
+   (their bordered minors are multiples of N below it in size). Reconstruction needs N of
+   about twice the solution's bits; its guesses are never trusted, only the bound above.
 
 A check that fails proves a nonzero bordered minor, so rank >= r + 1; the caller then looks
 for the larger pivot set with a fresh prime.
@@ -42,7 +49,7 @@ import flint
 import numpy as np
 
 from .kernels import align, exact_matmul, max_abs, reduce_mod, to_storage
-from .modular import FAST_PRIME_BITS, matmul_mod_p, random_prime, solve_mod_p
+from .modular import FAST_PRIME_BITS, random_prime, solve_mod_p
 
 RECONSTRUCTION_PRIME_BITS = 62
 FLINT_EXACT_ENTRIES = 64 * 64  # matrices this small get FLINT's exact rank (see above)
@@ -81,7 +88,7 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     m, n = A.shape
     if len(cols) == min(m, n):
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
-    if A.size <= FLINT_EXACT_ENTRIES:
+    if A.size <= FLINT_EXACT_ENTRIES or _flint_is_cheaper(A, rows, cols):
         exact = flint.fmpz_mat(to_storage(A, object).tolist()).rank()
         method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}"
         return UpperBoundProof(exact <= len(cols), method)
@@ -91,6 +98,23 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     if proof is None:
         proof = _schur_multimodular(A, rows, cols, rng)
     return proof
+
+
+def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
+    """Whether fraction-free elimination is predicted faster than the modular routes.
+
+    Measured here (python-flint 0.9, 216² to 2048² matrices): ``fmpz_mat.rank`` of an m × n
+    matrix of b-bit entries and rank r takes about 1e-10 s · b · Σ_{k<r} (m−k)(n−k)·k (the
+    k-th elimination step on entries of k·b bits); a prime of the multimodular route about
+    2e-9 s · (r²(n−r) + m·r(n−r)) + 5 ms, and it needs at most the Hadamard bound's bits in
+    62-bit primes. Only the choice depends on these figures, never a proof.
+    """
+    (m, n), r = A.shape, len(cols)
+    k = np.arange(r, dtype=np.float64)
+    flint_seconds = 1e-10 * max_abs(A).bit_length() * float(np.sum((m - k) * (n - k) * k))
+    primes = hadamard_log2_bound(A, rows, cols) / MULTIMODULAR_PRIME_BITS
+    modular_seconds = primes * (2e-9 * (r * r * (n - r) + m * r * (n - r)) + 5e-3)
+    return flint_seconds < modular_seconds
 
 
 def _split(n: int, chosen) -> np.ndarray:
@@ -192,32 +216,111 @@ def _bordered_log2(A: np.ndarray, rows, cols) -> float:
 
 
 def _schur_multimodular(A, rows, cols, rng) -> UpperBoundProof:
-    """Route 2: E ≡ 0 modulo primes whose product exceeds 2·(Hadamard bound of E)."""
-    needed_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 2
-    others_r, others_c = _split(A.shape[0], rows), _split(A.shape[1], cols)
+    """Route 3: A[:, Q]·X_p ≡ A[:, ~Q] modulo 62-bit primes; each column is closed by its
+    own solution's size (:class:`_OpenColumns`), the rest by the Hadamard bound."""
     rows_l, cols_l = list(rows), list(cols)
-    primes, product = [], 1
-    while product.bit_length() <= needed_bits:
+    hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 2
+    AQ = A[:, cols_l]
+    Z11, ZQ = _fmpz_mat(A[np.ix_(rows_l, cols_l)]), _fmpz_mat(AQ)
+    columns = _OpenColumns(A, rows_l, _split(A.shape[1], cols), len(cols) * max_abs(AQ))
+    primes, modulus, next_bits = [], 1, 0
+    while len(columns.open) and modulus.bit_length() <= hadamard_bits:
         p = random_prime(MULTIMODULAR_PRIME_BITS, rng)
-        if p in primes:
+        N11 = flint.nmod_mat(Z11, p)
+        if p in primes or N11.det() == 0:  # p | det A11: this prime tells nothing
             continue
-        Ap = reduce_mod(A, p)
-        try:
-            Y = solve_mod_p(Ap[np.ix_(rows_l, cols_l)], Ap[np.ix_(rows_l, others_c)], p)
-        except ValueError:  # p divides D = det A11: E ≡ D·S tells nothing here
-            continue
-        A21, A22 = Ap[np.ix_(others_r, cols_l)], Ap[np.ix_(others_r, others_c)]
-        residual = (matmul_mod_p(A21, Y, p) - A22) % p
-        if np.any(residual != 0):
+        X = N11.solve(flint.nmod_mat(columns.Z12, p))
+        if flint.nmod_mat(ZQ, p) * X != flint.nmod_mat(columns.ZN, p):
             return UpperBoundProof(False, f"a bordered minor is nonzero modulo {p}", (p,))
         primes.append(p)
-        product *= p
-    return UpperBoundProof(
-        True,
-        f"Schur complement zero modulo {len(primes)} primes "
-        f"past a {needed_bits}-bit Hadamard bound",
-        tuple(primes),
+        modulus *= p
+        columns.add(p, X)
+        if modulus.bit_length() >= next_bits:
+            columns.close()
+            next_bits = modulus.bit_length() * 3 // 2 + 1
+    method = (
+        f"every other column an exact rational combination of the pivot columns, checked "
+        f"modulo {len(primes)} primes past each column's own bound (at most "
+        f"{columns.bound_bits} bits)"
     )
+    if len(columns.open):
+        method += f"; {len(columns.open)} columns past a {hadamard_bits}-bit Hadamard bound"
+    return UpperBoundProof(True, method, tuple(primes))
+
+
+def _fmpz_mat(X: np.ndarray):
+    return flint.fmpz_mat(X.shape[0], X.shape[1], [int(v) for v in X.flat])
+
+
+class _OpenColumns:
+    """The non-pivot columns j not yet proven to be rational combinations of A[:, Q].
+
+    For every prime p so far, X_p solves A[:, Q]·X_p ≡ A[:, ~Q] (mod p) (checked by the
+    caller on all rows). ``close`` takes C ≡ X_p (mod every p) by CRT and, per column j,
+    a nonzero d_j (rational reconstruction); w_j = d_j·C[:, j] centered mod the modulus N
+    then satisfies A[:, Q]·w_j ≡ d_j·a_j (mod N), and a column is closed when
+    r·max|A[:, Q]|·max|w_j| + |d_j|·max|a_j| < N, which makes the congruence an identity.
+    """
+
+    def __init__(self, A, rows, others, r_aQ):
+        self.A, self.rows, self.r_aQ, self.bound_bits = A, rows, r_aQ, 0
+        self.new = []  # (p, X_p as int64) since the last close, for the open columns
+        self.C, self.N = np.zeros((len(rows), len(others)), dtype=object), 1  # C ≡ X_p mod N
+        self.a = np.array([max_abs(A[:, [j]]) for j in others], dtype=object)
+        self._set_open(np.asarray(others), np.arange(len(others)))
+
+    def _set_open(self, open_cols, keep) -> None:
+        self.open, self.a, self.C = open_cols, self.a[keep], self.C[:, keep]
+        self.Z12 = _fmpz_mat(self.A[np.ix_(self.rows, open_cols)])
+        self.ZN = _fmpz_mat(self.A[:, open_cols])
+
+    def add(self, p: int, X) -> None:
+        flat = np.array([int(v) for v in X.entries()], dtype=np.int64)
+        self.new.append((p, flat.reshape(X.nrows(), X.ncols())))
+
+    def close(self) -> None:
+        M = math.prod(p for p, _ in self.new)
+        fresh = np.zeros(self.C.shape, dtype=object)  # the new primes' CRT, mod M
+        for p, R in self.new:
+            cofactor = M // p
+            fresh += R.astype(object) * (cofactor * pow(cofactor % p, -1, p))
+        # C + N·t ≡ C (mod N) and ≡ fresh (mod M), for t = (fresh − C)·N⁻¹ mod M
+        self.C += self.N * ((fresh - self.C) * pow(self.N % M, -1, M) % M)
+        self.N, self.new = self.N * M, []
+        C, N = self.C, self.N  # C ≡ X_p (mod every p so far), 0 <= C < N
+        pending = np.ones(len(self.open), dtype=bool)
+        closed = np.zeros(len(self.open), dtype=bool)
+        d = np.ones(len(self.open), dtype=object)  # the d_j, found afresh modulo this N
+        while pending.any():  # a round clears one more factor of each pending d_j
+            idx = np.flatnonzero(pending)
+            W = C[:, idx] * d[idx] % N
+            W = np.where(2 * W > N, W - N, W)
+            big = np.max(np.abs(W), axis=0)
+            bound = self.r_aQ * big + d[idx] * self.a[idx]
+            ok = bound < N
+            closed[idx[ok]] = True
+            pending[idx[ok]] = False
+            if ok.any():
+                self.bound_bits = max(self.bound_bits, int(max(bound[ok])).bit_length())
+            for k in np.flatnonzero(~ok):
+                fraction = _reconstruct(int(W[np.argmax(np.abs(W[:, k])), k]) % N, N)
+                d[idx[k]] *= fraction or 1
+                # w_j is d_j times x_j, so once d_j·r·a_Q >= N this N cannot close column j
+                if fraction in (None, 1) or d[idx[k]] * self.r_aQ >= N:
+                    pending[idx[k]] = False  # not yet: more primes
+        if closed.any():
+            keep = np.flatnonzero(~closed)
+            self._set_open(self.open[keep], keep)
+
+
+def _reconstruct(c: int, N: int) -> int | None:
+    """The denominator b of a fraction a/b ≡ c (mod N) with |a|, b <= √(N/2), or None."""
+    bound = math.isqrt(N // 2)
+    r0, r1, t0, t1 = N, c, 0, 1
+    while r1 > bound:
+        q = r0 // r1
+        r0, r1, t0, t1 = r1, r0 - q * r1, t1, t0 - q * t1
+    return abs(t1) if 0 < abs(t1) <= bound else None
 
 
 def _centered(X: np.ndarray, p: int) -> np.ndarray:
