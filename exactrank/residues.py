@@ -73,14 +73,10 @@ def mul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
         _reduce_vec(x, p)  # centered, |x| <= p/2 + 2 < p
         return _to_int(x, p)
     w, h, limbs, _ = _plan(p)
-    hi = lo = None
-    b = np.asarray(b).reshape(np.shape(b) or (1,))  # a scalar factor as a broadcast vector
-    for l, (H, G) in enumerate(_split_shifted(b, p, w, h, limbs)):
-        a_l = _limb(np.asarray(a), l, w)
-        term_hi, term_lo = a_l * H, a_l * G  # each below 2^(w+h); `limbs` of them below 2^53
-        hi = term_hi if hi is None else hi + term_hi
-        lo = term_lo if lo is None else lo + term_lo
-    return _combine(hi, lo, h, p)
+    H, G = _shifted_halves(np.asarray(b), p, w, h, limbs)  # (limbs, *b.shape)
+    A = _limbs(np.asarray(a), w, limbs, axis=0)  # (limbs, *a.shape)
+    # each term below 2^(w+h) <= 2^47 and `limbs` <= 4 of them: the sums are exact
+    return _combine(np.einsum("l...,l...->...", A, H), np.einsum("l...,l...->...", A, G), h, p)
 
 
 def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
@@ -94,12 +90,11 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
         return _to_int(C, p)
     w, h, limbs, terms = _plan(p)
     k = A.shape[1]
-    # columns (l, γ) of A_stack hold limb l of column γ; rows (l, γ) of the stacked B the
-    # shifted halves H_l, G_l side by side, so one dgemm gives E_hi | E_lo
-    A_stack = np.concatenate([_limb(A, l, w) for l in range(limbs)], axis=1)
-    B_stack = np.concatenate(
-        [np.concatenate([H, G], axis=1) for H, G in _split_shifted(B, p, w, h, limbs)], axis=0
-    )
+    # column (l, γ) of A_stack is limb l of column γ of A; row (l, γ) of B_stack holds the
+    # halves H_l | G_l of 2^{wl}·B[γ] mod p side by side: one dgemm gives E_hi | E_lo
+    A_stack = _limbs(A, w, limbs, axis=1).reshape(n, limbs * k)
+    H, G = _shifted_halves(B, p, w, h, limbs)
+    B_stack = np.concatenate([H, G], axis=2).reshape(limbs * k, 2 * m)
     total = None
     for s in range(0, limbs * k, terms):
         E = A_stack[:, s : s + terms] @ B_stack[s : s + terms]
@@ -111,40 +106,39 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
 def _plan(p: int) -> tuple[int, int, int, int]:
     """(w, h, limbs, terms) of the split product mod p (see the module docstring).
 
-    h = ⌈bits/2⌉ halves the residue b; limbs of w = 47 − h bits (at least 1) make a term
-    a_l·H_l below 2^(w+h) <= 2^47, so ``terms`` = ⌊(2^53 − 1) / ((2^w − 1)(2^h − 1))⌋ >= 64
-    of them sum exactly; a residue has ``limbs`` = ⌈bits/w⌉ of them.
+    h = ⌈bits/2⌉ halves the residue b. Limbs of at most 47 − h bits make a term a_l·H_l
+    below 2^(w+h) <= 2^47; their number ``limbs`` is then spread evenly, w = ⌈bits/limbs⌉,
+    which keeps w·(limbs − 1) <= 48 for every bits <= 62 (the bound :func:`_shifted_halves`
+    needs). ``terms`` = ⌊(2^53 − 1) / ((2^w − 1)(2^h − 1))⌋ >= 64 terms sum exactly.
     """
     bits = p.bit_length()
     h = (bits + 1) // 2
-    w = max(1, min(bits, 47 - h))
-    limbs = -(-bits // w)
+    limbs = -(-bits // max(1, min(bits, 47 - h)))
+    w = -(-bits // limbs)
     terms = (_EXACT - 1) // (((1 << w) - 1) * ((1 << h) - 1))
     return w, h, limbs, terms
 
 
-def _limb(a: np.ndarray, l: int, w: int) -> np.ndarray:
-    """Limb l of w bits of the residues ``a`` (0 <= a_l < 2^w), as float64."""
-    return ((a >> (w * l)) & ((1 << w) - 1)).astype(np.float64)
+def _limbs(a: np.ndarray, w: int, limbs: int, axis: int) -> np.ndarray:
+    """The w-bit limbs of the residues ``a`` (0 <= a_l < 2^w) as float64, stacked on a new
+    ``axis`` (limb l at index l)."""
+    shifts = np.arange(0, w * limbs, w, dtype=np.int64)
+    shifts = shifts.reshape((-1,) + (1,) * (a.ndim - axis))
+    return ((np.expand_dims(a, axis) >> shifts) & ((1 << w) - 1)).astype(np.float64)
 
 
-def _split_shifted(b: np.ndarray, p: int, w: int, h: int, limbs: int):
-    """For l = 0 … limbs−1 the halves (H_l, G_l), float64, of b_l = 2^{wl}·b mod p."""
-    mask = (1 << h) - 1
-    for l in range(limbs):
-        if l:
-            b = _shift_mod(b, w, p)
-        yield (b >> h).astype(np.float64), (b & mask).astype(np.float64)
+def _shifted_halves(b: np.ndarray, p: int, w: int, h: int, limbs: int):
+    """(H, G), float64 of shape (limbs, *b.shape): the halves b_l = H_l·2^h + G_l of
+    b_l = 2^{wl}·b mod p for l = 0 … limbs−1.
 
-
-def _shift_mod(b: np.ndarray, w: int, p: int) -> np.ndarray:
-    """2^w·b mod p for residues b (w <= 47 − h, so the float quotient is off by < 1/4).
-
-    z = fl(fl(b)·fl(2^w/p)) is within 3·2^-53·2^w·b/p < 2^(w−51) of 2^w·b/p; that is far
-    below 1/2, so (2^w·b) − rint(z)·p lies in (−p, p): :func:`_reduce_wrapped` applies.
+    2^{wl}·b < 2^{wl}·p, so z = fl(fl(b)·fl(2^{wl}/p)) is within 3·2^-53·2^{wl} <= 3·2^-5 of
+    2^{wl}·b/p (wl <= 48, :func:`_plan`), and (2^{wl}·b) − rint(z)·p lies in (−p, p):
+    :func:`_reduce_wrapped` applies.
     """
-    z = b.astype(np.float64) * ((1 << w) / p)
-    return _reduce_wrapped(b << w, z, p)
+    shifts = np.arange(0, w * limbs, w, dtype=np.int64).reshape((-1,) + (1,) * b.ndim)
+    factors = np.array([(1 << int(s)) / p for s in shifts.flat]).reshape(shifts.shape)
+    shifted = _reduce_wrapped(b[None] << shifts, b.astype(np.float64)[None] * factors, p)
+    return (shifted >> h).astype(np.float64), (shifted & ((1 << h) - 1)).astype(np.float64)
 
 
 def _combine(hi: np.ndarray, lo: np.ndarray, h: int, p: int) -> np.ndarray:
