@@ -559,3 +559,59 @@ def test_rank_over_QQ_long_sweep(A, seed):
     res = er.rank(A, "QQ", seed=seed)
     assert res.exact and res.rank == reference
     check_result(res, A, "QQ", reference)
+
+
+# ---------------------------------------------------------------------------- upper-bound routes
+
+
+def _route_matrix(name: str, rng) -> np.ndarray:
+    """Matrices whose rank is easy to get wrong, as object arrays of Python integers."""
+
+    def product(n, r, a, b):
+        return (
+            rng.integers(-a, a, (n, r))
+            .astype(object)
+            .dot(rng.integers(-b, b, (r, n)).astype(object))
+        )
+
+    if name == "rank n-1, last row a combination":
+        B = rng.integers(-(2**40), 2**40, (19, 20)).astype(object)
+        return np.vstack([B, [rng.integers(-5, 6, 19).astype(object).dot(B)]])
+    if name == "low rank plus one entry":
+        A = product(20, 3, 2**20, 2**20)
+        A[-1, 0] += 1
+        return A
+    if name == "past 2^63, rank 2":
+        return product(20, 2, 2**62, 2**40)
+    if name == "rank 1":
+        return product(20, 1, 99, 99)
+    return np.zeros((20, 20), dtype=object)
+
+
+_ROUTE_MATRICES = [
+    "rank n-1, last row a combination",
+    "low rank plus one entry",
+    "past 2^63, rank 2",
+    "rank 1",
+    "zero",
+]
+
+
+@pytest.mark.parametrize("route", ["multimodular", "fraction-free"])
+@pytest.mark.parametrize("name", _ROUTE_MATRICES)
+@pytest.mark.parametrize("seed", range(2))
+def test_each_upper_bound_route_gives_the_exact_rank(route, name, seed, monkeypatch):
+    """rank() with the upper bound forced through one route equals the Fraction oracle."""
+    import exactrank.upper_bound as ub
+
+    forced = route == "fraction-free"
+    monkeypatch.setattr(ub, "_flint_is_cheaper", lambda A, rows, cols: forced)
+    monkeypatch.setattr(ub, "FLINT_EXACT_ENTRIES", 0)
+    monkeypatch.setattr(ub, "_small_witness", lambda A, rows, cols, rng: None)
+    monkeypatch.setattr(ub, "_schur_padic", lambda A, rows, cols, rng: None)
+    A = _route_matrix(name, np.random.default_rng(seed))
+    result = er.rank(A, seed=seed)
+    assert result.exact and result.rank == rank_fraction(A.tolist())
+    if 0 < result.rank < min(distinct_nonzero_counts(A.tolist())):
+        expected = "fraction-free" if forced else "own bound"
+        assert expected in result.method, result.method

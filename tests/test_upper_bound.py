@@ -3,6 +3,7 @@
 import random
 from fractions import Fraction
 
+import flint
 import numpy as np
 import pytest
 
@@ -105,3 +106,123 @@ def test_padic_route_does_not_trust_its_inverse(seed, monkeypatch):
     proof = _schur_padic(A, profile.rows, profile.cols, random.Random(seed))
     assert proof is not None and not proof.proven
     assert "Dixon" in proof.method
+
+
+# ---------------------------------------------------------------- route 3 and the route choice
+
+
+def _oracle_rank(A) -> int:
+    return flint.fmpz_mat(np.asarray(A, dtype=object).tolist()).rank()
+
+
+def _adversarial(kind, seed):
+    """Matrices whose rank is easy to get wrong: deficiency hidden in the last row, one
+    entry +1 (rank up by one), entries past 2^63, ranks 0, 1, full and n − 1."""
+    rng = np.random.default_rng(seed)
+    n = 24
+    if kind == "last row":  # rank n − 1: the last row is a combination of the others
+        A = rng.integers(-(2**20), 2**20, (n, n)).astype(object)
+        A[-1] = sum(int(c) * A[i] for i, c in enumerate(rng.integers(-9, 10, n - 1)))
+        return A
+    if kind == "plus one":  # a low-rank product with one entry moved: rank r + 1
+        A = _low_rank(seed, n=n, r=5, high=2**20).astype(object)
+        A[-1, -1] += 1
+        return A
+    if kind == "past 2^63":
+        U = rng.integers(-(2**40), 2**40, (n, 4)).astype(object) * 2**30
+        V = rng.integers(-(2**40), 2**40, (4, n)).astype(object)
+        return U.dot(V)
+    if kind == "rank 1":
+        return np.outer(rng.integers(1, 2**31, n), rng.integers(-(2**31), 2**31, n)).astype(object)
+    if kind == "full":
+        return rng.integers(-(2**62), 2**62, (n, n)).astype(object)
+    raise ValueError(kind)
+
+
+ADVERSARIAL = ["last row", "plus one", "past 2^63", "rank 1", "full"]
+
+
+@pytest.mark.parametrize("kind", ADVERSARIAL)
+@pytest.mark.parametrize("seed", range(3))
+def test_multimodular_route_agrees_with_flint(kind, seed):
+    """Route 3 proves rank <= r exactly when FLINT's exact rank is r, for the pivots of a
+    rank profile modulo a prime (true bound) and for those pivots minus one (false bound)."""
+    A = _adversarial(kind, seed)
+    exact = _oracle_rank(A)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert profile.rank == exact  # a 61-bit prime dividing a maximal minor: not here
+    for rows, cols in [(profile.rows, profile.cols), (profile.rows[1:], profile.cols[1:])]:
+        if len(cols) == 0 and exact > 0 or len(cols) == min(A.shape):
+            continue
+        proof = _schur_multimodular(A, rows, cols, random.Random(seed))
+        assert proof.proven == (len(cols) >= exact), (kind, len(cols), exact, proof.method)
+
+
+def test_multimodular_route_closes_columns_by_their_own_size():
+    """A matrix whose non-pivot columns are small combinations of 12 columns of 60-bit
+    entries is proven long before the Hadamard bound."""
+    rng = np.random.default_rng(0)
+    B = rng.integers(-(2**60), 2**60, (40, 12)).astype(object)
+    A = np.hstack([B, B.dot(rng.integers(-3, 4, (12, 28)).astype(object))])
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    proof = _schur_multimodular(A, profile.rows, profile.cols, random.Random(0))
+    assert proof.proven and "own bound" in proof.method and "Hadamard" not in proof.method
+    assert len(proof.primes) < hadamard_log2_bound(A, profile.rows, profile.cols) / 62 / 4
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_multimodular_route_does_not_trust_its_reconstructions(seed, monkeypatch):
+    """Wrong denominators from rational reconstruction only delay the proof: a true bound
+    is still proven (by the Hadamard backstop) and a false one still refused."""
+    import exactrank.upper_bound as ub
+
+    monkeypatch.setattr(ub, "_reconstruct", lambda c, N: 3)
+    A = _low_rank(seed, n=30, r=4, high=2**30)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    proof = _schur_multimodular(A, profile.rows, profile.cols, random.Random(seed))
+    assert proof.proven and "Hadamard" in proof.method
+    i, j = _outside(A.shape[0], profile.rows), _outside(A.shape[1], profile.cols)
+    A[i, j] += 1
+    assert not _schur_multimodular(A, profile.rows, profile.cols, random.Random(seed)).proven
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_check_skipping_one_schur_row_is_caught_by_the_oracle(seed, monkeypatch):
+    """Mutation: the per-prime check A[:, Q]·X_p ≡ A[:, ~Q] made blind to the last row.
+    With the extra rank in one entry of that row (one nonzero Schur entry) the mutated route
+    claims a false bound, and comparing with FLINT's exact rank catches it; the real route
+    refuses."""
+    import exactrank.upper_bound as ub
+
+    A = _low_rank(seed, n=30, r=4, high=2**30).astype(object)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert A.shape[0] - 1 not in profile.rows and A.shape[1] - 1 not in profile.cols
+    A[-1, -1] += 1  # rank 5, and the Schur complement is zero but for its last entry
+    assert _oracle_rank(A) == 5
+    assert not _schur_multimodular(A, profile.rows, profile.cols, random.Random(seed)).proven
+
+    real_nmod = ub.flint.nmod_mat
+
+    class BlindFlint:  # nmod_mat of the m-row matrices A[:, Q], A[:, ~Q] without their last row
+        fmpz_mat = ub.flint.fmpz_mat
+
+        @staticmethod
+        def nmod_mat(Z, p):
+            if Z.nrows() != A.shape[0]:
+                return real_nmod(Z, p)
+            return real_nmod([[int(v) for v in row] for row in Z.tolist()[:-1]], p)
+
+    monkeypatch.setattr(ub, "flint", BlindFlint)
+    mutated = _schur_multimodular(A, profile.rows, profile.cols, random.Random(seed))
+    assert mutated.proven and profile.rank < _oracle_rank(A)  # the oracle sees the false claim
+
+
+def test_fraction_free_elimination_is_chosen_only_where_cheap():
+    from exactrank.upper_bound import _flint_is_cheaper
+
+    small = _adversarial("past 2^63", 1)  # 24 × 24, big entries: elimination is cheap
+    p = rank_profile_mod_p(small, 2**61 - 1)
+    assert _flint_is_cheaper(small, p.rows, p.cols)
+    generic = _low_rank(0, n=1024, r=128, high=512)  # where fmpz_mat.rank collapses
+    rows = cols = tuple(range(128))
+    assert not _flint_is_cheaper(generic, rows, cols)
