@@ -415,6 +415,24 @@ def test_exact_rank_of_wide_and_tall_matrices_agrees_with_fraction_elimination()
         assert rnn_figures.exact_rank(grid) == rank_fraction((U @ V).tolist())
 
 
+def test_summary_and_figure_say_whether_the_ranks_are_exact_or_lower_bounds():
+    lower = run_experiment("fig3", 3, jobs=1, seed=3, progress=False, params=TINY)
+    exact = sum(r["exact"] for r in lower["samples"])
+    assert 0 < exact < 9  # some full rank modulo p (exact anyway), some lower bounds only
+    ranks = lower["summary"]["ranks"]
+    assert ranks == f"proven lower bounds on the rank (rank mod p); {exact}/9 ranks exact"
+    assert ranks in rnn_figures.describe(lower)[1]
+    exact_doc = run_experiment("fig4", 1, jobs=1, progress=False, params=TINY)
+    assert exact_doc["summary"]["ranks"] == "exact ranks over QQ (proven)"
+    titles = []
+    with pytest.MonkeyPatch.context() as patch:
+        from matplotlib.axes import Axes
+
+        patch.setattr(Axes, "set_title", lambda self, text, **kw: titles.append(text))
+        get_experiment("fig3").plot(lower, io.BytesIO())
+    assert titles == [ranks]
+
+
 def _prefixes_reference(seq):
     steps, previous = [], np.zeros(len(seq), dtype=np.int64)
     for t in range(seq.shape[1]):

@@ -59,7 +59,7 @@ def plot_histograms(document: dict, path: str) -> None:
 
     params = document["parameters"]
     groups = document["summary"]["by_R"]
-    panels = [(lambda group: group, _status(document))]
+    panels = [(lambda group: group, document["summary"]["ranks"])]
     if params["xi"] == "l2":
         tolerance = params["tolerance"]
         rule = "S_max·max(m,n)·eps" if tolerance is None else f"{tolerance:g}"
@@ -80,19 +80,6 @@ def plot_histograms(document: dict, path: str) -> None:
         fontsize=10,
     )
     figure.savefig(path, format="png", dpi=100)
-
-
-def _status(document: dict) -> str:
-    summary = document["summary"]
-    exact, total = summary["exact_ranks"], summary["samples"]
-    if document["parameters"]["xi"] == "l2":
-        return (
-            f"ranks proven in ball arithmetic ({exact}/{total} exact); Lemma A.1 is proven "
-            "for relu only"
-        )
-    if exact == total:
-        return "exact ranks over QQ (proven)"
-    return f"proven lower bounds on the rank (rank mod p); {exact}/{total} ranks exact"
 
 
 def _bars(ax, histograms: list) -> None:

@@ -329,7 +329,25 @@ def summarize(params: dict, records: list) -> dict:
             }
         groups.append(group)
     exact = sum(r["exact"] for r in records)
-    return {"by_R": groups, "samples": len(records), "exact_ranks": exact}
+    return {
+        "by_R": groups,
+        "samples": len(records),
+        "exact_ranks": exact,
+        "ranks": ranks_reported(params["xi"], exact, len(records)),
+    }
+
+
+def ranks_reported(xi: str, exact: int, total: int) -> str:
+    """What the ranks of a run are (the figure's panel title and the summary's "ranks"):
+    exact, or proven lower bounds with how many of them are exact anyway."""
+    if xi == "l2":
+        return (
+            f"ranks proven in ball arithmetic ({exact}/{total} exact); Lemma A.1 is proven "
+            "for relu only"
+        )
+    if exact == total:
+        return "exact ranks over QQ (proven)"
+    return f"proven lower bounds on the rank (rank mod p); {exact}/{total} ranks exact"
 
 
 def _spread(values: list, name: str) -> dict:
@@ -402,7 +420,7 @@ def describe(document: dict) -> list[str]:
     lines = [
         f"M = {params['M']}, T = {params['T']}, xi = {params['xi']}, "
         f"{'shared' if params['shared'] else 'per-step'} cores",
-        "width lower bound ceil(rank/(M*T)) from exact or proven ranks: counts per R",
+        f"width lower bound ceil(rank/(M*T)) from {summary['ranks']}: counts per R",
     ]
     for group in summary["by_R"]:
         counts = ", ".join(f"{k}: {v}" for k, v in group["histogram"].items())
