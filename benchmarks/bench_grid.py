@@ -1,10 +1,18 @@
-"""Time to build a 4^12-entry grid tensor, exactly and in float64 (issue: the exact engine).
+"""Time to build grid tensors, exactly and in float64 (the exact engine; issue 11 item 2).
 
-Generalized RNN, M = 4, T = 12, L = R = 8, integer weights drawn uniformly from [−2, 2],
-ξ ∈ {relu, product}. The exact grid uses float64 BLAS while the proven magnitude bound
-stays below 2**53, int64 below 2**62, and Python integers beyond (the "bigint" fallback);
-two more rows force that fallback with weights in [−1000, 1000] on a 4^8 grid. The table
-says which storage each run ended in. Times are the best of --repeat runs.
+1. Generalized RNN, M = 4, T = 12, L = R = 8, integer weights drawn uniformly from [−2, 2],
+   ξ ∈ {relu, product}. The exact grid uses float64 BLAS while the proven magnitude bound
+   stays below 2**53, int64 below 2**62, and Python integers beyond (the "bigint" fallback);
+   two more rows force that fallback with weights in [−1000, 1000] on a 4^8 grid.
+2. The product RNN at M = 2, T = 20 (entries past int64): time and peak traced memory
+   (tracemalloc, which sees numpy's buffers) of the QQ grid against the float grid.
+3. Hierarchical networks over binary trees (N = 16, M = 2 and N = 8, M = 4; widths 2, 4, 8
+   at every level and a mixed 2-4-8 column) with generic weights as
+   exactrank.random_hierarchical draws them: GF(2^61 − 1), GF(2^26 − 5) (modular's float64
+   kernels) and QQ against float.
+
+Times are the best of --repeat batches; a batch repeats a fast call until it has run for
+--batch seconds and counts the mean, so that millisecond grids are not timer noise.
 
     python benchmarks/bench_grid.py [--M 4] [--T 12] [--R 8] [--seed 0] [--repeat 3]
 """
@@ -12,12 +20,17 @@ says which storage each run ended in. Times are the best of --repeat runs.
 from __future__ import annotations
 
 import argparse
+import time
+import tracemalloc
 
 import numpy as np
 from _common import blas_note, timed
 
 import exactrank as er
+from exactrank.experiments.conv_tables import contiguous_tree
 from exactrank.kernels import max_abs
+
+HIERARCHICAL_PRIMES = {"GF(2^61-1)": 2**61 - 1, "GF(2^26-5)": 2**26 - 5}
 
 
 def random_rnn(xi: str, M: int, T: int, R: int, seed: int, high: int = 2):
@@ -26,6 +39,78 @@ def random_rnn(xi: str, M: int, T: int, R: int, seed: int, high: int = 2):
     C = [rng.integers(-high, high + 1, size=(R, M)) for _ in range(T)]
     G = [rng.integers(-high, high + 1, size=(R, ranks[t], ranks[t + 1])) for t in range(T)]
     return er.GeneralizedRNN(xi, C, G)
+
+
+def batched(fn, *args, repeat: int, batch: float):
+    """(seconds per call, result): the best over ``repeat`` batches of the mean call time."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        calls, start = 0, time.perf_counter()
+        while True:
+            result = fn(*args)
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= batch:
+                break
+        best = min(best, elapsed / calls)
+    return best, result
+
+
+def peak_memory(fn, *args) -> int:
+    """Peak bytes traced while ``fn(*args)`` runs (its result included)."""
+    tracemalloc.start()
+    try:
+        fn(*args)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def product_rnn_rows(args) -> None:
+    model = random_rnn("product", 2, 20, args.R, args.seed)
+    t_float, _ = timed(er.grid_tensor, model, "float", repeat=args.repeat)
+    t_exact, g = timed(er.grid_tensor, model, "QQ", repeat=args.repeat)
+    m_float = peak_memory(er.grid_tensor, model, "float")
+    m_exact = peak_memory(er.grid_tensor, model, "QQ")
+    print(
+        f"\nproduct RNN M = 2, T = 20, R = {args.R}: float {t_float:.3f} s, QQ {t_exact:.3f} s "
+        f"(ratio {t_exact / t_float:.1f}); peak memory float {m_float / 2**20:.0f} MiB, "
+        f"QQ {m_exact / 2**20:.0f} MiB (ratio {m_exact / m_float:.1f}); "
+        f"{g.storage}, max |entry| 2^{max_abs(g.values).bit_length()}",
+        flush=True,
+    )
+
+
+def hierarchical_rows(args) -> None:
+    print(
+        f"\nhierarchical grids, binary trees, generic weights; seconds per grid (best of "
+        f"{args.repeat} batches of {args.batch} s) and ratios to float"
+    )
+    fields = [*HIERARCHICAL_PRIMES, "QQ"]
+    print(f"{'N':>3} {'M':>2} {'widths':>8} {'float ms':>9}" + "".join(f" {f:>16}" for f in fields))
+    for N, M in ((16, 2), (8, 4)):
+        L = N.bit_length() - 1
+        tree = contiguous_tree(N, [2] * L)
+        for widths in ([2] * L, [4] * L, [8] * L, [2, 4, 8, 8][:L]):
+            row = []
+            t_float = None
+            for name in fields:
+                field = f"GF({HIERARCHICAL_PRIMES[name]})" if name in HIERARCHICAL_PRIMES else name
+                model = er.random_hierarchical(tree, M, widths, field=field, seed=args.seed)
+                if t_float is None:
+                    t_float, _ = batched(er.grid_tensor, model, "float", **_batch(args))
+                t, _ = batched(er.grid_tensor, model, field, **_batch(args))
+                row.append(f"{t * 1e3:8.2f} ms {t / t_float:4.1f}x")
+            label = "-".join(map(str, widths))
+            print(
+                f"{N:3d} {M:2d} {label:>8} {t_float * 1e3:9.2f}"
+                + "".join(f" {c:>16}" for c in row),
+                flush=True,
+            )
+
+
+def _batch(args) -> dict:
+    return {"repeat": args.repeat, "batch": args.batch}
 
 
 def main() -> None:
@@ -37,6 +122,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--big-T", type=int, default=8, help="T of the big-integer cases")
     parser.add_argument("--big-high", type=int, default=1000, help="their weights' range")
+    parser.add_argument("--batch", type=float, default=0.3, help="seconds per timing batch")
     args = parser.parse_args()
     print(blas_note())
     print(f"M = {args.M}, L = R = {args.R}")
@@ -57,6 +143,8 @@ def main() -> None:
             flush=True,
         )
         del g_float, g_exact
+    product_rnn_rows(args)
+    hierarchical_rows(args)
 
 
 if __name__ == "__main__":

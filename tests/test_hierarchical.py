@@ -725,7 +725,7 @@ def test_a_missing_residue_correction_is_caught_by_the_oracle(monkeypatch):
     }
     assert {seq: er.grid_tensor(model, f"GF({p})").entry(seq) for seq in expected} == expected
 
-    def no_correction(V, z, p):
+    def no_correction(V, z, p, scratch=None):
         np.rint(z, out=z)
         V -= z.astype(np.int64) * p
         return V

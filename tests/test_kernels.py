@@ -147,7 +147,7 @@ def test_a_residue_reduction_without_its_last_correction_is_caught(monkeypatch):
     expected = ((A.astype(object) @ B.astype(object)) % p).tolist()
     assert residues.matmul_mod(A, B, p).tolist() == expected
 
-    def no_correction(V, z, p):
+    def no_correction(V, z, p, scratch=None):
         np.rint(z, out=z)
         V -= z.astype(np.int64) * p
         return V
