@@ -455,15 +455,27 @@ def transpose(A):
 # own tensor with the evaluators above, our own index arithmetic and Fraction elimination.
 # Nothing here imports exactrank or the stand-alone checker.
 
+import contextlib as _contextlib  # noqa: E402
 import re as _re  # noqa: E402
+import sys as _sys  # noqa: E402
 
 PSI_12 = 318665857834031151167461  # smallest strong pseudoprime to the bases 2 … 37
 PSI_13 = 3317044064679887385961981  # smallest strong pseudoprime to the bases 2 … 41
 PRIME_BOUND = 33 * 10**23  # "p a prime below 3.3·10²⁴"
-INT_DIGITS = 4300  # Python's integer-conversion limit
+# docs/certificates.md, "Limits and exit codes" (the oracle's own copy: exit 2 past any of them)
+MAX_DEPTH = 64  # nesting of lists and objects, the top-level object being level 1
+MAX_DIGITS = 10_000  # digits (as written, no sign) of a JSON integer, of p and q in "p/q", of GF(p)
+MAX_MODES = 4096  # row_modes + col_modes; T, C and G, V's second axis, a tree's leaves; dims
+MAX_TEMPLATES = 1024  # M, the last axis of C, V and level-0 weights, both axes of F; each dim
+MAX_WIDTH = 4096  # every other axis of a weight array; each value of "widths"
+MAX_WEIGHTS = 2**24  # numbers in a model's weight arrays, components and mixture together
+MAX_MINOR = 4096  # minor rows, minor cols, basis rows; the inner size of a factorization
+MAX_ENTRIES = 2**30  # the M^T entries of a model that an upper bound needs
 _SMALL_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71)
 _NUMBER = _re.compile(r"-?[0-9]+(/[0-9]+)?")
 _GF_TEXT = _re.compile(r"GF\(([0-9]+)\)")
+_TEN_TO_MAX_DIGITS = 10**MAX_DIGITS  # the least integer of more than MAX_DIGITS digits
+_DIGIT_TEXT = _re.compile(r"-?([0-9]+)(?:/([0-9]+))?|GF\(([0-9]+)\)")  # what MAX_DIGITS counts
 XI_CERT = ("product", "relu", "sum")
 
 
@@ -506,17 +518,41 @@ def _cert_int(v) -> bool:
     return type(v) is int
 
 
+def _shown(v) -> str:
+    """A short picture of a scalar for a reason (an integer too long to print: its size)."""
+    if type(v) is int and v.bit_length() > 256:
+        return f"an integer of {v.bit_length()} bits"
+    return repr(v)[:60]
+
+
+@_contextlib.contextmanager
+def _int_digits(limit: int):
+    """Python's int/str conversion limit (3.11+, 4300 digits by default) at ``limit`` inside,
+    restored after: numbers of up to MAX_DIGITS digits are read exactly."""
+    get = getattr(_sys, "get_int_max_str_digits", None)
+    before = get() if get else None
+    if get:
+        _sys.set_int_max_str_digits(limit)
+    try:
+        yield
+    finally:
+        if get:
+            _sys.set_int_max_str_digits(before)
+
+
 def cert_number(v, where="number") -> Fraction:
     """A number as the contract allows: a JSON integer or a string -?[0-9]+(/[0-9]+)?."""
     if type(v) is int:
         return Fraction(v)
     if type(v) is str and _NUMBER.fullmatch(v):
         num, _, den = v.partition("/")
-        if len(num.lstrip("-")) > INT_DIGITS or len(den) > INT_DIGITS:
-            raise CertMalformed(f"{where}: a number of {len(v)} characters")
-        if den and int(den) == 0:
+        if max(len(num.lstrip("-")), len(den)) > MAX_DIGITS:
+            raise CertNotACertificate(f"{where}: a number of more than MAX_DIGITS digits")
+        with _int_digits(MAX_DIGITS):
+            num, den = int(num), int(den) if den else 1
+        if den == 0:
             raise CertMalformed(f"{where}: zero denominator")
-        return Fraction(int(num), int(den) if den else 1)
+        return Fraction(num, den)
     raise CertMalformed(f"{where}: not an exact number ({type(v).__name__})")
 
 
@@ -557,8 +593,8 @@ def _size_key(ctx, m, key, value):
     given = m[key]
     if type(given) is int:
         if given != value:
-            raise CertMalformed(f"model {key} = {given} disagrees with the weights ({value})")
-    elif isinstance(given, bool | float) and given == value:
+            raise CertMalformed(f"model {key} = {_shown(given)} disagrees with the weights")
+    elif isinstance(given, bool) and given == value:
         ctx.doubt(f"model {key} is {given!r}")
     else:
         raise CertMalformed(f"model {key} is {type(given).__name__}")
@@ -616,7 +652,7 @@ class CertModel:
         if shared is not True and shared is not False:
             # the contract says `"shared": true`; modelfile.py reads any truthy value as true,
             # which is the reading the claim's truth is computed under
-            ctx.hard.append(f"shared is {shared!r:.40}")
+            ctx.hard.append(f"shared is {_shown(shared)}")
             shared = bool(shared)
         self.shared = shared
         C, G = m["C"], m["G"]
@@ -669,11 +705,10 @@ class CertModel:
 
 
 TREE_KINDS = ("hierarchical", "mixed")
-NETWORK_KEYS = ("M", "T", "F", "tree", "weights", "output", "activation", "pooling", "shared")
-NETWORK_KEYS += ("widths",)
 
 
 def _has_float(value) -> bool:
+    """A JSON float (NaN and Infinity included) anywhere in a value."""
     if isinstance(value, dict):
         value = list(value.values())
     if isinstance(value, list):
@@ -717,8 +752,6 @@ def _cert_network(m, ctx, where):
     for key in ("tree", "weights", "output"):
         if key not in m:
             raise CertMalformed(f"{where}: missing {key}")
-    if _has_float([m.get(key) for key in NETWORK_KEYS]):
-        raise CertMalformed(f"{where}: a JSON float")  # extra keys are ignored, floats or not
     L, N = _cert_tree(m["tree"])
     levels = tree_levels(m["tree"])
     shared = m.get("shared", False)
@@ -767,7 +800,7 @@ def _cert_network(m, ctx, where):
         if m["widths"] != widths:
             raise CertMalformed(f"{where}: widths disagree with the weights")
         if not all(_cert_int(w) for w in m["widths"]):
-            ctx.doubt(f"{where}: widths {m['widths']!r}")
+            ctx.doubt(f"{where}: widths are not all JSON integers")
     spec = {"tree": m["tree"], "weights": weights, "output": output, "F": F, **names}
     numbers = list(_flatten_fractions([weights, output, F or []]))
     return spec, levels, widths, numbers
@@ -776,7 +809,7 @@ def _cert_network(m, ctx, where):
 class CertTreeModel:
     """A "hierarchical" or "mixed" exactrank-model v1 object read from a certificate (the
     contract: docs/certificates.md and docs/model-files.md); score() by hierarchical_score
-    and mixed_score above. A JSON float under a key the model defines makes it malformed."""
+    and mixed_score above. (A JSON float anywhere in the model is refused by CertTensor.)"""
 
     xi = None
     shared = False
@@ -794,8 +827,6 @@ class CertTreeModel:
             for key in ("first", "second", "mixture"):
                 if key not in m:
                     raise CertMalformed(f"model: missing {key}")
-            if _has_float([m.get(key) for key in ("M", "T", "F", "mixture")]):
-                raise CertMalformed("model: a JSON float")
             parts = [_cert_network(m[key], ctx, key) for key in ("first", "second")]
             self.specs = [spec for spec, _, _, _ in parts]
             self.nets = [levels for _, levels, _, _ in parts]
@@ -874,10 +905,10 @@ class CertTensor:
         self.model = None
         self.bad_entries = {}  # flat index -> reason (checked only where needed)
         if has_model:
+            if _has_float(t["model"]):  # anywhere in it, even under a key it does not define
+                raise CertMalformed("model: a JSON float; numbers are integers or 'p/q'")
             tree_kind = type(t["model"]) is dict and t["model"].get("kind") in TREE_KINDS
             self.model = (CertTreeModel if tree_kind else CertModel)(t["model"], ctx)
-            if self.model.T > 10**5:  # the claim's mode lists cannot be that long here
-                raise CertMalformed(f"T = {self.model.T} has no partition in the claim")
             self.dims = [self.model.M] * self.model.T
         elif has_explicit:
             dims, entries = t.get("dims"), t.get("entries")
@@ -976,20 +1007,20 @@ def _cert_field(f, ctx):
         match = _GF_TEXT.fullmatch(f)
         if match:
             digits = match.group(1)
-            if len(digits) > INT_DIGITS:
-                raise CertMalformed("field: a modulus of too many digits")
-            if digits != str(int(digits)):
-                ctx.doubt(f"field {f!r} has leading zeros")
-            p = int(digits)
+            if len(digits) > MAX_DIGITS:
+                raise CertNotACertificate("field: a modulus of more than MAX_DIGITS digits")
+            if len(digits) > 1 and digits[0] == "0":
+                ctx.doubt("the field's p has leading zeros")
+            with _int_digits(MAX_DIGITS):
+                p = int(digits)
+            if p >= PSI_13:  # not below 3.3e24, prime or not (and no slow primality test)
+                raise CertMalformed(f"field: p = {_shown(p)} is not below 3.3e24")
             if not is_prime_ref(p):
                 raise CertMalformed(f"field: {p} is not prime")
             if p >= PRIME_BOUND:
-                if p < PSI_13:
-                    ctx.doubt(f"prime {p} between 3.3e24 and PSI_13")
-                else:
-                    raise CertMalformed(f"field: {p} is not below 3.3e24")
+                ctx.doubt(f"prime {p} between 3.3e24 and PSI_13")
             return p
-    raise CertMalformed(f"field {f!r:.60} is not 'QQ' or 'GF(p)'")
+    raise CertMalformed(f"field {_shown(f)} is not 'QQ' or 'GF(p)'")
 
 
 def _index_list(v, count, bound, where):
@@ -1016,12 +1047,111 @@ def json_depth(obj) -> int:
     return depth
 
 
+def _at_most(count: int, limit: int, name: str, where: str) -> None:
+    if count > limit:
+        raise CertNotACertificate(f"{where}: {_shown(count)}, more than {name}")
+
+
+def cert_limits(cert: dict) -> None:
+    """docs/certificates.md, "Limits and exit codes": CertNotACertificate (exit 2) for a
+    certificate past a limit anywhere, whatever else is wrong with it (all but MAX_ENTRIES,
+    which needs the claim and the model read: see _reference). Only values of the type a
+    limit counts are looked at; anything else is left to the reading."""
+    stack = [cert]  # MAX_DIGITS: every value of the file (nested at most MAX_DEPTH deep)
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is int and abs(value) >= _TEN_TO_MAX_DIGITS:
+            raise CertNotACertificate("an integer of more than MAX_DIGITS digits")
+        elif type(value) is str and len(value) > MAX_DIGITS:
+            match = _DIGIT_TEXT.fullmatch(value)
+            digits = max(len(part or "") for part in match.groups()) if match else 0
+            _at_most(digits, MAX_DIGITS, "MAX_DIGITS", "the digits of a 'p/q' or 'GF(p)'")
+    claim, tensor, witness = (
+        cert[key] if type(cert[key]) is dict else {} for key in ("claim", "tensor", "witness")
+    )
+    modes = [claim.get(key) for key in ("row_modes", "col_modes")]
+    modes = sum(len(v) for v in modes if type(v) is list)
+    _at_most(modes, MAX_MODES, "MAX_MODES", "claim: row_modes + col_modes")
+    dims = tensor.get("dims")
+    if type(dims) is list:
+        _at_most(len(dims), MAX_MODES, "MAX_MODES", "tensor.dims: its length")
+        for d in filter(_cert_int, dims):
+            _at_most(d, MAX_TEMPLATES, "MAX_TEMPLATES", "tensor.dims: a mode's size")
+    if type(tensor.get("model")) is dict:
+        _model_limits(tensor["model"])
+    for part, key in (("minor", "rows"), ("minor", "cols"), ("basis", "rows")):
+        value = witness.get(part)
+        if type(value) is dict and type(value.get(key)) is list:
+            _at_most(len(value[key]), MAX_MINOR, "MAX_MINOR", f"witness.{part}.{key}")
+    fac = witness.get("factorization")
+    U, V = (fac.get("U"), fac.get("V")) if type(fac) is dict else (None, None)
+    if type(U) is list and U and type(U[0]) is list:
+        _at_most(len(U[0]), MAX_MINOR, "MAX_MINOR", "factorization: the columns of U[0]")
+    if type(V) is list:
+        _at_most(len(V), MAX_MINOR, "MAX_MINOR", "factorization: the rows of V")
+
+
+# the limit on each axis of a model's weight arrays, outermost first (deeper axes: none)
+_AXES = {
+    "C": (MAX_MODES, MAX_WIDTH, MAX_TEMPLATES),  # one L_t × M core per step
+    "G": (MAX_MODES, MAX_WIDTH, MAX_WIDTH, MAX_WIDTH),  # one L_t × R_{t−1} × R_t per step
+    "lambda": (MAX_WIDTH,),  # R
+    "V": (MAX_WIDTH, MAX_MODES, MAX_TEMPLATES),  # R × T × M
+    "F": (MAX_TEMPLATES, MAX_TEMPLATES),
+    "output": (MAX_WIDTH,),
+}
+
+
+def _model_limits(m: dict) -> int:
+    """The limits of a model object (and of its components "first" and "second"); returns
+    the count of numbers in its weight arrays, all of them counted against MAX_WEIGHTS."""
+    count = sum(_model_limits(m[key]) for key in ("first", "second") if type(m.get(key)) is dict)
+    for key, limit, name in (("T", MAX_MODES, "MAX_MODES"), ("M", MAX_TEMPLATES, "MAX_TEMPLATES")):
+        if _cert_int(m.get(key)):
+            _at_most(m[key], limit, name, f"model {key}")
+    widths = m.get("widths")
+    for w in filter(_cert_int, widths if type(widths) is list else ()):
+        _at_most(w, MAX_WIDTH, "MAX_WIDTH", "model widths")
+    _at_most(_leaves(m.get("tree")), MAX_MODES, "MAX_MODES", "model tree: its modes")
+    arrays = [(m.get(key), axes, key) for key, axes in _AXES.items()]
+    levels = m.get("weights")
+    for l, level in enumerate(levels if type(levels) is list else ()):
+        # one r_l × M (level 0, one per mode) or r_l × r_{l−1} array per node
+        axes = (MAX_MODES, MAX_WIDTH, MAX_TEMPLATES if l == 0 else MAX_WIDTH)
+        arrays.append((level, axes, f"weights[{l}]"))
+    mixture = m.get("mixture")
+    for item in mixture if type(mixture) is list else ():
+        for key in ("into_first", "into_second") if type(item) is dict else ():
+            arrays.append((item.get(key), (MAX_WIDTH, MAX_WIDTH), f"mixture {key}"))
+    count += sum(_array_count(value, axes, where) for value, axes, where in arrays)
+    _at_most(count, MAX_WEIGHTS, "MAX_WEIGHTS", "the numbers of a model's weights")
+    return count
+
+
+def _array_count(value, axes: tuple, where: str) -> int:
+    """The numbers (leaves but null) of a nested list, each axis within its limit."""
+    if type(value) is not list:
+        return int(value is not None)
+    if axes:
+        _at_most(len(value), axes[0], "a MAX_ limit of an axis", f"model {where}")
+    return sum(_array_count(v, axes[1:], where) for v in value)
+
+
+def _leaves(tree) -> int:
+    """The modes (leaves but null) of a tree of nested lists."""
+    return sum(map(_leaves, tree)) if type(tree) is list else int(tree is not None)
+
+
 class CertClaim:
     """The header and the claim of a certificate, with its tensor and matrix."""
 
     def __init__(self, cert, ctx: _CertContext):
-        if json_depth(cert) > 64:
-            raise CertNotACertificate("lists and objects nested deeper than 64 levels")
+        if json_depth(cert) > MAX_DEPTH:
+            raise CertNotACertificate("lists and objects nested deeper than MAX_DEPTH levels")
         if type(cert) is not dict:
             raise CertNotACertificate("not an object")
         if cert.get("format") != "exactrank-certificate":
@@ -1031,6 +1161,7 @@ class CertClaim:
         for key in ("claim", "tensor", "witness"):
             if key not in cert:
                 raise CertNotACertificate(f"missing {key}")
+        cert_limits(cert)
         claim = cert["claim"]
         if type(claim) is not dict:
             raise CertMalformed("claim: not an object")
@@ -1059,6 +1190,8 @@ class CertClaim:
                     raise CertMalformed("model weight with p dividing its denominator")
             if isinstance(model, CertTreeModel):
                 model.check_field(self.p)
+            elif model.xi == "relu":  # an operator the field lacks: GF(p) has no order
+                raise CertMalformed(f"xi = relu over GF({self.p})")
 
 
 def _check_basis(b, claim: CertClaim, needs):
@@ -1172,9 +1305,12 @@ def _reference(cert, doubts: bool):
     try:
         claim = CertClaim(cert, ctx)
         mat = claim.matrix
+        # MAX_ENTRIES: an upper bound needs every entry of a model; refused once the claim
+        # and the model are read, before the witness (unless the model's meaning is in doubt)
         model = claim.tensor.model
-        if claim.p is not None and model is not None and model.xi == "relu":
-            raise CertUnclear("relu over GF(p)")
+        if claim.kind != "ge" and model is not None and math.prod(claim.tensor.dims) > MAX_ENTRIES:
+            exc = CertUnclear if ctx.hard else CertNotACertificate
+            raise exc("a model upper bound over more than MAX_ENTRIES = 2^30 entries")
         witness = cert["witness"]
         if type(witness) is not dict:
             raise CertMalformed("witness: not an object")
@@ -1193,8 +1329,6 @@ def _reference(cert, doubts: bool):
 
             checks.append(minor_check)
         if claim.kind in ("le", "eq"):
-            if claim.tensor.model is not None and math.prod(claim.tensor.dims) > 2**30:
-                raise CertMalformed("a model upper bound over more than 2^30 entries")
             checks.append(_upper_check(witness, claim, needs))
         # entries and feature rows the witness needs: refused numbers there are fatal,
         # elsewhere the contract leaves it open whether a checker looks at them

@@ -1166,6 +1166,9 @@ def judge(cert, done, tmp_dir, conformance):
         if ref is not None:
             assert api[0] == (ref == 0), "api vs contract: " + what
             assert sa[0] == (ref == 0), "stand-alone vs contract: " + what
+            # exit 2 (not a certificate, outside the limits) is a refusal, never a verdict
+            outside = (api[1].startswith("CertificateFormatError:"), sa[1].startswith("NotA"))
+            assert outside == (ref == 2, ref == 2), "NOT VERIFIED vs outside: " + what
         return
     assert api[0] == sa[0], "the checkers disagree: " + what
     if api[0] or sa[0]:
@@ -1281,6 +1284,32 @@ TARGETED = [
     ("weight underscore", lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "1_0"), 1),
     ("weight plus", lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "+1"), 1),
     ("weight 5000 digits", lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "7" * 5000), 1),
+    # the limits (docs/certificates.md): MAX_DIGITS digits are read, one more is outside
+    ("weight 10000 digits", lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "7" * 10_000), 1),
+    ("weight 10001 digits", lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "7" * 10_001), 2),
+    (
+        "weight denominator 10001 digits",
+        lambda c: _set(c, ("tensor", "model", "C", 0, 0, 0), "1/" + "3" * 10_001),
+        2,
+    ),
+    ("provenance 10001 digits", lambda c: _set(c, ("provenance", "n"), "-" + "9" * 10_001), 2),
+    ("field of 10001 digits", lambda c: _set(c, ("claim", "field"), f"GF({'1' * 10_001})"), 2),
+    ("field of 5000 digits", lambda c: _set(c, ("claim", "field"), f"GF(1{'0' * 4998}1)"), 1),
+    ("relu over GF(7)", lambda c: _set(c, ("claim", "field"), "GF(7)"), 1),
+    ("model T past MAX_MODES", lambda c: _set(c, ("tensor", "model", "T"), 4097), 2),
+    ("model M past MAX_TEMPLATES", lambda c: _set(c, ("tensor", "model", "M"), 1025), 2),
+    ("model M a float", lambda c: _set(c, ("tensor", "model", "M"), 2.0), 1),
+    ("a float under an extra model key", lambda c: _set(c, ("tensor", "model", "x"), [0.5]), 1),
+    (
+        "an unchecked factorization past MAX_MINOR",
+        lambda c: _set(c, ("witness", "factorization"), {"U": [[0] * 4097], "V": []}),
+        2,
+    ),
+    (
+        "minor rows past MAX_MINOR",
+        lambda c: _set(c, ("witness", "minor", "rows"), list(range(4097))),
+        2,
+    ),
     (
         "a core wrapped 40 levels deep",
         lambda c: _set(c, ("tensor", "model", "C", 0), _wrap(c["tensor"]["model"]["C"][0], 40)),
@@ -1391,6 +1420,16 @@ MODEL_TARGETED = [
     ),
     ("widths disagree", HIER, _in_model("widths", value=[3, 2]), 1, "widths"),
     ("widths as floats", HIER, _in_model("widths", value=[2.0, 2.0]), 1, "float"),
+    ("widths past MAX_WIDTH", HIER, _in_model("widths", value=[4097, 2]), 2, "MAX_WIDTH"),
+    ("a tree past MAX_MODES", HIER, _in_model("tree", value=list(range(4097))), 2, "MAX_MODES"),
+    ("a float under an unknown key", HIER, _in_model("note", value={"x": [0.5]}), 1, "float"),
+    (
+        "into_first past MAX_WIDTH",
+        MIX,
+        _in_model("mixture", 0, "into_first", value=[[1]] * 4097),
+        2,
+        "MAX_WIDTH",
+    ),
     ("M a float", HIER, _in_model("M", value=2.0), 1, "float"),
     ("a weight 0.5", HIER, _in_model("weights", 0, 0, 0, 0, value=0.5), 1, "float"),
     ("relu over GF(p)", SHARED7, _in_model("activation", value="relu"), 1, "relu"),
@@ -1787,7 +1826,7 @@ CONTRACT_CASES = [
             _shared_model(31),
             {"basis": {"rows": [], "coefficients": [[i, []] for i in range(2**16)]}},
         ),
-        1,
+        2,  # an upper bound needs every entry: past MAX_GRID_ENTRIES it is outside the format
     ),
     (
         "model lower bound over 2^31 entries",
@@ -1797,6 +1836,61 @@ CONTRACT_CASES = [
             {"minor": {"rows": [], "cols": []}},
         ),
         0,
+    ),
+    (
+        "model eq over 2^31 entries, its minor garbage",
+        _cert(("eq", 0, "QQ", list(range(16)), list(range(16, 31))), _shared_model(31), {}),
+        2,  # MAX_ENTRIES: refused once the claim and the model are read, before the witness
+    ),
+    (
+        "shared T = MAX_MODES, a lower bound",
+        _cert(
+            ("ge", 0, "QQ", list(range(2048)), list(range(2048, 4096))),
+            _shared_model(4096),
+            {"minor": {"rows": [], "cols": []}},
+        ),
+        0,
+    ),
+    (
+        "shared T = MAX_MODES + 1",
+        _cert(
+            ("ge", 0, "QQ", list(range(2048)), list(range(2048, 4097))),
+            _shared_model(4097),
+            {"minor": {"rows": [], "cols": []}},
+        ),
+        2,
+    ),
+    (
+        "explicit dims of MAX_TEMPLATES",
+        _cert(
+            ("ge", 1, "QQ", [0], []),
+            _explicit([1024], [0] * 1023 + [5]),
+            {"minor": {"rows": [1023], "cols": [0]}},
+        ),
+        0,
+    ),
+    (
+        "explicit dims past MAX_TEMPLATES",
+        _cert(("ge", 0, "QQ", [0], []), _explicit([1025], [0] * 1025), {"minor": {}}),
+        2,
+    ),
+    (
+        "an entry of MAX_DIGITS digits",
+        _cert(
+            ("eq", 1, "QQ", [0], []),
+            _explicit([1], ["-1" + "0" * 9999]),
+            {"minor": {"rows": [0], "cols": [0]}, "basis": {"rows": [0], "coefficients": []}},
+        ),
+        0,
+    ),
+    (
+        "an unused entry of MAX_DIGITS + 1 digits",
+        _cert(
+            ("ge", 1, "QQ", [0], [1]),
+            _explicit([2, 2], [1, 2, 3, "1/" + "7" * 10_001]),
+            {"minor": {"rows": [0], "cols": [0]}},
+        ),
+        2,
     ),
     (
         "model and entries both",
@@ -1868,14 +1962,16 @@ NOT_A_CERTIFICATE = [
     ("missing claim", lambda: _dump({k: v for k, v in _base_cert().items() if k != "claim"})),
     ("missing tensor", lambda: _dump({k: v for k, v in _base_cert().items() if k != "tensor"})),
     ("missing witness", lambda: _dump({k: v for k, v in _base_cert().items() if k != "witness"})),
-    ("r = 10**5000 as a JSON integer", "R:1" + "0" * 5000),
-    ("an entry of 5000 digits as a JSON integer", "W:" + "7" * 5000),
+    ("r = 10**10001 as a JSON integer (past MAX_DIGITS)", "R:1" + "0" * 10_001),
+    ("an entry of 10001 digits as a JSON integer (past MAX_DIGITS)", "W:" + "7" * 10_001),
     ("nesting 100000 deep", "R:" + _deep_list(100_000)),
 ]
 
 # (name, file text, the exit codes the contract allows)
 MALFORMED_INSIDE = [
     ("r = 10**30", "R:" + str(10**30), {1}),
+    ("r = 10**5000 as a JSON integer (within MAX_DIGITS)", "R:1" + "0" * 5000, {1}),
+    ("an entry of 5000 digits as a JSON integer (within MAX_DIGITS)", "W:" + "7" * 5000, {1}),
     ("r a 5000-digit string", "R:" + json.dumps("9" * 5000), {1}),
     ("r a string", 'R:"3"', {1}),
     ("r negative", "R:-1", {1}),
@@ -1904,15 +2000,16 @@ MALFORMED_INSIDE = [
     ("field nested 200 deep", "C:field:" + _deep_list(200, '"QQ"'), {2}),
     ("field nested 990 deep", "C:field:" + _deep_list(990, '"QQ"'), {2}),
     ("provenance nested 100 deep", "K:provenance:" + _deep_list(100), {2}),
-    ("field GF of a 100000-digit prime candidate", 'C:field:"GF(1' + "0" * 99_999 + '1)"', {1}),
+    ("field GF of a 100000-digit prime candidate", 'C:field:"GF(1' + "0" * 99_999 + '1)"', {2}),
     ("field GF(PSI_13)", f'C:field:"GF({PSI_13})"', {1}),
     ("row_modes a string", 'C:row_modes:"0,1"', {1}),
     ("row_modes 10**30", f"C:row_modes:[{10**30}, 1]", {1}),
     ("minor rows 10**30", f"M:rows:[{10**30}]", {1}),
     ("minor rows an object", 'M:rows:{"0": 1}', {1}),
-    ("model T 10**30", f"T:{10**30}", {1}),
-    ("model shared with T 10**30", "S:" + str(10**30), {1}),
-    ("explicit dims 10**30", "D:" + json.dumps({"dims": [10**30, 10**30], "entries": [1]}), {1}),
+    # past MAX_MODES / MAX_TEMPLATES (docs/certificates.md, limits): outside the format, exit 2
+    ("model T 10**30", f"T:{10**30}", {2}),
+    ("model shared with T 10**30", "S:" + str(10**30), {2}),
+    ("explicit dims 10**30", "D:" + json.dumps({"dims": [10**30, 10**30], "entries": [1]}), {2}),
 ]
 
 
