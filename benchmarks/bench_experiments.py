@@ -1,28 +1,39 @@
-"""The cost of exactness in one instance of ``exactrank experiment fig3`` (seed 001, Figure 3).
+"""The cost of exactness in one instance of ``exactrank experiment fig3`` (seed 001, Figure 3),
+and the cost of reduced Figure 3/4/5 sweeps.
 
 For instance ``--index`` of R = ``--R`` (default: the first R = 8 instance, M = 10, T = 6, a
 10^6-entry grid and a 1000 × 1000 odd-even matrix) it times
 
   grid QQ     the exact grid tensor (scaled integers),
   rank mod p  its rank modulo the instance's 62-bit prime: the proven lower bound fig3 records,
+              as fig3 computes it (integer values → fmpz_mat → nmod_mat) and through
+              ``rank(matrix, "GF(p)")`` (a rank profile),
   exact       the exact rank over QQ by FLINT (what fig3 --set prove=exact does; --no-exact
               skips it: tens of seconds to minutes at R = 8),
   float       numpy.linalg.matrix_rank of the same matrix in float64 (the paper's method),
 
 and prints the ratios of the exact pipelines to the float one.
 
+With ``--sweep N`` it runs fig3, fig4 and fig5 at their default parameters with N samples per
+R instead (``--jobs`` processes), and prints per figure the wall and CPU seconds (CPU of every
+process: steadier than wall time on a shared machine), the CPU seconds per sample and the
+wall time extrapolated to the default sample count. Run it at two commits to compare them.
+
     python benchmarks/bench_experiments.py [--R 8] [--index 0] [--seed 0] [--no-exact]
+    python benchmarks/bench_experiments.py --sweep 20 [--jobs 2] [--figures fig3,fig4]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import time
 
 import numpy as np
 from _common import blas_note, timed
 
 import exactrank as er
-from exactrank.experiments import get_experiment, rnn_figures, sample_seed
+from exactrank.experiments import get_experiment, rnn_figures, run_experiment, sample_seed
 from exactrank.experiments.registry import merge_parameters
 from exactrank.modular import random_prime
 
@@ -33,7 +44,13 @@ def main() -> None:
     parser.add_argument("--index", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-exact", action="store_true", help="skip the exact rank over QQ")
+    parser.add_argument("--sweep", type=int, help="time fig3/4/5 sweeps of N samples per R")
+    parser.add_argument("--jobs", type=int, default=None, help="processes of a sweep")
+    parser.add_argument("--figures", default="fig3,fig4,fig5", help="the sweeps to run")
     args = parser.parse_args()
+    if args.sweep:
+        sweeps(args.sweep, args.jobs, args.seed, args.figures.split(","))
+        return
     params = merge_parameters(get_experiment("fig3"), {})
     rng = np.random.default_rng(sample_seed("fig3", args.R, args.index, args.seed))
     model = rnn_figures.sample_rnn(params, args.R, rng)
@@ -51,15 +68,45 @@ def main() -> None:
     print(f"grid storage {grid.storage}, matrix {matrix.shape[0]} x {matrix.shape[1]}")
     print(f"{'pipeline':34} {'rank':>5} {'seconds':>8} {'/ float':>8}")
     print(f"{'float: grid + matrix_rank':34} {r_float:5d} {float_total:8.2f} {1:8.1f}")
-    rows = [("proven lower: grid QQ + rank mod p", lower.rank, t_grid + t_mod)]
+    t_record, record = timed(lambda: rnn_figures._integer_lines(matrix, p).rank_mod(p))
+    rows = [
+        ("proven lower: grid QQ + rank mod p", record, t_grid + t_record),
+        ("  the same through rank(GF(p))", lower.rank, t_grid + t_mod),
+    ]
     if not args.no_exact:
         t_exact, exact = timed(rnn_figures.exact_rank, matrix)
         rows.append(("exact: grid QQ + FLINT rank", exact, t_grid + t_exact))
     for name, value, seconds in rows:
         print(f"{name:34} {value:5d} {seconds:8.2f} {seconds / float_total:8.1f}")
     print(
-        f"(grid QQ {t_grid:.2f} s, rank mod p {t_mod:.2f} s, float grid {t_fgrid:.2f} s, "
-        f"float matrix_rank {t_float:.2f} s)"
+        f"(grid QQ {t_grid:.2f} s, rank mod p {t_record:.2f} s (through rank(): {t_mod:.2f} s), "
+        f"float grid {t_fgrid:.2f} s, float matrix_rank {t_float:.2f} s)"
+    )
+
+
+def sweeps(samples: int, jobs: int | None, seed: int, names: list[str]) -> None:
+    """Wall and CPU seconds of reduced default sweeps, extrapolated to the default counts."""
+    print(blas_note())
+    print(
+        f"{'figure':6} {'samples':>8} {'wall s':>8} {'CPU s':>8} {'CPU s/sample':>13} "
+        f"{'wall s at default':>18}"
+    )
+    for name in names:
+        experiment = get_experiment(name)
+        before = _cpu_seconds()
+        start = time.perf_counter()
+        doc = run_experiment(name, samples, jobs=jobs, seed=seed, progress=False)
+        wall, cpu = time.perf_counter() - start, _cpu_seconds() - before
+        total = doc["summary"]["samples"]
+        default = wall * experiment.samples / samples
+        print(f"{name:6} {total:8d} {wall:8.1f} {cpu:8.1f} {cpu / total:13.3f} {default:18.0f}")
+
+
+def _cpu_seconds() -> float:
+    """User + system seconds of this process and of its finished workers."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     )
 
 
