@@ -57,6 +57,7 @@ SCHUR_PRIME_BITS = FAST_PRIME_BITS
 MULTIMODULAR_PRIME_BITS = 62
 _SAMPLE_COLUMNS = 16
 _MIN_PADIC_BITS = 20
+_RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,7 +250,7 @@ def _schur_multimodular(A, rows, cols, rng) -> UpperBoundProof:
 
 
 def _fmpz_mat(X: np.ndarray):
-    return flint.fmpz_mat(X.shape[0], X.shape[1], [int(v) for v in X.flat])
+    return flint.fmpz_mat(X.shape[0], X.shape[1], X.ravel().tolist())
 
 
 class _OpenColumns:
@@ -267,10 +268,11 @@ class _OpenColumns:
         self.new = []  # (p, X_p as int64) since the last close, for the open columns
         self.C, self.N = np.zeros((len(rows), len(others)), dtype=object), 1  # C ≡ X_p mod N
         self.a = np.array([max_abs(A[:, [j]]) for j in others], dtype=object)
+        self.d = np.ones(len(others), dtype=object)  # denominators found so far
         self._set_open(np.asarray(others), np.arange(len(others)))
 
     def _set_open(self, open_cols, keep) -> None:
-        self.open, self.a, self.C = open_cols, self.a[keep], self.C[:, keep]
+        self.open, self.a, self.C, self.d = open_cols, self.a[keep], self.C[:, keep], self.d[keep]
         self.Z12 = _fmpz_mat(self.A[np.ix_(self.rows, open_cols)])
         self.ZN = _fmpz_mat(self.A[:, open_cols])
 
@@ -279,6 +281,7 @@ class _OpenColumns:
         self.new.append((p, flat.reshape(X.nrows(), X.ncols())))
 
     def close(self) -> None:
+        held_p, held_R = self.new[-1]  # a prime held out to test reconstructions cheaply
         M = math.prod(p for p, _ in self.new)
         fresh = np.zeros(self.C.shape, dtype=object)  # the new primes' CRT, mod M
         for p, R in self.new:
@@ -288,9 +291,10 @@ class _OpenColumns:
         self.C += self.N * ((fresh - self.C) * pow(self.N % M, -1, M) % M)
         self.N, self.new = self.N * M, []
         C, N = self.C, self.N  # C ≡ X_p (mod every p so far), 0 <= C < N
+        denominator = self._denominators(C, N, held_p, held_R)
         pending = np.ones(len(self.open), dtype=bool)
         closed = np.zeros(len(self.open), dtype=bool)
-        d = np.ones(len(self.open), dtype=object)  # the d_j, found afresh modulo this N
+        d = self.d
         while pending.any():  # a round clears one more factor of each pending d_j
             idx = np.flatnonzero(pending)
             W = C[:, idx] * d[idx] % N
@@ -303,14 +307,38 @@ class _OpenColumns:
             if ok.any():
                 self.bound_bits = max(self.bound_bits, int(max(bound[ok])).bit_length())
             for k in np.flatnonzero(~ok):
-                fraction = _reconstruct(int(W[np.argmax(np.abs(W[:, k])), k]) % N, N)
-                d[idx[k]] *= fraction or 1
+                factor = 1
+                for i in np.argsort(np.abs(W[:, k]))[::-1][:_RECONSTRUCTED_PER_ROUND]:
+                    b = denominator(idx[k], i, d[idx[k]])
+                    if b is None:
+                        break
+                    factor = math.lcm(factor, b)
+                d[idx[k]] *= factor
                 # w_j is d_j times x_j, so once d_j·r·a_Q >= N this N cannot close column j
-                if fraction in (None, 1) or d[idx[k]] * self.r_aQ >= N:
+                if factor == 1 or d[idx[k]] * self.r_aQ >= N:
                     pending[idx[k]] = False  # not yet: more primes
         if closed.any():
             keep = np.flatnonzero(~closed)
             self._set_open(self.open[keep], keep)
+
+
+    @staticmethod
+    def _denominators(C, N: int, p: int, R):
+        """b(t, i, d): the denominator of d·C[i, t] by rational reconstruction modulo N/p,
+        kept only if the fraction also holds modulo the held-out prime p (else None): a
+        filter against futile guesses, which proves nothing and need not."""
+        held = N // p
+
+        def denominator(t: int, i: int, d: int) -> int | None:
+            if held <= p:  # too few primes to hold one out: wait for more
+                return None
+            b = _reconstruct(int(C[i, t]) * d % held, held)
+            if b is None:
+                return None
+            a = b * d * int(C[i, t]) % held
+            return b if (a - held if 2 * a > held else a) % p == b * d * int(R[i, t]) % p else None
+
+        return denominator
 
 
 def _reconstruct(c: int, N: int) -> int | None:
