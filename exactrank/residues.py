@@ -26,6 +26,8 @@ That is the only place where anything wraps, and its bound is proven there.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .modular import _float_residues, _reduce_vec, _scratch_buffer, _sub_matmul, _to_int
@@ -39,7 +41,7 @@ RESIDUE_PRIME_BOUND = 1 << 62
 room for one more p)."""
 
 _EXACT = 1 << 53  # float64 holds every integer below this
-_LIMB_TERMS = 64  # the split product aims at sums of this many terms between reductions
+_OBJECT_ENTRIES = 256  # elementwise products this small run faster on Python integers
 
 
 def is_small(p: int) -> bool:
@@ -72,6 +74,8 @@ def mul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
         x = np.multiply(a, b, dtype=np.float64)  # below p^2 < 2^52: exact
         _reduce_vec(x, p)  # centered, |x| <= p/2 + 2 < p
         return _to_int(x, p)
+    if math.prod(np.broadcast_shapes(np.shape(a), np.shape(b))) <= _OBJECT_ENTRIES:
+        return (np.multiply(a, b, dtype=object) % p).astype(np.int64)  # Python integers
     w, h, limbs, _ = _plan(p)
     H, G = _shifted_halves(np.asarray(b), p, w, h, limbs)  # (limbs, *b.shape)
     A = _limbs(np.asarray(a), w, limbs, axis=0)  # (limbs, *a.shape)
@@ -122,9 +126,9 @@ def _plan(p: int) -> tuple[int, int, int, int]:
 def _limbs(a: np.ndarray, w: int, limbs: int, axis: int) -> np.ndarray:
     """The w-bit limbs of the residues ``a`` (0 <= a_l < 2^w) as float64, stacked on a new
     ``axis`` (limb l at index l)."""
-    shifts = np.arange(0, w * limbs, w, dtype=np.int64)
-    shifts = shifts.reshape((-1,) + (1,) * (a.ndim - axis))
-    return ((np.expand_dims(a, axis) >> shifts) & ((1 << w) - 1)).astype(np.float64)
+    shifts = np.arange(0, w * limbs, w, dtype=np.int64).reshape((-1,) + (1,) * (a.ndim - axis))
+    a = a.reshape(a.shape[:axis] + (1,) + a.shape[axis:])
+    return ((a >> shifts) & ((1 << w) - 1)).astype(np.float64)
 
 
 def _shifted_halves(b: np.ndarray, p: int, w: int, h: int, limbs: int):

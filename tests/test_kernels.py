@@ -206,3 +206,16 @@ def test_crt_with_one_prime_too_few_is_caught():
     res = [np.array([float((v + p // 2) % p - p // 2) for v in values]) for p in fewer]
     got = multimodular.crt(res, fewer, bound)
     assert [int(v) for v in got] != values
+
+
+@pytest.mark.parametrize("p", RESIDUE_PRIMES)
+def test_residue_products_of_large_arrays(p):
+    """Elementwise products past the Python-integer size go through the split product."""
+    rng = np.random.default_rng(p % 1000)
+    a = np.array([[rng.integers(0, p)] for _ in range(40)], dtype=np.int64)
+    b = np.array([[rng.integers(0, p) for _ in range(40)]], dtype=np.int64)
+    a[0, 0], b[0, 0] = p - 1, p - 1
+    assert a.size * b.size > residues._OBJECT_ENTRIES
+    expected = ((a.astype(object) * b.astype(object)) % p).tolist()
+    assert residues.mul_mod(a, b, p).tolist() == expected
+    assert residues.mul_mod(a[:, :, None], b.T[None], p)[:, :, 0].tolist() == expected
