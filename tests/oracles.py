@@ -453,7 +453,8 @@ def transpose(A):
 # An independent reading of docs/certificates.md (exactrank-certificate, version 1): the
 # verdict a checker must give, and whether a claim is true, computed from the certificate's
 # own tensor with the evaluators above, our own index arithmetic and Fraction elimination.
-# Nothing here imports exactrank or the stand-alone checker.
+# Nothing here imports exactrank or the stand-alone checker; the limits ("Limits and exit
+# codes") are the oracle's own copy of the documented numbers.
 
 import contextlib as _contextlib  # noqa: E402
 import re as _re  # noqa: E402
@@ -503,7 +504,7 @@ def is_prime_ref(n) -> bool:
 
 
 class CertNotACertificate(Exception):
-    """Exit 2: not a certificate at all."""
+    """Exit 2: not a certificate at all, or outside the limits."""
 
 
 class CertMalformed(Exception):
@@ -1290,7 +1291,7 @@ def _upper_check(witness, claim, needs):
 
 def certificate_reference(cert) -> tuple[int | None, str]:
     """The verdict of docs/certificates.md: (0 verified | 1 not verified | 2 not a
-    certificate | None the contract does not decide, reason)."""
+    certificate or outside the limits | None the contract does not decide, reason)."""
     return _reference(cert, doubts=True)
 
 

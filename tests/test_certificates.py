@@ -2117,6 +2117,26 @@ def test_malformed_content(tmp_path, name, spec, allowed):
     assert codes[0] == codes[1], codes
 
 
+def test_the_oracle_limits_are_the_documented_ones():
+    """tests/oracles.py keeps its own copy of the limits (it imports nothing from exactrank):
+    the numbers of the table in docs/certificates.md, "Limits and exit codes"."""
+    text = (ROOT / "docs" / "certificates.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(MAX_[A-Z_]+)` \| ([^|]+) \|", text, re.MULTILINE))
+    powers = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+    def number(cell):  # "64", "10 000", "2²⁴ (16 777 216)", "2³⁰"
+        spelled = re.search(r"\((.*)\)", cell)
+        cell = re.sub(r"\s", "", spelled[1] if spelled else cell)
+        return int(cell) if cell.isdecimal() else 2 ** int(cell[1:].translate(powers))
+
+    documented = {name: number(cell) for name, cell in table.items()}
+    documented.pop("MAX_FILE_BYTES")  # the size of a file: the oracle reads parsed JSON
+    assert documented["MAX_WEIGHTS"] == 2**24 and documented["MAX_DIGITS"] == 10_000
+    import oracles
+
+    assert {name: getattr(oracles, name, None) for name in documented} == documented
+
+
 def test_unreadable_files(tmp_path):
     for path in (tmp_path / "missing.json", tmp_path):
         for proc in (er_cli("verify", path), sa_cli(path)):
