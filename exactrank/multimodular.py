@@ -59,24 +59,29 @@ def balanced(x: np.ndarray, p: int) -> np.ndarray:
 def crt(residues: list[np.ndarray], primes: list[int], bound: int) -> np.ndarray:
     """The integers x with x ≡ residues[i] (mod primes[i]) and |x| <= bound.
 
-    ``residues``: float64 arrays of one shape, centered (|r| <= p/2 + 2); primes odd,
-    distinct, below 2^CRT_PRIME_BITS, with product > 2·bound. Returns int64 when
-    bound < 2^62, else an object array of Python integers.
+    ``residues``: float64 arrays of one shape, centered (|r| <= p/2 + 2), a list that is
+    emptied as it is read (so that each array is freed once used); primes odd, distinct,
+    below 2^CRT_PRIME_BITS, with product > 2·bound. Returns int64 when bound < 2^62, else
+    an object array of Python integers, built in slices of _SLICE entries so that the
+    temporaries stay small beside the result.
     """
+    residues.reverse()
     digits = []
-    for i, (r, p) in enumerate(zip(residues, primes, strict=True)):
+    for i, p in enumerate(primes):
+        r = residues.pop()
         if i == 0:
-            digits.append(balanced(r.copy(), p))
+            digits.append(balanced(r, p))
             continue
         # t = (d_1 + p_1 (d_2 + … p_{i−2} d_{i−1})) mod p, by Horner from the top digit
         t = digits[-1].copy()
         for j in range(i - 2, -1, -1):
-            t *= primes[j]  # |t| <= p/2 + 2 and p_j < 2^26: below 2^52
+            t *= primes[j]  # |t| <= p/2 + 2 and p_j < 2^25: below 2^50
             t += digits[j]
             _reduce_vec(t, p)
         inverse = pow(int(np.prod([q % p for q in primes[:i]], dtype=object)) % p, -1, p)
         inverse = inverse - p if inverse > p // 2 else inverse
-        t = r - t  # |r − t| <= p + 4
+        np.subtract(r, t, out=t)  # |r − t| <= p + 4
+        del r
         t *= inverse  # below (p + 4)·p/2 < 2^52
         _reduce_vec(t, p)
         digits.append(balanced(t, p))
@@ -87,12 +92,28 @@ def crt(residues: list[np.ndarray], primes: list[int], bound: int) -> np.ndarray
         if i + 1 < len(digits):
             word += digits[i + 1].astype(np.int64) * primes[i]
             radix *= primes[i + 1]
+        digits[i : i + 2] = [None] * len(digits[i : i + 2])
         words.append(word)
         radices.append(radix)
-    big = bound >= INT64_SAFE
-    x = words[-1].astype(object) if big else words[-1]
+    if bound < INT64_SAFE:
+        return _horner(words, radices)
+    x = np.empty(words[0].shape, dtype=object)
+    flat = x.reshape(-1)
+    flat_words = [word.reshape(-1) for word in words]
+    for start in range(0, flat.size, _SLICE):
+        part = [word[start : start + _SLICE].astype(object) for word in flat_words]
+        flat[start : start + _SLICE] = _horner(part, radices)
+    return x
+
+
+_SLICE = 1 << 16  # entries of the Python-integer temporaries built at once
+
+
+def _horner(words: list[np.ndarray], radices: list[int]) -> np.ndarray:
+    """words[0] + radices[0]·(words[1] + radices[1]·(…)), in the words' storage."""
+    x = words[-1]
     for word, radix in zip(words[-2::-1], radices[-2::-1], strict=True):
-        x = x * radix + (word.astype(object) if big else word)
+        x = x * radix + word
     return x
 
 
