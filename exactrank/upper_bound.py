@@ -321,7 +321,6 @@ class _OpenColumns:
             keep = np.flatnonzero(~closed)
             self._set_open(self.open[keep], keep)
 
-
     @staticmethod
     def _denominators(C, N: int, p: int, R):
         """b(t, i, d): the denominator of d·C[i, t] by rational reconstruction modulo N/p,

@@ -1,0 +1,114 @@
+"""Proven exact ranks of the Figure 3 and Figure 4 odd-even grid matrices, route by route.
+
+Each matrix is one sample of the experiments' own code (:func:`~exactrank.experiments.
+rnn_figures.sample_rnn`, the grid over QQ, the odd-even matricization, zero and repeated
+lines removed as rank() does). For each it times, side by side in this one process (best of
+``--repeat``): numpy's float ``matrix_rank``, exactrank's proven lower bound, exactrank's
+proven exact rank (the route it chooses), python-flint's ``fmpz_mat.rank``, and the
+upper-bound routes of :mod:`exactrank.upper_bound` forced one at a time on the same pivots
+(small witness, multimodular/output-sensitive; p-adic where the entries allow it). It
+prints the ratios to fmpz_mat.rank and the median.
+
+    python benchmarks/bench_grid_matrices.py [--figures fig4 fig3 fig3-M6] [--ranks 1 2 4 8]
+                                             [--seed 0] [--repeat 3]
+
+fig3 is Figure 3's default (M = 10, T = 6: 1000 × 1000, minutes per matrix for the exact
+routes); fig3-M6 is Figure 3 at M = 6, T = 6; fig4 is Figure 4's default (M = 6, T = 6).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+
+import flint
+import numpy as np
+from _common import blas_note, timed
+
+import exactrank as er
+from exactrank import upper_bound as ub
+from exactrank.experiments.rnn_figures import EXPERIMENTS, sample_rnn
+from exactrank.grid import grid_tensor
+from exactrank.matrices import distinct_nonzero, integer_matrix
+from exactrank.modular import random_prime, rank_profile_mod_p
+from exactrank.partitions import matricize, odd_even
+
+FIGURES = {"fig3": ("fig3", {}), "fig3-M6": ("fig3", {"M": 6}), "fig4": ("fig4", {})}
+ROUTES = {
+    "witness": ub._small_witness,
+    "p-adic": ub._schur_padic,
+    "multimodular": ub._schur_multimodular,
+}
+
+
+def grid_matrix(figure: str, R: int, seed: int) -> np.ndarray:
+    """One sample's odd-even matrix, as the experiment builds it, reduced as rank() does."""
+    name, override = FIGURES[figure]
+    params = {**next(e for e in EXPERIMENTS if e.name == name).defaults, **override}
+    model = sample_rnn(params, R, np.random.default_rng(seed))
+    matrix = matricize(grid_tensor(model, "QQ"), odd_even(params["T"]))
+    return distinct_nonzero(integer_matrix(matrix, matrix.field)).matrix
+
+
+def route_seconds(A: np.ndarray, repeat: int) -> dict:
+    """Each upper-bound route alone on the pivots of one rank profile ('-' if it gives up)."""
+    profile = rank_profile_mod_p(A, random_prime(62, random.Random(1)))
+    out = {}
+    for name, route in ROUTES.items():
+        seconds, proof = timed(
+            route, A, profile.rows, profile.cols, random.Random(2), repeat=repeat
+        )
+        out[name] = f"{seconds:.3f}" if proof is not None and proof.proven else "-"
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--figures", nargs="+", default=["fig4", "fig3-M6"], choices=FIGURES)
+    parser.add_argument("--ranks", type=int, nargs="+", default=[1, 2, 4, 8])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(blas_note())
+    print(f"flint.ctx.threads = {flint.ctx.threads}")
+    header = (
+        f"{'matrix':14} {'shape':>10} {'rank':>5} {'float':>7} {'lower':>7} {'exact':>7} "
+        f"{'fmpz':>7} {'fmpz/exact':>10} "
+        + " ".join(f"{name:>12}" for name in ROUTES)
+        + "  route chosen"
+    )
+    print(header)
+    ratios = []
+    for figure in args.figures:
+        for R in args.ranks:
+            A = grid_matrix(figure, R, args.seed)
+            if A.size == 0:
+                continue
+            repeat = args.repeat if A.shape[0] < 500 else 1
+            t_float, _ = timed(np.linalg.matrix_rank, A.astype(np.float64), repeat=repeat)
+            t_lower, _ = timed(er.rank, A, prove="lower", seed=1, repeat=repeat)
+            t_exact, exact = timed(er.rank, A, seed=1, repeat=repeat)
+            Z = flint.fmpz_mat(A.tolist())
+            t_fmpz, r_fmpz = timed(Z.rank, repeat=repeat)
+            assert exact.exact and exact.rank == r_fmpz, (exact, r_fmpz)
+            routes = route_seconds(A, repeat) if exact.rank < min(A.shape) else {}
+            ratios.append(t_fmpz / t_exact)
+            chosen = exact.method.split("upper bound: ")[-1]
+            print(
+                f"{figure + ' R=' + str(R):14} {str(A.shape):>10} {exact.rank:5d} "
+                f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {t_fmpz:7.3f} "
+                f"{t_fmpz / t_exact:10.2f} "
+                + " ".join(f"{routes.get(name, '-'):>12}" for name in ROUTES)
+                + f"  {chosen[:90]}",
+                flush=True,
+            )
+    if ratios:
+        print(
+            f"fmpz_mat.rank time / exactrank exact time: median {statistics.median(ratios):.2f}, "
+            f"min {min(ratios):.2f} (>= 1 means exactrank is no slower)"
+        )
+
+
+if __name__ == "__main__":
+    main()
