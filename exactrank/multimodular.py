@@ -56,24 +56,23 @@ def balanced(x: np.ndarray, p: int) -> np.ndarray:
     return x
 
 
-def crt(residues: list[np.ndarray], primes: list[int], bound: int) -> np.ndarray:
+def crt(residues, primes: list[int], bound: int) -> np.ndarray:
     """The integers x with x ≡ residues[i] (mod primes[i]) and |x| <= bound.
 
-    ``residues``: float64 arrays of one shape, centered (|r| <= p/2 + 2), a list that is
-    emptied as it is read (so that each array is freed once used); primes odd, distinct,
-    below 2^CRT_PRIME_BITS, with product > 2·bound. Returns int64 when bound < 2^62, else
-    an object array of Python integers, built in slices of _SLICE entries so that the
-    temporaries stay small beside the result.
+    ``residues``: float64 arrays of one shape, centered (|r| <= p/2 + 2), one per prime, an
+    iterable read once (a generator forms each only when it is needed); primes odd,
+    distinct, below 2^CRT_PRIME_BITS, with product > 2·bound. The digits are kept as int32
+    (|d| < 2^24). Returns int64 when bound < 2^62, else an object array of Python
+    integers, built in slices of _SLICE entries so that the temporaries stay small beside
+    the result.
     """
-    residues.reverse()
     digits = []
-    for i, p in enumerate(primes):
-        r = residues.pop()
+    for i, (p, r) in enumerate(zip(primes, residues, strict=True)):
         if i == 0:
-            digits.append(balanced(r, p))
+            digits.append(balanced(r, p).astype(np.int32))
             continue
         # t = (d_1 + p_1 (d_2 + … p_{i−2} d_{i−1})) mod p, by Horner from the top digit
-        t = digits[-1].copy()
+        t = digits[-1].astype(np.float64)
         for j in range(i - 2, -1, -1):
             t *= primes[j]  # |t| <= p/2 + 2 and p_j < 2^25: below 2^50
             t += digits[j]
@@ -84,7 +83,8 @@ def crt(residues: list[np.ndarray], primes: list[int], bound: int) -> np.ndarray
         del r
         t *= inverse  # below (p + 4)·p/2 < 2^52
         _reduce_vec(t, p)
-        digits.append(balanced(t, p))
+        digits.append(balanced(t, p).astype(np.int32))
+        del t
     words, radices = [], []
     for i in range(0, len(digits), 2):
         word = digits[i].astype(np.int64)
@@ -107,6 +107,7 @@ def crt(residues: list[np.ndarray], primes: list[int], bound: int) -> np.ndarray
 
 
 _SLICE = 1 << 16  # entries of the Python-integer temporaries built at once
+_BLOCK = 1 << 17  # entries of a block of a product formed at once (1 MiB)
 
 
 def _horner(words: list[np.ndarray], radices: list[int]) -> np.ndarray:
@@ -118,21 +119,32 @@ def _horner(words: list[np.ndarray], radices: list[int]) -> np.ndarray:
 
 
 def product_mod(left: np.ndarray, right: np.ndarray, p: int) -> np.ndarray:
-    """left @ right mod p, centered float64 residues, for integer matrices (any storage)."""
+    """left @ right mod p, centered float64 residues, for integer matrices (any storage).
+
+    One dgemm writes the product into the result, which is then reduced in place a block
+    of rows (about _BLOCK entries) at a time through a small scratch copy: only the result
+    is a full array. (Many small dgemms instead of one stall multithreaded BLAS on a busy
+    machine: measured 0.05 s against 0.28 s for a 2^10 × 8 × 2^10 product.)
+    """
     L, R = _float_residues(left, p), _float_residues(right, p, "B")
     if L.shape[1] > _max_inner(p):
         C = np.zeros((L.shape[0], R.shape[1]))
         _sub_matmul(C, L, -R, p, _scratch_buffer(R.shape[1]))  # C − L·(−R)
         return C
-    T = L @ R  # |entries| <= inner·(p/2 + 2)^2 < 2^53: exact
-    C = np.empty_like(T)
-    _reduce_rows(T, C, p)
+    C = L @ R  # |entries| <= inner·(p/2 + 2)^2 < 2^53: exact
+    rows = max(1, _BLOCK // max(1, R.shape[1]))
+    buffer = np.empty(min(rows, L.shape[0]) * R.shape[1])
+    for start in range(0, L.shape[0], rows):
+        block = C[start : start + rows]
+        T = buffer[: block.size].reshape(block.shape)
+        np.copyto(T, block)
+        _reduce_rows(T, block, p)
     return C
 
 
 def multimodular_product(left: np.ndarray, right: np.ndarray, bound: int) -> np.ndarray:
     """left @ right exactly, for integer matrices whose product is proven to satisfy
-    |entry| <= ``bound``: one float64 dgemm modulo each prime of :func:`primes_for`, then
-    :func:`crt`."""
+    |entry| <= ``bound``: one float64 dgemm modulo each prime of :func:`primes_for`, each
+    formed only when :func:`crt` reads it, then :func:`crt`."""
     primes = primes_for(bound)
-    return crt([product_mod(left, right, p) for p in primes], primes, bound)
+    return crt((product_mod(left, right, p) for p in primes), primes, bound)
