@@ -30,7 +30,15 @@ import math
 
 import numpy as np
 
-from .modular import _float_residues, _reduce_vec, _scratch_buffer, _sub_matmul, _to_int
+from .modular import (
+    _float_residues,
+    _max_inner,
+    _reduce_rows,
+    _reduce_vec,
+    _scratch_buffer,
+    _sub_matmul,
+    _to_int,
+)
 
 SMALL_PRIME_BITS = 26
 """Primes below 2^SMALL_PRIME_BITS use the kernels of :mod:`exactrank.modular`: products of
@@ -41,6 +49,7 @@ RESIDUE_PRIME_BOUND = 1 << 62
 room for one more p)."""
 
 _EXACT = 1 << 53  # float64 holds every integer below this
+_BLOCK = 1 << 17  # entries of a block of a product reduced at once (1 MiB)
 _OBJECT_ENTRIES = 256  # elementwise products this small run faster on Python integers
 
 
@@ -89,9 +98,7 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
     if 0 in (n, m, A.shape[1]):
         return np.zeros((n, m), dtype=np.int64)
     if is_small(p):
-        C = np.zeros((n, m))
-        _sub_matmul(C, -_float_residues(A, p), _float_residues(B, p, "B"), p, _scratch_buffer(m))
-        return _to_int(C, p)
+        return _to_int(centered_product(A, B, p), p)
     w, h, limbs, terms = _plan(p)
     k = A.shape[1]
     # column (l, γ) of A_stack is limb l of column γ of A; row (l, γ) of H (G) holds the
@@ -105,6 +112,30 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
         part = _combine(A_s @ H[s : s + terms], A_s @ G[s : s + terms], h, p)
         total = part if total is None else add_mod(total, part, p)
     return total
+
+
+def centered_product(left: np.ndarray, right: np.ndarray, p: int) -> np.ndarray:
+    """left @ right mod p, centered float64 residues, for integer matrices (any storage).
+
+    One dgemm writes the product into the result, which is then reduced in place a block
+    of rows (about _BLOCK entries) at a time through a small scratch copy: only the result
+    is a full array. (Many small dgemms instead of one stall multithreaded BLAS on a busy
+    machine: measured 0.05 s against 0.28 s for a 2^10 × 8 × 2^10 product.)
+    """
+    L, R = _float_residues(left, p), _float_residues(right, p, "B")
+    if L.shape[1] > _max_inner(p):
+        C = np.zeros((L.shape[0], R.shape[1]))
+        _sub_matmul(C, L, -R, p, _scratch_buffer(R.shape[1]))  # C − L·(−R)
+        return C
+    C = L @ R  # |entries| <= inner·(p/2 + 2)^2 < 2^53: exact
+    rows = max(1, _BLOCK // max(1, R.shape[1]))
+    buffer = np.empty(min(rows, L.shape[0]) * R.shape[1])
+    for start in range(0, L.shape[0], rows):
+        block = C[start : start + rows]
+        T = buffer[: block.size].reshape(block.shape)
+        np.copyto(T, block)
+        _reduce_rows(T, block, p)
+    return C
 
 
 def _plan(p: int) -> tuple[int, int, int, int]:
