@@ -126,9 +126,11 @@ class ResidueArithmetic(ExactArithmetic):
 
     def lift(self, Q: np.ndarray, where: str = "weights") -> tuple[np.ndarray, int]:
         p = self.p
-        flat = [
-            q.numerator % p if q.denominator == 1 else fraction_to_residue(q, p, where)
-            for q in map(Fraction, Q.flat)
+        flat = [  # an exact weight is a Fraction or an integer: both have these attributes
+            int(q.numerator) % p
+            if q.denominator == 1
+            else fraction_to_residue(Fraction(q), p, where)
+            for q in Q.flat
         ]
         return np.array(flat, dtype=np.int64).reshape(Q.shape), 1
 
