@@ -9,7 +9,7 @@ Residues are int64 arrays with values in [0, p). Every operation is exact; two r
 * larger p: the *split product*. With h = ⌈bits(p)/2⌉ a residue b is b = H·2^h + G
   (0 <= G < 2^h, 0 <= H < 2^h), and the other factor is cut into limbs of w bits,
   a = Σ_l a_l 2^{wl} (0 <= a_l < 2^w). With b_l = 2^{wl}·b mod p (reduced beforehand, on
-  the smaller operand),
+  the right operand of a matrix product: the small one in the grids),
 
       a·b ≡ 2^h·E_hi + E_lo (mod p),  E_hi = Σ_l a_l H_l,  E_lo = Σ_l a_l G_l,
 
@@ -42,7 +42,8 @@ from .modular import (
 
 SMALL_PRIME_BITS = 26
 """Primes below 2^SMALL_PRIME_BITS use the kernels of :mod:`exactrank.modular`: products of
-centered residues are below 2^50, so dgemm sums eight of them exactly between reductions."""
+centered residues are at most about 2^50, so dgemm sums seven or more of them exactly
+between reductions (:func:`exactrank.modular._max_inner`; longer sums are cut there)."""
 
 RESIDUE_PRIME_BOUND = 1 << 62
 """Residue arrays here need p below this (:func:`_combine` needs (−p, p) inside int64, with
