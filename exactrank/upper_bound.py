@@ -90,7 +90,7 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     if len(cols) == min(m, n):
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
     if A.size <= FLINT_EXACT_ENTRIES or _flint_is_cheaper(A, rows, cols):
-        exact = flint.fmpz_mat(to_storage(A, object).tolist()).rank()
+        exact = _fmpz_mat(A).rank()
         method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}"
         return UpperBoundProof(exact <= len(cols), method)
     proof = _small_witness(A, rows, cols, rng)
