@@ -17,7 +17,7 @@ import numpy as np
 
 from .domains import Field, fraction_to_residue
 from .errors import DomainError
-from .kernels import align, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
+from .kernels import align, dgemm, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
 from .operators import Xi
 from .residues import RESIDUE_PRIME_BOUND, add_mod, matmul_mod, mul_mod, residues
 
@@ -182,7 +182,7 @@ class FloatArithmetic:
         return xi(A, S), 1
 
     def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
-        return Z @ G
+        return dgemm(Z, G)
 
     def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:
         return X / k, 1

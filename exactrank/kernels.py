@@ -91,6 +91,30 @@ def column_abs_sums(B: np.ndarray) -> int:
     return int(np.abs(B).sum(axis=0).max())
 
 
+_ONE_THREAD_PRODUCT = 1 << 18  # OpenBLAS runs a dgemm of at most this m·n·k on one thread
+_BLOCKED_PRODUCT = 1 << 24  # products up to this many multiply-adds run in such blocks
+
+
+def dgemm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """A @ B for float64 matrices, small products kept off BLAS threads.
+
+    A product of at most _BLOCKED_PRODUCT multiply-adds (a few milliseconds) runs in blocks
+    of rows of at most _ONE_THREAD_PRODUCT, which OpenBLAS computes on the calling thread:
+    when the machine's cores are busy, waking BLAS threads for such a product costs tens of
+    milliseconds (measured on 2 busy cores: a hierarchical grid over GF(2^61 − 1), 3 ms
+    with OPENBLAS_NUM_THREADS=1 and 70 ms without). Larger products go to BLAS whole.
+    """
+    n, k = A.shape
+    m = B.shape[1]
+    if n * k * m <= _ONE_THREAD_PRODUCT or n * k * m > _BLOCKED_PRODUCT:
+        return A @ B
+    rows = max(1, _ONE_THREAD_PRODUCT // max(1, k * m))
+    out = np.empty((n, m))
+    for start in range(0, n, rows):
+        np.matmul(A[start : start + rows], B, out=out[start : start + rows])
+    return out
+
+
 def _split_limbs(X: np.ndarray, width: int, count: int) -> list[np.ndarray]:
     """X = sum_l limbs[l] * 2**(width*l), as float64 limbs of magnitude at most 2**width.
 

@@ -30,6 +30,7 @@ import math
 
 import numpy as np
 
+from .kernels import dgemm
 from .modular import (
     _float_residues,
     _max_inner,
@@ -110,7 +111,7 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
     total = None
     for s in range(0, limbs * k, terms):
         A_s = A_stack[:, s : s + terms]
-        part = _combine(A_s @ H[s : s + terms], A_s @ G[s : s + terms], h, p)
+        part = _combine(dgemm(A_s, H[s : s + terms]), dgemm(A_s, G[s : s + terms]), h, p)
         total = part if total is None else add_mod(total, part, p)
     return total
 
@@ -128,7 +129,7 @@ def centered_product(left: np.ndarray, right: np.ndarray, p: int) -> np.ndarray:
         C = np.zeros((L.shape[0], R.shape[1]))
         _sub_matmul(C, L, -R, p, _scratch_buffer(R.shape[1]))  # C − L·(−R)
         return C
-    C = L @ R  # |entries| <= inner·(p/2 + 2)^2 < 2^53: exact
+    C = dgemm(L, R)  # |entries| <= inner·(p/2 + 2)^2 < 2^53: exact
     rows = max(1, _BLOCK // max(1, R.shape[1]))
     buffer = np.empty(min(rows, L.shape[0]) * R.shape[1])
     for start in range(0, L.shape[0], rows):
