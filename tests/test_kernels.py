@@ -8,7 +8,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from exactrank import multimodular, residues
-from exactrank.kernels import align, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
+from exactrank.kernels import (
+    align,
+    dgemm,
+    exact_matmul,
+    max_abs,
+    reduce_mod,
+    storage_for,
+    to_storage,
+)
 
 BITS = st.sampled_from([0, 1, 3, 20, 26, 40, 52, 53, 61, 62, 63, 64, 100, 300])
 
@@ -219,3 +227,14 @@ def test_residue_products_of_large_arrays(p):
     expected = ((a.astype(object) * b.astype(object)) % p).tolist()
     assert residues.mul_mod(a, b, p).tolist() == expected
     assert residues.mul_mod(a[:, :, None], b.T[None], p)[:, :, 0].tolist() == expected
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 5), (300, 8, 256), (1000, 3, 1000), (5000, 64, 64)])
+def test_dgemm_in_blocks_is_the_product(shape):
+    """Small products run in row blocks kept off BLAS threads: same exact integer result."""
+    n, k, m = shape
+    rng = np.random.default_rng(n)
+    A = rng.integers(-(2**20), 2**20, (n, k)).astype(np.float64)
+    B = rng.integers(-(2**20), 2**20, (k, m)).astype(np.float64)
+    expected = A.astype(np.int64).astype(object) @ B.astype(np.int64).astype(object)
+    assert (dgemm(A, B).astype(np.int64).astype(object) == expected).all()
