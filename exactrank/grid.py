@@ -294,7 +294,9 @@ def _rnn_grid(model: GeneralizedRNN, arith):
     T//2 symbols (:func:`_tt_left`) times the contraction of the other cores
     (:func:`_tt_right`) is the grid as a (M^{T//2}, M^{T−T//2}) matrix, one matrix product
     whose inner dimension is the bond R_{T//2−1}, instead of a chain of products over
-    ever longer state arrays.
+    ever longer state arrays. Over QQ, when the proven bound on that product's entries
+    (:func:`_product_bound`) reaches 2^53, it runs modulo primes and is rebuilt by CRT
+    (:func:`exactrank.multimodular.multimodular_product`).
     """
     M = model.M
     S, s_den = arith.scalar(model.xi.unit)
