@@ -16,7 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from .domains import Field, fraction_to_residue
-from .errors import DomainError
+from .errors import DomainError, InvalidInputError, shown
 from .kernels import align, dgemm, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
 from .operators import Xi
 from .residues import RESIDUE_PRIME_BOUND, add_mod, matmul_mod, mul_mod, residues
@@ -75,7 +75,9 @@ class ExactArithmetic:
     def _scale(self, X: np.ndarray, factor: int) -> np.ndarray:
         if factor == 1:
             return X
-        (X,) = align([X], max_abs(X) * abs(factor))
+        # the bound counts the factor even where X is zero: int64 zeros times a factor past
+        # int64 would overflow
+        (X,) = align([X], max(max_abs(X), 1) * abs(factor))
         return X * factor
 
     def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
@@ -170,7 +172,14 @@ class FloatArithmetic:
     p = None
 
     def lift(self, Q: np.ndarray, where: str = "weights") -> tuple[np.ndarray, int]:
-        return np.array([float(q) for q in Q.flat], dtype=np.float64).reshape(Q.shape), 1
+        try:
+            values = [float(q) for q in Q.flat]
+        except OverflowError:
+            big = max(Q.flat, key=abs)
+            raise InvalidInputError(
+                f"{where}: {shown(big)} is beyond float64's range; use an exact field (QQ, GF(p))"
+            ) from None
+        return np.array(values, dtype=np.float64).reshape(Q.shape), 1
 
     def scalar(self, q) -> tuple[np.ndarray, int]:
         return np.array([[float(q)]]), 1

@@ -30,6 +30,7 @@ _GF_PATTERN = re.compile(r"^\s*GF\s*\(\s*([0-9]+)\s*\)\s*$|^\s*GF\s*([0-9]+)\s*$
 _RATIONAL_PATTERN = re.compile(r"-?[0-9]+(/[0-9]+)?")  # "p", "-p", "p/q", "-p/q" (ASCII)
 _ACCEPTED = "'QQ', 'GF(p)' with p prime, 'float', sympy's QQ or GF(p), or galois.GF(p)"
 
+
 @functools.lru_cache(maxsize=64)
 def is_prime(p: int) -> bool:
     """Primality of ``p``, proven (deterministic for every size python-flint handles)."""
@@ -193,7 +194,7 @@ def to_fraction(value, where: str = "value") -> Fraction:
     if isinstance(value, str):
         if not _RATIONAL_PATTERN.fullmatch(value):
             raise InvalidInputError(
-                f"{where}: expected an integer or a rational written as 'p/q', got {value!r}"
+                f"{where}: expected an integer or a rational written as 'p/q', got {shown(value)}"
             )
         try:
             return Fraction(value)

@@ -4,6 +4,8 @@ Every message says what was expected, what was got, and where, so that the comma
 print it as a single line and a user can fix the input without reading a traceback.
 """
 
+from fractions import Fraction
+
 
 class ExactRankError(Exception):
     """Base class of every error exactrank raises on purpose."""
@@ -80,7 +82,9 @@ def _render(value, parts: list, budget: int, depth: int) -> int:
         parts.append(closing)
         return budget - 1
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
-        text = f"<an integer of {int(value.bit_length() * 0.30103) + 1} digits>"
+        text = f"<an integer of {_digits(value)} digits>"
+    elif isinstance(value, Fraction) and abs(value.numerator) * value.denominator > 1 << 256:
+        text = f"<a rational of {_digits(value.numerator)}/{_digits(value.denominator)} digits>"
     elif isinstance(value, str) and len(value) > budget:
         text = repr(value[:budget])
     elif isinstance(value, list | tuple | dict):
@@ -89,3 +93,9 @@ def _render(value, parts: list, budget: int, depth: int) -> int:
         text = repr(value)
     parts.append(text[:budget])
     return budget - len(text)
+
+
+def _digits(n: int) -> int:
+    """The decimal digits of ``n``, without formatting it (which Python may refuse)."""
+    e = int(max(abs(n).bit_length() - 1, 0) * 0.30102999566398)  # floor(log10 n) or one less
+    return e + 1 + (abs(n) >= 10 ** (e + 1))

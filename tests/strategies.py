@@ -470,7 +470,7 @@ def mut_minor(draw, cert):
     )
     if op == "set" and idx:
         k = draw(st.integers(0, len(idx) - 1))
-        idx[k] = draw(st.integers(0, max(idx + [0]) + 3))
+        idx[k] = draw(st.integers(0, max([i for i in idx if type(i) is int] + [0]) + 3))
     elif op == "swap" and len(idx) >= 2:
         a, b = draw(st.permutations(range(len(idx))))[:2]
         idx[a], idx[b] = idx[b], idx[a]

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -508,3 +509,25 @@ def test_a_factorization_of_inner_size_zero(tmp_path):
     assert verify_certificate(cert)
     path = write(tmp_path, cert, "cert.json")
     assert checker_code(path) == 0
+
+
+def test_a_tiny_weight_next_to_zeros(capsys, tmp_path):
+    """A weight 1/10^4301 scales int64 zeros by a factor past int64 (was an OverflowError)."""
+    model = json.loads(Path("examples/shallow_relu_M3_T4.json").read_text())
+    model["V"][0][1][0] = "1/RAW"
+    path = write(tmp_path, json.dumps(model).replace('"1/RAW"', '"1/1' + "0" * 4301 + '"'))
+    code, out, err = cli(capsys, "rank", path, "--partition", "odd-even")
+    assert code == 0 and "exact" in out, err
+
+
+def test_a_weight_beyond_float_range_over_float(capsys, tmp_path):
+    model = json.loads(Path("examples/pairwise_similarity_M3_R2_T6.json").read_text())
+    model["C"][0][0][0] = "7" * 5000
+    path = write(tmp_path, model)
+    err = refused(capsys, "rank", path, "--partition", "odd-even", "--field", "float")
+    assert "<a rational of 5000/1 digits> is beyond float64's range" in err
+
+
+def test_shown_describes_huge_rationals_by_their_size():
+    assert shown(Fraction(10**5000 + 1, 3)) == "<a rational of 5001/1 digits>"
+    assert shown(Fraction(1, 3)) == "Fraction(1, 3)"
