@@ -41,6 +41,7 @@ from .errors import (
 )
 from .files import read_text, write_json
 from .grid import GridTensor, grid_entries, grid_tensor
+from .json_input import model_limits, parse_json
 from .kernels import INT64_SAFE, align, exact_matmul, max_abs, reduce_mod, to_storage
 from .limits import (
     MAX_DEPTH,
@@ -52,7 +53,7 @@ from .limits import (
     WHOLE_GRID_MODES,
     digits_allowed,
 )
-from .modelfile import model_from_dict, model_limits, model_to_dict, parse_json
+from .modelfile import model_from_dict, model_to_dict
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,

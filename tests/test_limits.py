@@ -31,7 +31,8 @@ from exactrank.errors import (
     shown,
 )
 from exactrank.grid import grid_entries, grid_tensor
-from exactrank.modelfile import json_depth, load_model, parse_json
+from exactrank.json_input import json_depth, parse_json
+from exactrank.modelfile import load_model
 from exactrank.models import GeneralizedRNN, GeneralizedShallow, OverlappingNetwork
 from exactrank.partitions import Partition, parse_partition
 
