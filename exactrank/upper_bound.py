@@ -271,16 +271,21 @@ class _OpenColumns:
         self.C, self.N = np.zeros((len(rows), len(others)), dtype=object), 1  # C ≡ X_p mod N
         self.a = np.array([max_abs(A[:, [j]]) for j in others], dtype=object)
         self.d = np.ones(len(others), dtype=object)  # denominators found so far
+        self.Z12 = None
         self._set_open(np.asarray(others), np.arange(len(others)))
 
     def _set_open(self, open_cols, keep) -> None:
         self.open, self.a, self.C, self.d = open_cols, self.a[keep], self.C[:, keep], self.d[keep]
-        self.Z12 = _fmpz_mat(self.A[np.ix_(self.rows, open_cols)])
-        self.ZN = _fmpz_mat(self.A[:, open_cols])
+        if self.Z12 is None or 3 * len(open_cols) <= 2 * self.Z12.ncols():
+            # the primes' work shrinks with the open columns (closed ones cost a rebuild)
+            self.Z12 = _fmpz_mat(self.A[np.ix_(self.rows, open_cols)])
+            self.ZN = _fmpz_mat(self.A[:, open_cols])
+            self.solved = open_cols  # the columns the caller solves and checks per prime
 
     def add(self, p: int, X) -> None:
         flat = np.array([int(v) for v in X.entries()], dtype=np.int64)
-        self.new.append((p, flat.reshape(X.nrows(), X.ncols())))
+        X = flat.reshape(X.nrows(), X.ncols())
+        self.new.append((p, X[:, np.searchsorted(self.solved, self.open)]))
 
     def close(self) -> None:
         held_p, held_R = self.new[-1]  # a prime held out to test reconstructions cheaply
