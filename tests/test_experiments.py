@@ -601,3 +601,14 @@ def test_quick_runs_at_the_papers_sizes(name, tmp_path):
             model = _model_of(name, {}, record)
             matrix = er.matricize(er.grid_tensor(model), "odd-even")
             assert er.rank(matrix, prove="exact").rank == record["rank"]
+
+
+def test_workers_get_single_threaded_blas_and_the_parent_keeps_its_setting(monkeypatch):
+    from exactrank.experiments import runner
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    with runner._single_threaded_blas():
+        assert [os.environ[n] for n in runner._BLAS_THREADS] == ["1", "1", "1"]
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
+    assert "OMP_NUM_THREADS" not in os.environ

@@ -14,6 +14,7 @@ import signal
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
@@ -128,6 +129,9 @@ def _run(experiment: Experiment, params: dict, tasks: list, jobs: int, bar: Prog
         bar.close()
 
 
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _run_inline(experiment, params, tasks, jobs, bar) -> list:
     results = []
     for group, index, seed in tasks:
@@ -137,6 +141,28 @@ def _run_inline(experiment, params, tasks, jobs, bar) -> list:
 
 
 def _run_pool(experiment, params, tasks, jobs, bar) -> list:
+    with _single_threaded_blas():
+        return _run_workers(experiment, params, tasks, jobs, bar)
+
+
+@contextmanager
+def _single_threaded_blas():
+    """Workers started inside run their BLAS on one thread: ``jobs`` workers on ``jobs``
+    cores, not jobs × cores threads (measured: a 216² SVD under load took 0.014 s on one
+    thread and 0.98 s on two). The parent's own BLAS, already loaded, is not affected."""
+    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
+    os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run_workers(experiment, params, tasks, jobs, bar) -> list:
     results = [None] * len(tasks)
     # spawn: a fresh interpreter per worker, the same on every platform (no forked BLAS)
     pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
