@@ -9,7 +9,10 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    when it returns at most r. Chosen for matrices of at most 64 × 64 entries, and wherever
    its predicted cost, about b·Σ_{k<r}(m−k)(n−k)·k for b-bit entries, is below the
    multimodular route's at the Hadamard bound (it collapses on generic low-rank matrices:
-   > 300 s at n = 2048, r = 256; it is the fastest here on the 216 × 216 grid matrices).
+   > 300 s at n = 2048, r = 256; on the 216 × 216 grid matrices it is on par with route
+   3). It is also the fallback when route 3 passes a budget of primes worth the predicted
+   cost of this elimination (:func:`_predicted_costs`), so that an output-sensitive
+   attempt that turns out large costs at most about that much again.
 1. **Small witness.** Solve A[P, Q] Y = A[P, ~Q] modulo one 62-bit prime, rationally
    reconstruct Y = W / d, and check the integer identity A[:, Q] · W = d · A[:, ~Q] exactly
    (limbed BLAS products). If it holds, each non-pivot column is an explicit rational
@@ -57,6 +60,7 @@ SCHUR_PRIME_BITS = FAST_PRIME_BITS
 MULTIMODULAR_PRIME_BITS = 62
 _SAMPLE_COLUMNS = 16
 _MIN_PADIC_BITS = 20
+_MIN_PRIME_BUDGET = 8  # route 3 always gets this many primes before giving up
 _RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
 
 
@@ -90,32 +94,47 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     if len(cols) == min(m, n):
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
     if A.size <= FLINT_EXACT_ENTRIES or _flint_is_cheaper(A, rows, cols):
-        exact = _fmpz_mat(A).rank()
-        method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}"
-        return UpperBoundProof(exact <= len(cols), method)
+        return _fraction_free(A, cols)
     proof = _small_witness(A, rows, cols, rng)
     if proof is None:
         proof = _schur_padic(A, rows, cols, rng)
     if proof is None:
-        proof = _schur_multimodular(A, rows, cols, rng)
+        flint_seconds, prime_seconds, _ = _predicted_costs(A, rows, cols)
+        budget = max(_MIN_PRIME_BUDGET, math.ceil(flint_seconds / prime_seconds))
+        proof = _schur_multimodular(A, rows, cols, rng, budget)
+    if proof is None:
+        return _fraction_free(A, cols, f" (route 3 passed its budget of {budget} primes)")
     return proof
 
 
-def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
-    """Whether fraction-free elimination is predicted faster than the modular routes.
+def _fraction_free(A: np.ndarray, cols, note: str = "") -> UpperBoundProof:
+    exact = _fmpz_mat(A).rank()
+    method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}{note}"
+    return UpperBoundProof(exact <= len(cols), method)
 
-    Measured here (python-flint 0.9, 216² to 2048² matrices): ``fmpz_mat.rank`` of an m × n
-    matrix of b-bit entries and rank r takes about 1e-10 s · b · Σ_{k<r} (m−k)(n−k)·k (the
-    k-th elimination step on entries of k·b bits); a prime of the multimodular route about
-    2e-9 s · (r²(n−r) + m·r(n−r)) + 5 ms, and it needs at most the Hadamard bound's bits in
-    62-bit primes. Only the choice depends on these figures, never a proof.
+
+def _predicted_costs(A: np.ndarray, rows, cols) -> tuple[float, float, float]:
+    """Predicted seconds of ``fmpz_mat.rank``, seconds per prime of route 3, and the primes
+    route 3 needs at most (the Hadamard bound's bits in 62-bit primes).
+
+    Measured here (python-flint 0.9, 216² to 2048² matrices, within a factor of about 3 and
+    up to 14× too high for tall matrices): ``fmpz_mat.rank`` of an m × n matrix of b-bit
+    entries and rank r takes about 1e-10 s · b · Σ_{k<r} (m−k)(n−k)·k (the k-th elimination
+    step on entries of k·b bits); a prime of route 3 about
+    2e-9 s · (r³/3 + r²(n−r) + m·r(n−r)) + 5 ms. Only choices depend on these, never a proof.
     """
     (m, n), r = A.shape, len(cols)
     k = np.arange(r, dtype=np.float64)
     flint_seconds = 1e-10 * max_abs(A).bit_length() * float(np.sum((m - k) * (n - k) * k))
+    prime_seconds = 2e-9 * (r**3 / 3 + r * r * (n - r) + m * r * (n - r)) + 5e-3
     primes = hadamard_log2_bound(A, rows, cols) / MULTIMODULAR_PRIME_BITS
-    modular_seconds = primes * (2e-9 * (r * r * (n - r) + m * r * (n - r)) + 5e-3)
-    return flint_seconds < modular_seconds
+    return flint_seconds, prime_seconds, primes
+
+
+def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
+    """Whether fraction-free elimination is predicted faster than route 3 at its worst."""
+    flint_seconds, prime_seconds, primes = _predicted_costs(A, rows, cols)
+    return flint_seconds < primes * prime_seconds
 
 
 def _split(n: int, chosen) -> np.ndarray:
@@ -216,9 +235,10 @@ def _bordered_log2(A: np.ndarray, rows, cols) -> float:
     return float(np.sum(log_norms[list(rows)])) + border_row
 
 
-def _schur_multimodular(A, rows, cols, rng) -> UpperBoundProof:
+def _schur_multimodular(A, rows, cols, rng, budget=None) -> UpperBoundProof | None:
     """Route 3: A[:, Q]·X_p ≡ A[:, ~Q] modulo 62-bit primes; each column is closed by its
-    own solution's size (:class:`_OpenColumns`), the rest by the Hadamard bound."""
+    own solution's size (:class:`_OpenColumns`), the rest by the Hadamard bound. None when
+    ``budget`` primes did not close every column (the caller then takes another route)."""
     rows_l, cols_l = list(rows), list(cols)
     hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 2
     AQ = A[:, cols_l]
@@ -226,6 +246,8 @@ def _schur_multimodular(A, rows, cols, rng) -> UpperBoundProof:
     columns = _OpenColumns(A, rows_l, _split(A.shape[1], cols), len(cols) * max_abs(AQ))
     primes, modulus, next_bits = [], 1, 0
     while len(columns.open) and modulus.bit_length() <= hadamard_bits:
+        if budget is not None and len(primes) >= budget:
+            return None
         p = random_prime(MULTIMODULAR_PRIME_BITS, rng)
         if p in primes:
             continue

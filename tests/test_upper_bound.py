@@ -226,3 +226,23 @@ def test_fraction_free_elimination_is_chosen_only_where_cheap():
     generic = _low_rank(0, n=1024, r=128, high=512)  # where fmpz_mat.rank collapses
     rows = cols = tuple(range(128))
     assert not _flint_is_cheaper(generic, rows, cols)
+
+
+def test_route_3_past_its_budget_hands_over_to_fraction_free_elimination(monkeypatch):
+    """Out of primes, route 3 proves nothing (None); prove_upper_bound then ends in FLINT's
+    exact elimination, and both a true and a false bound come out right."""
+    import exactrank.upper_bound as ub
+
+    A = _low_rank(0, n=40, r=6, high=2**20)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert _schur_multimodular(A, profile.rows, profile.cols, random.Random(0), 1) is None
+    monkeypatch.setattr(ub, "_flint_is_cheaper", lambda A, rows, cols: False)
+    monkeypatch.setattr(ub, "FLINT_EXACT_ENTRIES", 0)
+    monkeypatch.setattr(ub, "_small_witness", lambda A, rows, cols, rng: None)
+    monkeypatch.setattr(ub, "_schur_padic", lambda A, rows, cols, rng: None)
+    monkeypatch.setattr(ub, "_MIN_PRIME_BUDGET", 1)
+    monkeypatch.setattr(ub, "_predicted_costs", lambda A, rows, cols: (0.0, 1.0, 1.0))
+    proof = prove_upper_bound(A, profile.rows, profile.cols, random.Random(0))
+    assert proof.proven and "passed its budget of 1 primes" in proof.method
+    A[-1, -1] += 1
+    assert not prove_upper_bound(A, profile.rows, profile.cols, random.Random(0)).proven
