@@ -7,41 +7,18 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from process_cli import ENV, ROOT, command, one_line, run
 
 import exactrank as er
 from exactrank import cli as cli_module
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "examples" / "pairwise_similarity_M3_R2_T6.json"
-ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
 
 def start(*args, cwd, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "exactrank", *map(str, args)], cwd=cwd, env=ENV, **kwargs
-    )
-
-
-def run(*args, cwd=ROOT, timeout=120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "exactrank", *map(str, args)],
-        cwd=cwd,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def one_line(proc, code: int = 2) -> str:
-    assert proc.returncode == code, (proc.returncode, proc.stderr)
-    assert "Traceback" not in proc.stderr
-    (line,) = proc.stderr.splitlines()
-    return line
+    return subprocess.Popen(command(*args), cwd=cwd, env=ENV, **kwargs)
 
 
 # ---------------------------------------------------------------------------- pipes, Ctrl-C

@@ -16,34 +16,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from process_cli import ROOT, one_line, run
 
 import exactrank as er
 from exactrank import files
 from exactrank.errors import InvalidInputError
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "examples" / "pairwise_similarity_M3_R2_T6.json"
 DATA = {"format": "test", "numbers": list(range(50))}
-
-
-def cli(*args, cwd, stdin=None, timeout=60):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "exactrank", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def one_line(proc, code: int = 2) -> str:
-    assert proc.returncode == code, (proc.returncode, proc.stderr)
-    assert "Traceback" not in proc.stderr
-    (line,) = proc.stderr.splitlines()
-    return line
 
 
 @pytest.fixture
@@ -169,7 +149,7 @@ def test_the_certify_command_writes_through_a_symlink_to_a_fifo(tmp_path):
     os.mkfifo(node)
     (tmp_path / "out").symlink_to(node)
     reader = Reader(node)
-    proc = cli("certify", MODEL, "--partition", "odd-even", "-o", "out", cwd=tmp_path)
+    proc = run("certify", MODEL, "--partition", "odd-even", "-o", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert er.verify_certificate(json.loads(reader.wait()))
     assert (tmp_path / "out").is_symlink() and stat.S_ISFIFO(os.lstat(node).st_mode)
@@ -195,7 +175,7 @@ def test_a_folder_is_refused_and_left_alone(tmp_path, through_link):
 def test_paths_that_name_no_writable_file_are_refused_in_one_line(tmp_path, name):
     (tmp_path / "a-file").write_text("keep")
     before = sorted(os.listdir(tmp_path))
-    proc = cli("certify", MODEL, "--partition", "odd-even", "-o", name, cwd=tmp_path)
+    proc = run("certify", MODEL, "--partition", "odd-even", "-o", name, cwd=tmp_path)
     line = one_line(proc)
     assert line.startswith("exactrank: error: ") and repr(name)[1:-1] in line
     assert sorted(os.listdir(tmp_path)) == before
@@ -204,7 +184,7 @@ def test_paths_that_name_no_writable_file_are_refused_in_one_line(tmp_path, name
 
 def test_a_missing_folder_is_named(tmp_path):
     line = one_line(
-        cli("certify", MODEL, "--partition", "odd-even", "-o", "DIR/missing/x.json", cwd=tmp_path)
+        run("certify", MODEL, "--partition", "odd-even", "-o", "DIR/missing/x.json", cwd=tmp_path)
     )
     assert "the folder DIR/missing does not exist" in line
     assert os.listdir(tmp_path) == []
@@ -221,21 +201,21 @@ def test_dash_is_stdout_for_outputs(capsys, tmp_path, monkeypatch):
 
 
 def test_certify_to_stdout_and_verify_from_stdin(tmp_path):
-    proc = cli("certify", MODEL, "--partition", "odd-even", "-o", "-", cwd=tmp_path)
+    proc = run("certify", MODEL, "--partition", "odd-even", "-o", "-", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     cert = json.loads(proc.stdout)
     assert cert["format"] == "exactrank-certificate"
     assert proc.stderr == "wrote the certificate to stdout: rank eq 9 over QQ\n"
     assert os.listdir(tmp_path) == []
-    verified = cli("verify", "-", cwd=tmp_path, stdin=proc.stdout)
+    verified = run("verify", "-", cwd=tmp_path, stdin=proc.stdout)
     assert (verified.returncode, verified.stdout) == (0, "s VERIFIED\n")
 
 
 def test_dash_is_stdin_for_model_files(tmp_path):
     text = MODEL.read_text()
-    ranked = cli("rank", "-", "--partition", "odd-even", "--json", cwd=tmp_path, stdin=text)
+    ranked = run("rank", "-", "--partition", "odd-even", "--json", cwd=tmp_path, stdin=text)
     assert ranked.returncode == 0 and json.loads(ranked.stdout)["rank"] == 9
-    proc = cli("certify", "-", "--partition", "odd-even", "-o", "c.json", cwd=tmp_path, stdin=text)
+    proc = run("certify", "-", "--partition", "odd-even", "-o", "c.json", cwd=tmp_path, stdin=text)
     assert proc.returncode == 0 and os.listdir(tmp_path) == ["c.json"]
 
 
@@ -277,7 +257,7 @@ def test_a_special_input_file_is_refused_at_once(tmp_path, command, kind):
         "certify": ["certify", path, "--partition", "odd-even", "-o", "c.json"],
         "verify": ["verify", path],
     }[command]
-    line = one_line(cli(*args, cwd=tmp_path, timeout=30))  # a blocking read would time out
+    line = one_line(run(*args, cwd=tmp_path, timeout=30))  # a blocking read would time out
     what = "a folder" if kind == "folder" else "a FIFO"
     assert f"{path}: cannot read" in line and f"{what}, not a regular file" in line
     assert not (tmp_path / "c.json").exists()
@@ -374,7 +354,7 @@ def test_kill_9_during_a_write_leaves_the_target_whole_then_the_next_write_clean
 
 
 def experiment(*args, cwd):
-    return cli("experiment", "fig3", "--samples", "1", "--jobs", "1", "--quiet", *args, cwd=cwd)
+    return run("experiment", "fig3", "--samples", "1", "--jobs", "1", "--quiet", *args, cwd=cwd)
 
 
 def test_experiment_out_must_be_a_folder(tmp_path):
