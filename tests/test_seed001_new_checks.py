@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from exactrank import theorems
+from exactrank.operators import RELU
 
 
-@pytest.mark.parametrize("name", ["padding_shared"])
+@pytest.mark.parametrize("name", ["padding_shared", "relu_sum_not_universal"])
 def test_quick_verdict(name):
     result = theorems.run(name)
     assert result.verdict == result.expected == "PASS", result.details
@@ -50,3 +51,22 @@ def test_padding_without_sharing_fails(monkeypatch):
 
     monkeypatch.setattr(module, "padded_rnn", unshared)
     assert module.check().verdict == "FAIL"
+
+
+def test_relu_sum_with_max_xi_fails(monkeypatch):
+    """With ξ = max(x, y, 0) in place of max(x, 0) + max(y, 0) the grids are not separable:
+    the identities break and the check must FAIL."""
+    module = theorems.load("relu_sum_not_universal")
+    monkeypatch.setattr(module, "XI_SUM_RELU", RELU)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert any("separable (NO" in line for line in result.details), result.details
+
+
+def test_relu_sum_needs_a_violating_tensor(monkeypatch):
+    """A separable tensor in place of the one-hot one proves nothing: FAIL."""
+    module = theorems.load("relu_sum_not_universal")
+    monkeypatch.setattr(module, "one_hot", lambda M, T: np.ones((M,) * T, dtype=object))
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert any("satisfies D_(0," in line for line in result.details), result.details
