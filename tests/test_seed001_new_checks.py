@@ -10,7 +10,9 @@ from exactrank import theorems
 from exactrank.operators import RELU
 
 
-@pytest.mark.parametrize("name", ["padding_shared", "relu_sum_not_universal"])
+@pytest.mark.parametrize(
+    "name", ["padding_shared", "relu_sum_not_universal", "product_generic_rank"]
+)
 def test_quick_verdict(name):
     result = theorems.run(name)
     assert result.verdict == result.expected == "PASS", result.details
@@ -70,3 +72,39 @@ def test_relu_sum_needs_a_violating_tensor(monkeypatch):
     result = module.check()
     assert result.verdict == "FAIL"
     assert any("satisfies D_(0," in line for line in result.details), result.details
+
+
+def test_product_rank_below_the_bound_fails(monkeypatch):
+    """Networks of ranks R − 1 in place of R have a smaller generic rank: the proven rank
+    no longer meets the min-cut bound, and the check must FAIL."""
+    module = theorems.load("product_generic_rank")
+    real = module.product_rnn
+    monkeypatch.setattr(
+        module, "product_rnn", lambda M, R, T, rng, high: real(M, max(1, R - 1), T, rng, high)
+    )
+    assert module.check().verdict == "FAIL"
+
+
+def test_product_rank_is_not_bounded_by_min_m_r_power(monkeypatch):
+    """With min(M, R)^(T/2) as the upper bound for all weights (the reading of the issue),
+    the rows with 1 < R < M contradict it: FAIL."""
+    module = theorems.load("product_generic_rank")
+    monkeypatch.setattr(module, "min_cut", lambda M, R, T: min(M, R) ** (T // 2))
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert "M=3 R=2 T=4: rank at a point mod p 6, over QQ 6" in "\n".join(result.details)
+
+
+@pytest.mark.parametrize(
+    "M,R,T,expected",
+    [
+        (2, 2, 4, 4),  # M^(T/2) = R^(T/2)
+        (3, 2, 4, 6),  # M·R: one row core on the column side
+        (5, 2, 4, 8),  # R^(T−1): every bond cut
+        (2, 9, 4, 4),  # M^(T/2): bonds capped at min(R, M^(t+1), M^(T−1−t)) = 2, 4, 2
+        (3, 2, 2, 2),  # min(M, R) at T = 2
+    ],
+)
+def test_min_cut_known_values(M, R, T, expected):
+    """The min-cut bound against values worked out by hand."""
+    assert theorems.load("product_generic_rank").min_cut(M, R, T) == expected
