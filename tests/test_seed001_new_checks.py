@@ -3,11 +3,18 @@ gives its expected verdict in quick mode, and turns to FAIL when its constructio
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import exactrank as er
 from exactrank import theorems
 from exactrank.operators import RELU
+from exactrank.sampling import random_rnn, random_shallow
 
 
 @pytest.mark.parametrize(
@@ -108,3 +115,44 @@ def test_product_rank_is_not_bounded_by_min_m_r_power(monkeypatch):
 def test_min_cut_known_values(M, R, T, expected):
     """The min-cut bound against values worked out by hand."""
     assert theorems.load("product_generic_rank").min_cut(M, R, T) == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    xi=st.sampled_from(["product", "relu"]),
+    M=st.integers(1, 3),
+    R=st.integers(1, 3),
+    T=st.integers(2, 4),
+)
+def test_padding_keeps_every_grid(seed, xi, M, R, T):
+    """Property: for any shared RNN the padded one is shared, has T + 2 steps, and its grid
+    is the original whatever the two boundary templates."""
+    module = theorems.load("padding_shared")
+    model = module.random_shared_rnn(xi, M, R, T, random.Random(seed))
+    padded = module.padded_rnn(model)
+    H, P = (er.grid_tensor(m).to_fractions() for m in (model, padded))
+    assert padded.shared and padded.T == T + 2
+    for a, b in itertools.product(range(M), repeat=2):
+        assert np.array_equal(P[a, ..., b], H)
+
+
+def test_padding_refuses_an_unshared_rnn():
+    module = theorems.load("padding_shared")
+    model = random_rnn("product", 2, 3, random.Random(0))
+    with pytest.raises(er.InvalidInputError, match="expected a shared product or relu RNN"):
+        module.padded_rnn(model)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), M=st.integers(1, 3), T=st.integers(2, 4), R=st.integers(1, 3))
+def test_relu_sum_shallow_grids_are_separable(seed, M, T, R):
+    """Property: every shallow network with ξ = max(x, 0) + max(y, 0) satisfies every
+    mixed-difference identity, and RNNs satisfy those with the last mode."""
+    module = theorems.load("relu_sum_not_universal")
+    rng = random.Random(seed)
+    shallow = random_shallow(module.XI_SUM_RELU, M, T, R, rng)
+    H = er.grid_tensor(shallow).to_fractions()
+    assert module.violations(H, itertools.combinations(range(T), 2)) == []
+    G = er.grid_tensor(random_rnn(module.XI_SUM_RELU, M, T, rng)).to_fractions()
+    assert module.violations(G, [(s, T - 1) for s in range(T - 1)]) == []
