@@ -47,7 +47,11 @@ Definitions (the models of :mod:`exactrank.models`):
 Each instance also checks that the reduction was not vacuous: the network before the
 reduction (random hidden convs; the overlapping kernels whole; the mixture with every
 weight) has a grid different from the reduced one. The check PASSES when every equality
-holds and no instance is vacuous. No certificates are saved.
+holds and no instance is vacuous. With ``--certs`` each §4 instance of at most 2^14 grid
+entries saves an "le 0" certificate of the odd-even rank of grid(deep with identity hidden
+convs) − grid(one-window shallow network), written as one model (the two networks summed,
+the shallow output negated: a mixture with no mixture node), so that the stand-alone checker
+evaluates every entry of the difference and finds it zero.
 
 Instances (quick): §4 on N = 4, 8 with (M, r) = (2, 2), (3, 2) under identity/product (QQ
 and GF(p)), relu/max and relu/mean (QQ); §6 on N = 8 (three layers; two layers and a
@@ -70,7 +74,7 @@ from exactrank import theorems
 from exactrank.geometry import contiguous_tree, dilated_tree
 from exactrank.models import MixedNetwork
 from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_proposition_i"
 CLAIM = (
@@ -107,6 +111,7 @@ MIXED_QUICK = [
     (NESTED, 2, "relu", "max", "QQ"),
     (NESTED, 2, "identity", "product", GF),
 ]
+MAX_CERT = 1 << 14  # grid entries of the largest §4 grid whose equality is certified
 MIXED_FULL = MIXED_QUICK + [(dilated_tree((2, 1, 4)), 3, "identity", "product", GF)]
 
 same_grid = theorems.load("seed000_theorem_3").same_grid
@@ -146,8 +151,18 @@ def shallow_networks(deep: er.HierarchicalNetwork) -> dict:
     return shallow
 
 
-def _depth(N, M, r, activation, pooling, field, seed, details) -> tuple[int, int]:
+def difference(a: er.HierarchicalNetwork, b: er.HierarchicalNetwork) -> MixedNetwork:
+    """grid(a) − grid(b) as one model: the mixture of a and b (output negated) with no
+    mixture node, which is their sum (:mod:`exactrank.models.mixed`)."""
+    negated = er.HierarchicalNetwork(
+        b.tree, b.weights, -b.output, b.F, b.activation, b.pooling, b.shared
+    )
+    return MixedNetwork(a, negated, [])
+
+
+def _depth(N, M, r, activation, pooling, field, seed, details, certs) -> tuple[int, int, list]:
     instances = failures = 0
+    saved = []
     tree = contiguous_tree(N)
     L = N.bit_length() - 1
     for shared in (False, True):
@@ -176,7 +191,13 @@ def _depth(N, M, r, activation, pooling, field, seed, details) -> tuple[int, int
         else:
             names = ", ".join(shallow)
             details.append(f"{where}: deep with identity hidden convs = shallow ({names})")
-    return instances, failures
+            if certs is not None and M**N <= MAX_CERT:
+                zero = difference(reduced, shallow["the one-window tree"])
+                theorem = "seed 000, §4, proposition (i): rank of deep − shallow <= 0"
+                cert = er.certify(zero, "odd-even", field, claim="le", r=0, theorem=theorem)
+                stem = f"N{N}_M{M}_r{r}_{activation}_{pooling}_shared{int(shared)}_{field[:2]}"
+                saved += keep(certs, f"seed000_proposition_i_depth_{stem}.json", cert)
+    return instances, failures, saved
 
 
 # ------------------------------------------------------------------------ §6: overlaps
@@ -300,17 +321,18 @@ def _mixing(second, Mr, activation, pooling, field, seed, details) -> tuple[int,
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, instances, failures = [], 0, 0
-    parts = [
-        (_depth, DEPTH_FULL if full else DEPTH_QUICK),
+    details, instances, failures, saved = [], 0, 0, []
+    for seed, row in enumerate(DEPTH_FULL if full else DEPTH_QUICK):
+        n, f, s = _depth(*row, seed, details, certs)
+        instances, failures, saved = instances + n, failures + f, saved + s
+    for run, table in (
         (_overlap, OVERLAP_FULL if full else OVERLAP_QUICK),
         (_mixing, MIXED_FULL if full else MIXED_QUICK),
-    ]
-    for run, table in parts:
+    ):
         for seed, row in enumerate(table):
             n, f = run(*row, seed, details)
             instances, failures = instances + n, failures + f
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
 
 
 def main(argv=None) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import subprocess
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -67,6 +69,27 @@ def test_depth_fails_when_a_hidden_conv_is_not_the_identity(monkeypatch):
     result = module.check()
     assert result.verdict == "FAIL"
     assert any("identity hidden convs differ from the one-window tree" in d for d in result.details)
+
+
+def test_depth_certificates_verify_and_a_nonzero_difference_is_refused(monkeypatch, tmp_path):
+    module = theorems.load("seed000_proposition_i")
+    _only(module, monkeypatch, "DEPTH_QUICK")
+    monkeypatch.setattr(module, "DEPTH_QUICK", module.DEPTH_QUICK[:1] + module.DEPTH_QUICK[3:4])
+    result = module.check(certs=tmp_path)
+    assert result.verdict == "PASS" and len(result.certificates) == 4
+    for path in result.certificates:
+        proc = subprocess.run(
+            [sys.executable, str(theorems.PROOFS / "verify_certificate.py"), path],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 0, (path, proc.stdout, proc.stderr)
+    deep = module.identity_hidden(er.random_hierarchical(((0, 1), (2, 3)), 2, 2, seed=1))
+    flat = module.shallow_networks(deep)["the one-window tree"]
+    assert not np.any(er.grid_tensor(module.difference(deep, flat)).values)
+    doubled = er.HierarchicalNetwork(flat.tree, flat.weights, 2 * flat.output, flat.F)
+    with pytest.raises(er.InvalidInputError, match="the claim rank le 0 does not follow"):
+        er.certify(module.difference(deep, doubled), "odd-even", claim="le", r=0)
 
 
 def test_depth_identity_hidden_needs_equal_widths():
