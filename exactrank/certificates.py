@@ -53,6 +53,7 @@ from .limits import (
     WHOLE_GRID_MODES,
     digits_allowed,
 )
+from .minor_search import search_minor
 from .modelfile import model_from_dict, model_to_dict
 from .models import (
     GeneralizedRNN,
@@ -72,7 +73,6 @@ MAX_PRIME = 33 * 10**23  # GF(p) certificates: primality is decided by Miller–
 EXACT_XI = ("product", "relu", "sum")
 # models a certificate holds as such (tensor.model); others go in as their grid's entries
 MODEL_FORMS = (GeneralizedRNN, GeneralizedShallow, HierarchicalNetwork, MixedNetwork)
-_SEARCH_ROUNDS = 3
 # what malformed content inside a certificate can raise while it is checked
 _CHECK_ERRORS = (
     ExactRankError,
@@ -811,7 +811,7 @@ def _basis(A: np.ndarray, rows: list, cols: list, field: Field) -> dict:
 
 
 def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
-    """A 'ge' witness from the given minor, or from the documented random search."""
+    """A 'ge' witness from the given minor, or from the documented search (:func:`_search`)."""
     if rows is None or cols is None:
         if rows is not None or cols is not None:
             raise InvalidInputError("give both rows and cols of the minor, or neither")
@@ -831,27 +831,18 @@ def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
 
 
 def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, list]:
-    """Random square samples of rows and columns, doubling each round (see :func:`certify`).
-
-    Without a target r the search stops at the first round that finds no larger minor.
+    """A minor found by :func:`~exactrank.minor_search.search_minor` (random, principal and
+    perturbed pools of rows and columns); with a target r, r rows and r independent columns.
     """
-    m, n = tensor.shape(partition)
-    size = min(m, n, 2 * (r or 64) + 8)
-    best = ([], [])
-    for _ in range(_SEARCH_ROUNDS):
-        rows, cols = sorted(rng.sample(range(m), size)), sorted(rng.sample(range(n), size))
-        K, _ = tensor.submatrix(partition, rows, cols)
-        profile = rank_profile_mod_p(K, field.p if field.kind == "GF" else random_prime(62, rng))
-        if r is None and profile.rank <= len(best[0]):
-            break
-        if profile.rank > len(best[0]):
-            best = ([rows[i] for i in profile.rows], [cols[j] for j in profile.cols])
-        if r is not None and len(best[0]) >= r:
-            K, _ = tensor.submatrix(partition, best[0][:r], best[1])
-            return best[0][:r], _independent_cols(K, best[1], field)
-        size = min(m, n, 2 * size)
+    if r is not None and r > MAX_MINOR:  # refused before pools of 2r + 8 are evaluated
+        raise LimitError(f"r = {shown(r)} is more than MAX_MINOR = {MAX_MINOR} rows of a minor")
+    p = field.p if field.kind == "GF" else None
+    best = search_minor(tensor, partition, p, r, rng)
     if r is None:
         return best
+    if len(best[0]) >= r:
+        K, _ = tensor.submatrix(partition, best[0][:r], best[1])
+        return best[0][:r], _independent_cols(K, best[1], field)
     raise InvalidInputError(
         f"the search found a nonsingular minor of size {len(best[0])} only, fewer than "
         f"r = {shown(r)}; give the minor's rows and cols"
