@@ -628,11 +628,12 @@ def certify(
 
     ``claim`` None gives the strongest claim: "eq" with the exact rank. "le" and "eq" need
     the whole grid. "ge" needs only a minor: ``rows`` and ``cols`` (matricization indices)
-    if given, else the exact minor of the whole matrix when it can be built, else a search:
-    up to three rounds of random row and column samples of size min(m, n, 2r + 8) (doubling
-    each round; r = 64 when none is given), whose rank profile modulo a prime gives a
-    nonsingular minor. The result is checked with :func:`verify_certificate` before it is
-    returned.
+    if given, else the exact minor of the whole matrix when it can be built, else a search
+    (:mod:`exactrank.minor_search`): pools of rows and columns (first 2r + 8 each, r = 64
+    when none is given) that keep the pivots of their rank profile modulo a prime, carry the
+    rows' digits over to columns (principal minors), change one digit of a pivot, and keep
+    a random quarter; an r above MAX_MINOR is refused before searching. The result is
+    checked with :func:`verify_certificate` before it is returned.
 
     A generalized RNN, shallow, hierarchical or mixed network is written as its model
     (``tensor.model``, as :func:`~exactrank.modelfile.model_to_dict` writes it), so the
