@@ -169,7 +169,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     f"{'equal' if direct_ok else 'DIFFERENT'}; width {network.R} "
                     f"(nnz + 1 = {width_formula(H)}) vs M^T = {M**T}"
                 )
-                if certs is not None and M**T <= CERTIFIED_GRID:
+                if certs is not None and grid_ok and M**T <= CERTIFIED_GRID:
                     cert = difference_certificate(
                         network, universal_rnn(H, F=F), "le", "seed 001 Theorem 5.1"
                     )

@@ -137,7 +137,7 @@ def test_changing_one_weight_of_the_one_hot_network_fails(module, monkeypatch):
     assert module.check().verdict == "FAIL"
 
 
-def test_a_wrong_sign_in_the_combination_fails(module, monkeypatch):
+def test_a_wrong_sign_in_the_combination_fails(module, monkeypatch, tmp_path):
     """combine() adding c·λ with the wrong sign for one network is caught by both routes."""
     real = module.combine
 
@@ -147,7 +147,8 @@ def test_a_wrong_sign_in_the_combination_fails(module, monkeypatch):
         return real(networks, coefficients)
 
     monkeypatch.setattr(module, "combine", broken)
-    result = module.check()
+    result = module.check(certs=tmp_path)  # a wrong grid saves no certificate, and no crash
+    assert result.certificates == []
     assert result.verdict == "FAIL"
     assert any("grid_tensor DIFFERENT, eq. 14 DIFFERENT" in line for line in result.details)
 
