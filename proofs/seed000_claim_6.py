@@ -109,9 +109,15 @@ def _pool(children, mean: bool):
         return [interval_max(*(v[g] for v in values)) for g in range(len(values[0]))]
     (dominant,) = zero
     for other, has_zero in children:
-        if not has_zero and any(o.hi > d.lo for o, d in zip(other, dominant, strict=True)):
+        if not has_zero and not dominates(dominant, other):
             return None  # a sibling might win the max: the value would not be g(x_0) alone
     return dominant
+
+
+def dominates(dominant, other) -> bool:
+    """True when every channel's smallest value in ``dominant`` is >= its largest in
+    ``other``, so that max pooling keeps ``dominant`` at every point of the box."""
+    return all(o.hi <= d.lo for o, d in zip(other, dominant, strict=True))
 
 
 def largest_certified(base: er.HierarchicalNetwork) -> Fraction:

@@ -75,3 +75,17 @@ def test_theorem_5_3_stand_alone_checker_rejects_another_grid(theorem_5_3, monke
     base = theorem_5_3.perturbation_base_rnn(2, 1, 3)
     problem = theorem_5_3.point_problem(base, random.Random(0))
     assert problem is not None and "another grid" in problem
+
+
+def test_seed000_claim_6_fails_without_the_max_pooling_domination_test(monkeypatch):
+    """Claim 6's max-pooling certifier with "the child holding mode 0 dominates its siblings"
+    always true: the vertices of the box it then certifies, decided exactly, are not all
+    replicated by one hidden channel."""
+    module = theorems.load("seed000_claim_6")
+    assert module.check().verdict == "PASS"
+    monkeypatch.setattr(module, "dominates", lambda dominant, other: True)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert any(
+        line.startswith("max M=2 N=8 r=2: box of radius 2047/4096") for line in result.details
+    )
