@@ -37,6 +37,8 @@ class CheckResult:
     seconds: float = 0.0
     details: list[str] = field(default_factory=list)
     certificates: list[str] = field(default_factory=list)
+    largest: str = ""  # the largest instance run, e.g. "M = 2, R = 2, T = 64"
+    quantity: str = ""  # the claimed quantity there, e.g. "bound 4096, rank 4097 (ratio 1.0)"
 
     @property
     def as_expected(self) -> bool:
@@ -124,9 +126,12 @@ def difference_certificate(model_a, model_b, claim: str, theorem: str) -> dict:
     return certify(difference, "odd-even", claim=claim, r=r, theorem=theorem)
 
 
-def refutation(name, claim, expected, instances, refuted, broken, details, certificates=()):
+def refutation(
+    name, claim, expected, instances, refuted, broken, details, certificates=(), **largest
+):
     """The result of a check of a literal statement: REFUTED when some instance contradicts
-    it, FAIL when the check's own construction broke (so nothing can be concluded)."""
+    it, FAIL when the check's own construction broke (so nothing can be concluded).
+    ``largest`` takes the optional ``largest`` and ``quantity`` of :class:`CheckResult`."""
     verdict = "FAIL" if broken else ("REFUTED" if refuted else "PASS")
     return CheckResult(
         name,
@@ -136,13 +141,24 @@ def refutation(name, claim, expected, instances, refuted, broken, details, certi
         instances,
         details=list(details),
         certificates=list(certificates),
+        **largest,
     )
 
 
-def outcome(name, claim, expected, instances, failures, details, certificates=()) -> CheckResult:
-    """The result of a check of a statement held true: PASS when no instance failed."""
+def outcome(
+    name, claim, expected, instances, failures, details, certificates=(), **largest
+) -> CheckResult:
+    """The result of a check of a statement held true: PASS when no instance failed.
+    ``largest`` takes the optional ``largest`` and ``quantity`` of :class:`CheckResult`."""
     details = [*details, f"{instances} instances, {failures} failing"]
     verdict = "FAIL" if failures else "PASS"
     return CheckResult(
-        name, claim, verdict, expected, instances, details=details, certificates=list(certificates)
+        name,
+        claim,
+        verdict,
+        expected,
+        instances,
+        details=details,
+        certificates=list(certificates),
+        **largest,
     )
