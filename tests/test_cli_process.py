@@ -222,6 +222,8 @@ def test_check_json_keeps_its_structure_and_adds_the_counterexample():
         "seconds",
         "details",
         "certificates",
+        "largest",
+        "quantity",
         "as_expected",
         "counterexample",
     }
