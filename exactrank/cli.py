@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
-from . import __version__, theorems
+from . import __version__, check_table, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError, ResourceError
 from .experiments import get_experiment, list_experiments, run_experiment
@@ -86,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--full", action="store_true", help="run the large instances too")
     k.add_argument("--json", action="store_true", help="print one JSON object")
     k.add_argument("--certs", default=None, metavar="DIR", help="save certificates here")
+    k.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print each check's claim, details, counterexample and certificates",
+    )
     k.set_defaults(run=_run_check)
 
     v = commands.add_parser(
@@ -255,46 +260,22 @@ def _run_check(args) -> int:
             f"no proof checks found in {theorems.PROOFS}: they ship with a checkout of the "
             "repository (install it with pip install -e .)"
         )
-    results = [theorems.run(name, full=args.full, certs=args.certs) for name in names]
+    for name in names:  # an unknown name is refused before anything runs
+        theorems.load(name)
+    results = []
+    if not args.json:
+        print(check_table.HEADER, flush=True)
+    for name in names:
+        results.append(theorems.run(name, full=args.full, certs=args.certs))
+        if not args.json:  # each row as its check finishes
+            print("\n".join(check_table.rows(results[-1], args.verbose)), flush=True)
     if args.json:
-        checks = [{**r.to_dict(), "counterexample": _counterexample(r)} for r in results]
+        checks = [{**r.to_dict(), "counterexample": check_table.counterexample(r)} for r in results]
         print(json.dumps({"checks": checks}))
     else:
-        print(f"{'check':24} {'verdict':8} {'expected':8} {'instances':>9} {'seconds':>8}  claim")
-        for r in results:
-            print(
-                f"{r.name:24} {r.verdict:8} {r.expected:8} {r.instances:9d} {r.seconds:8.2f}  "
-                f"{r.claim}"
-            )
-        _print_counterexamples(results, args.certs)
+        for line in check_table.counterexample_lines(results, args.certs):
+            print(line)
     return 0 if all(r.as_expected for r in results) else 1
-
-
-COUNTEREXAMPLE_CHARS = 200  # a counterexample line is cut there (--json has it whole)
-
-
-def _counterexample(result) -> str | None:
-    """A REFUTED check's counterexample: its first detail line naming one, else its first
-    detail line (each instance of a refutation is a counterexample); None otherwise."""
-    if result.verdict != "REFUTED" or not result.details:
-        return None
-    named = [line for line in result.details if "counterexample" in line]
-    return re.sub(r"^counterexample:?\s*", "", (named or result.details)[0].strip())
-
-
-def _print_counterexamples(results, certs) -> None:
-    """One line per REFUTED check after the table: its counterexample, and where its
-    certificates were saved (README: "the counterexample is printed")."""
-    refuted = [r for r in results if _counterexample(r) is not None]
-    for r in refuted:
-        text = _counterexample(r)
-        if len(text) > COUNTEREXAMPLE_CHARS:
-            text = text[: COUNTEREXAMPLE_CHARS - 1] + "…"
-        print(f"{r.name} counterexample: {text}")
-        if r.certificates:
-            print(f"  saved as {len(r.certificates)} certificates in {certs}")
-    if refuted and certs is None:
-        print("(--certs DIR saves the counterexamples as certificates; --json prints every detail)")
 
 
 def _run_verify(args) -> int:

@@ -126,6 +126,32 @@ def difference_certificate(model_a, model_b, claim: str, theorem: str) -> dict:
     return certify(difference, "odd-even", claim=claim, r=r, theorem=theorem)
 
 
+BITE = 8  # issue 12: a separation's --full table shows its bound >= 8 on >= 3 growing sizes
+
+
+def bites(bounds) -> bool:
+    """Whether a separation's bounds, listed by growing size, show at least three sizes
+    where the bound is >= :data:`BITE`, growing strictly from each to the next."""
+    big = [b for b in bounds if b >= BITE]
+    return len(big) >= 3 and all(a < b for a, b in zip(big, big[1:]))
+
+
+def separation_table(title: str, rows) -> tuple[list[str], int]:
+    """The detail lines of a --full separation table, and its failures (0 or 1).
+
+    ``rows`` are (size, bound, evidence) in growing size: the instance, the proven value of
+    the separation's bound there (an int) and how it was proven. One failure when the
+    table does not :func:`bite <bites>`: then --full has not shown the separation.
+    """
+    rows = list(rows)
+    lines = [f"where the bound bites: {title}"]
+    lines += [f"  {size}: {bound} ({evidence})" for size, bound, evidence in rows]
+    if bites([bound for _, bound, _ in rows]):
+        return lines, 0
+    lines.append(f"  the bound does not reach {BITE} and grow along three sizes here")
+    return lines, 1
+
+
 def refutation(
     name, claim, expected, instances, refuted, broken, details, certificates=(), **largest
 ):

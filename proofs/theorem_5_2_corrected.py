@@ -12,7 +12,9 @@ Lemma A.2 network, from the whole grid for small T, giving the proven width boun
 ⌈K / (MT)⌉; at M = R = 2, T = 32 (a 2^32-entry grid; and T = 64 in full mode) a rank ≥ k
 certificate from a principal k × k minor evaluated lazily (k = 256, 1024 in full mode),
 giving width ≥ ⌈k / (MT)⌉; next to it the width K + 1 of the shallow network that does
-realize the grid (``theorem_5_2``), so the least width lies between the two. The bound
+realize the grid (``theorem_5_2``), so the least width lies between the two. In full mode
+M = R = 2, T = 16, 18, 20 add the table where the proven bound bites: ⌈K/(MT)⌉ = 8, 15, 26,
+from rank ≥ K certified on the whole grid. The bound
 grows exponentially in T while the RNN's ranks stay ≤ R; a PASS proves the rank half for
 the sizes listed and relies on Lemma A.1 for the rest.
 """
@@ -20,25 +22,26 @@ the sizes listed and relies on Lemma A.1 for the rest.
 from __future__ import annotations
 
 import sys
+from fractions import Fraction
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.limits import whole_grid
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
 
 NAME = "theorem_5_2_corrected"
 CLAIM = "the Lemma A.2 grid needs shallow relu width >= min(M,R)^(T/2)/(MT) (Lemma A.1)"
 EXPECTED = "PASS"
 QUICK = [(2, 2, 4), (3, 2, 6), (3, 3, 6), (4, 2, 8), (2, 2, 32)]
-FULL = QUICK + [(4, 4, 8), (2, 2, 64)]
+FULL = QUICK + [(4, 4, 8), (2, 2, 16), (2, 2, 18), (2, 2, 20), (2, 2, 64)]
 LAZY_MINOR = {False: 256, True: 1024}  # the minor certified when the grid cannot be built
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures = [], [], 0
+    details, saved, failures, table = [], [], 0, []
     sizes = FULL if full else QUICK
     for M, R, T in sizes:
-        K = min(M, R) ** (T // 2)
+        K = claimed = min(M, R) ** (T // 2)
         model = pairwise_similarity_rnn(M, R, T)
         lazy = not whole_grid(M, T)
         if lazy:  # a principal k × k minor of the J − D matricization, k <= K
@@ -56,15 +59,34 @@ def check(full: bool = False, certs=None) -> CheckResult:
             )
         except er.ExactRankError as exc:
             failures += 1
-            details.append(f"M={M} R={R} T={T}: rank >= {K} not certified: {exc}")
+            quantity = f"rank >= {K} NOT certified"
+            details.append(f"M={M} R={R} T={T}: {quantity}: {exc}")
             continue
         saved += keep(certs, f"theorem_5_2_corrected_M{M}_R{R}_T{T}.json", cert)
         bound = -(-K // (M * T))
-        details.append(
-            f"M={M} R={R} T={T}: rank >= {K} certified, so width >= {bound}; width "
-            f"{min(M, R) ** (T // 2) + 1} suffices"
+        quantity = (
+            f"rank >= {K} certified{' (a lazily evaluated minor)' if lazy else ''}, so width "
+            f">= {bound}; the bound min(M,R)^(T/2)/(MT) = {Fraction(claimed, M * T)}, "
+            f"width {claimed + 1} suffices"
         )
-    return outcome(NAME, CLAIM, EXPECTED, len(sizes), failures, details, saved)
+        details.append(f"M={M} R={R} T={T}: {quantity}")
+        if M == R == 2 and claimed == K:
+            table.append((f"M = R = 2, T = {T}", bound, f"rank >= {K} on the whole grid"))
+    if full:
+        lines, missed = separation_table("width >= ceil(rank / (MT)), M = R = 2", table)
+        details, failures = details + lines, failures + missed
+    largest = f"M = {M}, R = {R}, T = {T}"
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        len(sizes),
+        failures,
+        details,
+        saved,
+        largest=largest,
+        quantity=quantity,
+    )
 
 
 def main(argv=None) -> int:
