@@ -76,11 +76,11 @@ def check(full: bool = False, certs=None) -> CheckResult:
         quantity = f"rank >= {K} NOT certified"
         details.append(f"M=2 R=2 T={T}: no rank >= {K} certificate from the principal minor: {exc}")
     else:
-        quantity = f"rank >= {K} certified from a lazily evaluated principal minor"
-        details.append(f"M=2 R=2 T={T}: {quantity}")
+        quantity = f"rank >= {K} (a lazily evaluated principal minor)"
+        details.append(f"M=2 R=2 T={T}: {quantity} certified")
         saved += keep(certs, f"lemma_a2_M2_R2_T{T}_ge{K}.json", cert)
         table.append((f"M = R = 2, T = {T}", K, "a lazily evaluated principal minor"))
-    quantity += f" (the lemma: rank = 2^(T/2) = 2^{T // 2})"
+    quantity += f"; the lemma: rank = 2^{T // 2}"
     if full:
         lines, missed = separation_table("proven rank >= min(M,R)^(T/2)", table)
         details, failures = details + lines, failures + missed

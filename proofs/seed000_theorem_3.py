@@ -63,7 +63,7 @@ import numpy as np
 import exactrank as er
 from exactrank.geometry import contiguous_tree
 from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
 
 NAME = "seed000_theorem_3"
 CLAIM = "odd-even rank of a generic HT network = min(r_0, M)^(N/2), any inner widths (seed 000)"
@@ -210,7 +210,7 @@ def shallow_equivalent(model: er.HierarchicalNetwork) -> er.HierarchicalNetwork 
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures, instances = [], [], 0, 0
+    details, saved, failures, instances, table, largest = [], [], 0, 0, {}, (0, "", "")
     for M, r0, r, N in FULL if full else QUICK:
         expected = min(r0, M) ** (N // 2)
         for field in FIELDS:
@@ -232,6 +232,12 @@ def check(full: bool = False, certs=None) -> CheckResult:
             failures += not ok
             note = "" if ok else f" (proven {lower} <= rank <= {upper})"
             details.append(f"{where}: rank {lower}, min(r0, M)^(N/2) = {expected}{note}")
+            if r0 == M and N == 8 and ok:
+                table[M] = (f"M = r_0 = {M}, N = 8", lower, f"the rank over {field[:2]}")
+            if largest[0] < M**N:
+                size = f"M = {M}, r_0 = {r0}, r = {r}, N = {N}"
+                quantity = f"rank {lower} over {field[:2]}, min(r_0, M)^(N/2) = {expected}"
+                largest = (M**N, size, quantity + f": shallow width >= {lower}")
             if certs is not None and (field != "QQ" or M**N <= MAX_QQ_CERT):
                 cert = er.certify(
                     grid,
@@ -244,7 +250,21 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 saved += keep(certs, name, cert)
             if (field == "QQ") == (N <= 8):  # once per size, in the cheaper field
                 failures += _corollary_4(model, grid, field, expected, where, full, details)
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    if full:
+        title = "shallow width >= the odd-even rank (Corollary 4)"
+        lines, missed = separation_table(title, [table[M] for M in sorted(table)])
+        details, failures = details + lines, failures + missed
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=largest[1],
+        quantity=largest[2],
+    )
 
 
 def _corollary_4(model, grid, field, expected, where, full, details) -> int:

@@ -65,9 +65,8 @@ def check(full: bool = False, certs=None) -> CheckResult:
         saved += keep(certs, f"theorem_5_2_corrected_M{M}_R{R}_T{T}.json", cert)
         bound = -(-K // (M * T))
         quantity = (
-            f"rank >= {K} certified{' (a lazily evaluated minor)' if lazy else ''}, so width "
-            f">= {bound}; the bound min(M,R)^(T/2)/(MT) = {Fraction(claimed, M * T)}, "
-            f"width {claimed + 1} suffices"
+            f"rank >= {K}{' (lazy minor)' if lazy else ''}: width >= {bound}; "
+            f"min(M,R)^(T/2)/(MT) = {Fraction(claimed, M * T)}; width {claimed + 1} suffices"
         )
         details.append(f"M={M} R={R} T={T}: {quantity}")
         if M == R == 2 and claimed == K:
