@@ -1,50 +1,42 @@
-"""How a run reports: a plain-text progress bar on stderr, and the histogram PNG."""
+"""How a run reports: a progress bar on stderr (tqdm), and the histogram PNG."""
 
 from __future__ import annotations
 
 import sys
-import time
 
 
 class Progress:
-    """``fig3  R=4  [#####-----] 37/100  12 s`` on stderr.
+    """tqdm's bar ``fig3: 37%|███▋      | 740/2000 [02:01<03:27, 6.1 task/s, R=4]`` on stderr,
+    with its rate and time left; in a Jupyter notebook (``tqdm.autonotebook``) a widget.
 
-    On a terminal the line is redrawn in place (carriage return); otherwise a line is
-    written at every tenth of the way, so logs stay short. Disabled: does nothing.
+    Shown only when ``enabled`` and stderr is a terminal or a notebook: a pipe, a log file
+    or ``--quiet`` get nothing. ``initial``: tasks already done (a resumed run).
     """
 
-    WIDTH = 20
+    def __init__(self, name: str, total: int, enabled: bool = True, initial: int = 0, stream=None):
+        from tqdm.autonotebook import tqdm as auto_bar  # a widget in a Jupyter kernel
+        from tqdm.std import tqdm as text_bar
 
-    def __init__(self, name: str, total: int, enabled: bool = True, stream=None):
-        self.name, self.total, self.enabled = name, total, enabled
-        self.stream = sys.stderr if stream is None else stream
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.start = time.perf_counter()
-        self.tenths = -1
+        stream = sys.stderr if stream is None else stream
+        notebook = auto_bar is not text_bar
+        tty = bool(getattr(stream, "isatty", lambda: False)())
+        options = {"total": total, "initial": initial, "desc": name, "unit": "task"}
+        on = enabled and (tty or notebook)
+        try:
+            self.bar = (auto_bar if notebook else text_bar)(
+                **options, file=stream, disable=not on, dynamic_ncols=True
+            )
+        except ImportError:  # a notebook without ipywidgets: the text bar
+            self.bar = text_bar(**options, file=stream, disable=not on, dynamic_ncols=True)
 
-    def line(self, done: int, label: str) -> str:
-        filled = self.WIDTH * done // max(1, self.total)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        seconds = time.perf_counter() - self.start
-        return f"{self.name}  {label}  [{bar}] {done}/{self.total}  {seconds:.0f} s"
-
-    def update(self, done: int, label: str = "") -> None:
-        if not self.enabled:
-            return
-        if self.tty:
-            self.stream.write("\r" + self.line(done, label))
-        else:
-            tenths = 10 * done // max(1, self.total)
-            if tenths == self.tenths:
-                return
-            self.tenths = tenths
-            self.stream.write(self.line(done, label) + "\n")
-        self.stream.flush()
+    def update(self, label: str = "") -> None:
+        """One more task done; ``label`` (``R=4``) shown after the rate."""
+        if label:
+            self.bar.set_postfix_str(label, refresh=False)
+        self.bar.update(1)
 
     def close(self) -> None:
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()
 
 
 def plot_histograms(document: dict, path: str) -> None:
