@@ -21,7 +21,9 @@ trees — ``contiguous_tree(8)``, ``mirror_tree(8)`` (the ICLR 2017 experiments'
 reflections pooled at every level) and ``mirror_tree(8, recursive=False)`` (reflections at
 the first level, then contiguous pairs); two settings — M = r = 2 with generic QQ weights
 (integers in [−2^30, 2^30]) and M = r = 3 with random elements of GF(p), p = 2^61 − 1, and
-in full mode M = 3 with widths (2, 3, 2) and M = 4 with widths (3, 5, 2) over GF(p) (the
+in full mode M = 3 with widths (2, 3, 2), M = 4 with widths (3, 5, 2) and M = r = 4 over
+GF(p) (the table where the separation bites: the contiguous tree's odd-even rank 16, 81,
+256 at M = r = 2, 3, 4, its left-right rank at most r) (the
 integer weights 0 … p−1 have QQ rank ≥ the GF(p) rank, so each GF(p) rank is a lower bound
 on the generic one as well as an exact rank over GF(p)). The identity activation and
 product pooling of a convolutional arithmetic circuit; unshared weights; F = I.
@@ -39,7 +41,7 @@ import sys
 import exactrank as er
 from exactrank.geometry import contiguous_tree, mirror_tree, rank_bounds
 from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
 
 NAME = "seed000_theorem_8"
 CLAIM = "N = 8: every balanced partition's rank under contiguous and mirror trees obeys the bounds"
@@ -52,7 +54,11 @@ TREES = {
     "mirror-first": mirror_tree(N, recursive=False),
 }
 QUICK = [(2, 2, "QQ"), (3, 3, f"GF({PRIME})")]  # (M, widths r_0 … r_{L−1} or one for all, field)
-FULL = QUICK + [(3, (2, 3, 2), f"GF({PRIME})"), (4, (3, 5, 2), f"GF({PRIME})")]
+FULL = QUICK + [
+    (3, (2, 3, 2), f"GF({PRIME})"),
+    (4, (3, 5, 2), f"GF({PRIME})"),
+    (4, 4, f"GF({PRIME})"),
+]
 ODD_EVEN, LEFT_RIGHT = (0, 2, 4, 6), (0, 1, 2, 3)
 
 
@@ -61,7 +67,7 @@ def build(tree, M: int, r: int, field: str, seed: int) -> er.HierarchicalNetwork
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures, instances, attained = [], [], 0, 0, 0
+    details, saved, failures, instances, attained, bites = [], [], 0, 0, 0, []
     parts = each_partition(N, balanced=True)
     for M, r, field in FULL if full else QUICK:
         widths = (r,) * 3 if isinstance(r, int) else r
@@ -89,10 +95,30 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     details.append(f"{label}, {name}, I={rows}: rank {value} outside {bounds}")
         failures += _favored(table, widths[-1], peak, label, details)
         details += _table(table, parts, label, peak)
+        favored, other = table["contiguous", ODD_EVEN][0], table["contiguous", LEFT_RIGHT][0]
+        quantity = (
+            f"contiguous tree: odd-even rank {favored}, left-right {other} (r_(L-1) = {widths[-1]})"
+        )
+        if len(set(widths)) == 1:
+            bites.append((f"M = r = {M}", favored, f"left-right rank {other}"))
     details.append(
         f"the column-space bound 'upper' is attained by {attained} of {instances} instances"
     )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    if full:
+        title = "contiguous tree, odd-even rank against left-right (N = 8)"
+        lines, missed = separation_table(title, bites)
+        details, failures = details + lines, failures + missed
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=f"N = 8, M = {M}, widths {widths}",
+        quantity=quantity,
+    )
 
 
 def _favored(table, r, peak, label, details) -> int:

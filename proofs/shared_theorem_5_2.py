@@ -97,6 +97,7 @@ def odd_even_rank(model) -> int:
 
 def check(full: bool = False, certs=None):
     rng, details, failures, instances, saved = random.Random(520), [], 0, 0, []
+    largest = (0, "", "")  # grid entries, the instance, the claimed quantity there
     tries = 40 if full else 12
     for M, R, T in FULL if full else QUICK:
         target, found, pair = min(M, R) ** (T // 2), [], None  # found: best first on ties
@@ -133,13 +134,29 @@ def check(full: bool = False, certs=None):
             f"{target} ({'reached' if reached else 'NOT reached'}); uniform random best "
             f"{uniform}; shallow width >= ceil({best}/(M·T)) = {math.ceil(best / (M * T))}"
         )
+        if largest[0] < M**T:
+            quantity = (
+                f"shared rank {best} ({how}), min(M,R)^(T/2) = {target}: shallow width >= "
+                f"{math.ceil(best / (M * T))}"
+            )
+            largest = (M**T, f"M = {M}, R = {R}, T = {T}", quantity)
         if certs is not None:
             cert = er.certify(model, "odd-even", theorem="seed 001 §5 shared Theorem 5.2")
             saved += keep(certs, f"shared_theorem_5_2_best_M{M}_R{R}_T{T}.json", cert)
             if pair is not None and pair is not model:
                 cert = er.certify(pair, "odd-even", theorem="seed 001 §5 shared Lemma A.2")
                 saved += keep(certs, f"shared_theorem_5_2_pairwise_M{M}_R{R}_T{T}.json", cert)
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=largest[1],
+        quantity=largest[2],
+    )
 
 
 def main(argv=None) -> int:
