@@ -43,7 +43,18 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 if not np.array_equal(er.grid_tensor(model).to_fractions(), E):
                     failures += 1
                     details.append(f"M={M} T={T} j={j} F={'I' if F is None else F}: grid != E")
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+    M, T = max(FULL if full else QUICK, key=lambda size: size[0] ** size[1])
+    quantity = f"all {M**T} one-hot E^(j), F = I and random: grid = E^(j), ranks 2"
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        largest=f"M = {M}, T = {T}",
+        quantity=quantity,
+    )
 
 
 def main(argv=None) -> int:

@@ -47,7 +47,21 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     f"ξ={xi} M={M} T={T} F={'I' if F is None else 'random'}: "
                     f"{'equal' if ok else 'DIFFERENT'}, ranks up to {max(model.ranks, default=1)}"
                 )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+    M, T = max(FULL if full else QUICK, key=lambda size: size[0] ** size[1])
+    quantity = (
+        f"random H, {M**T} entries: grid = H (relu, product); ranks up to "
+        f"{max(model.ranks, default=1)}"
+    )
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        largest=f"M = {M}, T = {T}",
+        quantity=quantity,
+    )
 
 
 def main(argv=None) -> int:
