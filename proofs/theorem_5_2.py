@@ -63,7 +63,18 @@ def check(full: bool = False, certs=None) -> CheckResult:
             saved += keep(certs, f"theorem_5_2_same_grid_M{M}_R{R}_T{T}.json", zero)
             saved += keep(certs, f"theorem_5_2_rank_M{M}_R{R}_T{T}.json", cert)
     instances = len(FULL if full else QUICK)
-    return refutation(NAME, CLAIM, EXPECTED, instances, refuted, broken, details, saved)
+    return refutation(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        refuted,
+        broken,
+        details,
+        saved,
+        largest=f"M = {M}, R = {R}, T = {T}",  # the table ends at the largest size
+        quantity=f"width {width} realizes the grid; printed bound MT·min(M,R)^(T/2) = {printed}",
+    )
 
 
 def main(argv=None) -> int:
