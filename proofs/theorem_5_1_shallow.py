@@ -181,7 +181,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
         f"largest instance: M={M} T={T}, width {width} vs M^T = {M**T} "
         f"(ratio {Fraction(width, M**T)})"
     )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=f"M = {M}, T = {T}",
+        quantity=f"grid = H at width {width} (nnz(H) + 1) vs M^T = {M**T}",
+    )
 
 
 def main(argv=None) -> int:
