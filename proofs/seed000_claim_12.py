@@ -149,7 +149,8 @@ def exact_rank(grid, partition, field: str) -> int:
 
 def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs, seed=0):
     """One network over its partitions: the number of (network, partition) pairs, of
-    failures and of disagreements, whether Claim 12 covers it, its details and certificates."""
+    failures and of disagreements, whether Claim 12 covers it, its details and certificates,
+    and (partition, min-cut, rank) at its largest min-cut."""
     tree = TREES[tree_name]
     model = er.random_hierarchical(tree, M, list(widths), field=field, seed=seed)
     second = None  # a second independent draw, made only if some rank falls short
@@ -182,7 +183,7 @@ def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs,
         else:
             equal += 1
         if largest is None or cut.bound > largest[1]:
-            largest = (partition, cut.bound)
+            largest = (partition, cut.bound, r)
     kind = "powers of one integer" if covered else "not covered by Claim 12"
     scope = "balanced partitions" if balanced_only else "partitions"
     head = (
@@ -196,17 +197,21 @@ def check_network(tree_name: str, M: int, widths, field: str, full: bool, certs,
             rows = "".join(map(str, partition.row_modes))
             name = f"{NAME}_{tree_name.replace('/', 'N')}_M{M}_r{'-'.join(map(str, widths))}"
             saved += keep(certs, f"{name}_{field.split('(')[0]}_rows{rows}.json", cert)
-    return pairs, failures, len(disagreements), covered, [head, *lines], saved
+    return pairs, failures, len(disagreements), covered, [head, *lines], saved, largest
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved = [], []
     totals = {True: [0, 0], False: [0, 0]}  # covered -> [pairs, disagreements]
-    failures = 0
+    failures, top = 0, (0, "", "")  # the largest min-cut: its value, network, quantity
     for tree_name, M, widths, field in FULL if full else QUICK:
-        pairs, failed, below, covered, lines, kept = check_network(
+        pairs, failed, below, covered, lines, kept, (partition, cut, rank) = check_network(
             tree_name, M, widths, field, full, certs
         )
+        if top[0] < cut:
+            rows = ",".join(map(str, partition.row_modes))
+            network = f"{tree_name}, M = {M}, r = {widths} over {field[:2]}, rows {rows}"
+            top = (cut, network, f"rank {rank}, min-cut {cut}")
         failures += failed
         totals[covered][0] += pairs
         totals[covered][1] += below
@@ -221,7 +226,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
         f"pairs, rank < min-cut on {totals[False][1]}"
     )
     instances = totals[True][0] + totals[False][0]
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=top[1],
+        quantity=top[2],
+    )
 
 
 def main(argv=None) -> int:

@@ -77,6 +77,7 @@ def attains(M: int, r0: int, small: int, shared: bool) -> bool:
 
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, instances, attained, attainable = [], [], 0, 0, 0, 0
+    largest = (0, "", "")  # grid entries, the instance, the claimed quantity there
     for M, N, r0 in FULL if full else QUICK:
         for shared in (False, True):
             kind = "shared" if shared else "unshared"
@@ -100,6 +101,9 @@ def check(full: bool = False, certs=None) -> CheckResult:
                             f"weights give {r0}: a degenerate instance or a wrong grid"
                         )
             top = max(ranks, key=ranks.get)
+            if largest[0] < M**N:
+                quantity = f"the largest of {len(ranks)} matricization ranks {ranks[top]} <= r_0"
+                largest = (M**N, f"M = {M}, N = {N}, r_0 = {r0}, {kind}", quantity)
             details.append(
                 f"M={M} N={N} r0={r0} {kind}: {len(ranks)} partitions, ranks "
                 f"{min(ranks.values())}…{ranks[top]} <= r0"
@@ -121,7 +125,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 else:
                     saved += keep(certs, f"seed000_claim_2_M{M}_N{N}_r{r0}_{kind}.json", cert)
     details.append(f"bound attained where generic weights attain it: {attained}/{attainable}")
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=largest[1],
+        quantity=largest[2],
+    )
 
 
 def main(argv=None) -> int:

@@ -163,7 +163,7 @@ def network_grid(model: er.HierarchicalNetwork, field: str) -> np.ndarray:
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, instances, failures = [], 0, 0
+    details, instances, failures, largest = [], 0, 0, (0, "", "")
     for t, tree in enumerate(TREES):
         for o, (sigma, pool, field) in enumerate(OPERATORS):
             instances += 1
@@ -173,6 +173,9 @@ def check(full: bool = False, certs=None) -> CheckResult:
             p = PRIME if field == GF else None
             expected = decomposition(model, sigma, pool, p)
             got = network_grid(model, field)
+            if largest[0] < expected.size:
+                instance = f"{sigma}/{pool}, M = {M}, N = {N}, tree {tree}"
+                largest = (expected.size, instance, f"{expected.size} entries: grid = D_g")
             where = f"{sigma}/{pool} over {field[:2]}, tree {tree}, M={M}"
             if got.shape != expected.shape or not np.array_equal(got, expected):
                 failures += 1
@@ -186,7 +189,16 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 details.append(
                     f"{where}: grid = D_g on {expected.size} entries ({nonzero} nonzero)"
                 )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        largest=largest[1],
+        quantity=largest[2],
+    )
 
 
 def main(argv=None) -> int:

@@ -371,7 +371,20 @@ def check(full: bool = False, certs=None):
         f"relu: shared lower bounds {shared_ranks} (all <= P = {P}), unshared {unshared_ranks} "
         f"({'strictly growing, ending above every shared one' if escapes else 'NO growth seen'})"
     )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=f"relu M = {M}, R = {R}, T = {T}",
+        quantity=(
+            f"shared grids: a set of dimension <= P = {P} < M^T = {M**T}; unshared reach "
+            f">= {rank_u}"
+        ),
+    )
 
 
 def _interval(lower: int, upper: int) -> str:

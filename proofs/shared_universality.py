@@ -91,7 +91,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
         f"{instances} shared-core RNNs, {broken} not realizing H"
         + ("" if broken else ": every H was reached with shared cores, so the claim is false")
     )
-    return CheckResult(NAME, CLAIM, verdict, EXPECTED, instances, details=details)
+    M, T = max(FULL if full else QUICK, key=lambda size: size[0] ** size[1])
+    return CheckResult(
+        NAME,
+        CLAIM,
+        verdict,
+        EXPECTED,
+        instances,
+        details=details,
+        largest=f"M = {M}, T = {T}",
+        quantity=f"every random H ({M**T} entries) is the grid of a shared-core RNN",
+    )
 
 
 def _save(folder: Path, model, H, xi, M, T, label) -> list[str]:
