@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .certificates import certify, save_certificate
+from .certificates import certify, save_certificate, verify_certificate
 from .errors import InvalidInputError
 from .models import GeneralizedRNN
 
@@ -111,6 +111,17 @@ def keep(certs, filename: str, cert: dict) -> list[str]:
     return [str(path)]
 
 
+def unverified(cert: dict) -> str | None:
+    """None when exactrank's certificate checker verifies ``cert``, else its reason.
+
+    The checker re-evaluates from the model every entry the witness uses and re-proves the
+    claim from them, apart from the code that made the certificate: a check that passes its
+    certificates through it fails when the certifier is broken (issue 12).
+    """
+    verdict = verify_certificate(cert)
+    return None if verdict.verified else verdict.reason or "not verified"
+
+
 def difference_certificate(model_a, model_b, claim: str, theorem: str) -> dict:
     """A certificate about grid(model_a) − grid(model_b), RNNs or shallow networks (exact).
 
@@ -133,7 +144,7 @@ def bites(bounds) -> bool:
     """Whether a separation's bounds, listed by growing size, show at least three sizes
     where the bound is >= :data:`BITE`, growing strictly from each to the next."""
     big = [b for b in bounds if b >= BITE]
-    return len(big) >= 3 and all(a < b for a, b in zip(big, big[1:]))
+    return len(big) >= 3 and all(a < b for a, b in zip(big, big[1:], strict=False))
 
 
 def separation_table(title: str, rows) -> tuple[list[str], int]:

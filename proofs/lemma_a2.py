@@ -28,7 +28,14 @@ import sys
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.theorems import (
+    CheckResult,
+    keep,
+    outcome,
+    script_main,
+    separation_table,
+    unverified,
+)
 
 NAME = "lemma_a2"
 CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"
@@ -56,12 +63,13 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 s for s in itertools.product(range(M), repeat=T) if grid[s] != paired_zero(M, R, s)
             ]
             cert = er.certify(model, "odd-even", theorem="seed 001, Lemma A.2")
-            got = cert["claim"]["r"]
-            ok = not wrong and got == expected_rank(M, R, T)
+            got, problem = cert["claim"]["r"], unverified(cert)
+            ok = not wrong and got == expected_rank(M, R, T) and problem is None
             failures += not ok
             details.append(
                 f"M={M} R={R} T={T} {label}: rank {got}, lemma {expected_rank(M, R, T)}"
                 + ("" if not wrong else f", grid differs at {wrong[0]}")
+                + ("" if problem is None else f"; its certificate is NOT verified: {problem}")
             )
             saved += keep(certs, f"lemma_a2_M{M}_R{R}_T{T}_{label.split()[0]}.json", cert)
             if M == R == 2 and F is None:
@@ -71,6 +79,9 @@ def check(full: bool = False, certs=None) -> CheckResult:
     minor = list(range(K))
     try:
         cert = er.certify(big, "odd-even", claim="ge", rows=minor, cols=minor)
+        problem = unverified(cert)
+        if problem is not None:
+            raise er.ExactRankError(f"the certificate is NOT verified: {problem}")
     except er.ExactRankError as exc:
         failures += 1
         quantity = f"rank >= {K} NOT certified"

@@ -38,7 +38,14 @@ import numpy as np
 
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.theorems import (
+    CheckResult,
+    keep,
+    outcome,
+    script_main,
+    separation_table,
+    unverified,
+)
 
 NAME = "seed000_claim_5"
 CLAIM = (
@@ -100,10 +107,10 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 er.grid_tensor(model).to_fractions(), 1 - D if pooling == "max" else D
             )
             cert = er.certify(model, "odd-even", theorem=f"seed 000, Claim 5 ({pooling} pooling)")
-            K, rank = M ** (N // 2), cert["claim"]["r"]
+            K, rank, problem = M ** (N // 2), cert["claim"]["r"], unverified(cert)
             bound = shallow_width_bound(K, M, N, pooling)
             shallow_ok = shallow_bound_holds(M, N, pooling, rng)
-            ok = same and rank == K and shallow_ok
+            ok = same and rank == K and shallow_ok and problem is None
             upper = ""
             if pooling == "max":  # the same function class as seed 001's relu shallow network
                 narrow = pairwise_similarity_shallow(M, M, N)
@@ -118,6 +125,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 f"{'as stated' if same else 'DIFFERS'}, odd-even rank {rank} (M^(N/2) = {K}), "
                 f"so shallow width >= {bound}{upper}"
                 + ("" if shallow_ok else "; a random shallow network BREAKS the rank bound")
+                + ("" if problem is None else f"; its certificate is NOT verified: {problem}")
             )
             saved += keep(certs, f"seed000_claim_5_{pooling}_M{M}_N{N}.json", cert)
             if N == 8:
@@ -165,6 +173,9 @@ def _principal_rank(M: int, N: int, pooling: str, certs, saved: list) -> tuple[i
         )
     except er.ExactRankError as exc:
         return 0, f"rank >= {K} NOT certified: {exc}"
+    problem = unverified(cert)
+    if problem is not None:
+        return 0, f"rank >= {K}: the certificate is NOT verified: {problem}"
     saved += keep(certs, f"seed000_claim_5_{pooling}_M{M}_N{N}_ge{K}.json", cert)
     return cert["claim"]["r"], f"rank >= {K}, a lazily evaluated principal minor"
 

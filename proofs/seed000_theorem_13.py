@@ -54,10 +54,17 @@ from __future__ import annotations
 import sys
 
 import exactrank as er
-from exactrank.geometry import dilated_tree, width_for_rank
+from exactrank.geometry import dilated_tree, rank_bounds, width_for_rank
 from exactrank.models import MixedNetwork
 from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.theorems import (
+    CheckResult,
+    keep,
+    outcome,
+    script_main,
+    separation_table,
+    unverified,
+)
 
 NAME = "seed000_theorem_13"
 CLAIM = (
@@ -97,6 +104,21 @@ def first_alone(model: MixedNetwork) -> MixedNetwork:
     return MixedNetwork(model.first, silent, mixture)
 
 
+def _unproven(model, tree, partition, M: int, field: str, rho: int, need: int) -> str | None:
+    """None when "a network over ``tree`` of width < need has rank < rho on ``partition``, and
+    the mixed network has rank >= rho there" is proven again apart from the search that found
+    it: rank_bounds at width need − 1 stays below rho, and a rank >= rho certificate of the
+    mixed network passes the certificate checker. Else what failed."""
+    if need > 1 and rank_bounds(tree, partition, M, need - 1).upper >= rho:
+        return f"width {need - 1} can reach rank {rho}: the width needed is not {need}"
+    try:
+        cert = er.certify(model, partition, field, claim="ge", r=rho)
+    except er.ExactRankError as exc:
+        return f"rank >= {rho} of the mixed network not certified: {exc}"
+    problem = unverified(cert)
+    return None if problem is None else f"the rank >= {rho} certificate is NOT verified: {problem}"
+
+
 def check(full: bool = False, certs=None) -> CheckResult:
     details, saved, failures, instances, table = [], [], 0, 0, []
     parts = each_partition(N, balanced=True)
@@ -128,6 +150,10 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     details.append(
                         f"{label}: tree {i + 1} replicates M at width {widths[worst]} < r^2"
                     )
+                problem = _unproven(model, tree, worst, M, field, ranks[worst][2], widths[worst])
+                if problem is not None:
+                    failures += 1
+                    details.append(f"{label}: tree {i + 1}: {problem}")
                 if certs is not None:
                     cert = er.certify(model, worst, field, theorem="seed 000, Theorem 13")
                     tag = "".join(map(str, worst.row_modes))

@@ -27,7 +27,14 @@ from fractions import Fraction
 import exactrank as er
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.limits import whole_grid
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.theorems import (
+    CheckResult,
+    keep,
+    outcome,
+    script_main,
+    separation_table,
+    unverified,
+)
 
 NAME = "theorem_5_2_corrected"
 CLAIM = "the Lemma A.2 grid needs shallow relu width >= min(M,R)^(T/2)/(MT) (Lemma A.1)"
@@ -57,6 +64,9 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 cols=minor,
                 theorem="seed 001, Theorem 5.2 (corrected): Lemma A.2 rank",
             )
+            problem = unverified(cert)
+            if problem is not None:
+                raise er.ExactRankError(f"the certificate is NOT verified: {problem}")
         except er.ExactRankError as exc:
             failures += 1
             quantity = f"rank >= {K} NOT certified"
