@@ -17,7 +17,18 @@ import numpy as np
 
 from .domains import Field, fraction_to_residue
 from .errors import DomainError, InvalidInputError, shown
-from .kernels import align, dgemm, exact_matmul, max_abs, reduce_mod, storage_for, to_storage
+from .kernels import (
+    FLOAT_EXACT,
+    INT64_SAFE,
+    align,
+    column_abs_sums,
+    dgemm,
+    exact_matmul,
+    max_abs,
+    reduce_mod,
+    storage_for,
+    to_storage,
+)
 from .operators import Xi
 from .residues import RESIDUE_PRIME_BOUND, add_mod, matmul_mod, mul_mod, residues
 
@@ -82,16 +93,28 @@ class ExactArithmetic:
 
     def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
         """ξ(A, S) elementwise (A and S broadcast against each other) and its denominator."""
+        Z, den, _ = self.xi_bounded(xi, A, a_den, S, s_den)
+        return Z, den
+
+    def xi_bounded(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        """(ξ(A, S), its denominator, a proven bound on its magnitude), the bound taken from
+        the operands (which are far smaller than the ξ-outer block over QQ)."""
         if xi.scaling == "bilinear":
             den = a_den * s_den
         else:
             den = math.lcm(a_den, s_den)
             A, S = self._scale(A, den // a_den), self._scale(S, den // s_den)
-        A, S = align([A, S], xi.bound(max_abs(A), max_abs(S)))
-        return self._reduce(xi(A, S)), den
+        bound = xi.bound(max_abs(A), max_abs(S))
+        A, S = align([A, S], bound)
+        return self._reduce(xi(A, S)), den, bound if self.p is None else self.p
 
-    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
-        """The exact product Z @ G (reduced mod p over GF(p))."""
+    def matmul(self, Z: np.ndarray, G: np.ndarray, z_bound: int | None = None) -> np.ndarray:
+        """The exact product Z @ G (reduced mod p over GF(p)); ``z_bound``, when given, is a
+        proven bound on max |Z| (spares a pass over a large Z)."""
+        if self.p is None and Z.dtype == np.float64 and G.dtype == np.float64:
+            product = split_product(Z, G, max_abs(Z) if z_bound is None else z_bound)
+            if product is not None:
+                return self.narrow(product)
         product, _ = exact_matmul(Z, G)
         return self.narrow(self._reduce(product))
 
@@ -122,6 +145,37 @@ class ExactArithmetic:
         return X.astype(np.int64) if X.dtype == np.float64 else X
 
 
+def split_product(Z: np.ndarray, G: np.ndarray, z_bound: int) -> np.ndarray | None:
+    """Z @ G exactly for float64-held integers with |Z| <= z_bound < 2^53, as int64, by
+    two dgemms; None when the bounds below do not hold (the caller falls back).
+
+    Z = 2^k·H + L with H = ⌊Z / 2^k⌋ and 0 <= L < 2^k (a scaling by a power of two, a
+    floor and a subtraction, each exact on float64 integers below 2^53), so
+    |H| <= z_bound / 2^k + 1. With c = max_col Σ_i |G[i, c]| every partial sum of H @ G
+    is at most (z_bound / 2^k + 1)·c and of L @ G below 2^k·c: both below 2^53, so dgemm
+    computes them exactly in any order. Then
+    Z @ G = 2^k·(H @ G) + L @ G, where |2^k·(H @ G)| <= (z_bound + 2^k)·c < 2^63 (int64
+    shift) and the sum is bounded by z_bound·c < 2^62 (int64). Z is never converted: the
+    limb split of :func:`~exactrank.kernels.exact_matmul` costs several passes more.
+    """
+    c = column_abs_sums(G)
+    if z_bound * c < FLOAT_EXACT:  # one dgemm is exact
+        return dgemm(Z, G)
+    if z_bound >= FLOAT_EXACT or z_bound * c >= INT64_SAFE:
+        return None
+    k = FLOAT_EXACT.bit_length() - 1 - c.bit_length()  # 2^k·c < 2^53
+    if k < 1 or ((z_bound >> k) + 1) * c >= FLOAT_EXACT or (z_bound + (1 << k)) * c >= 2**63:
+        return None
+    high = Z * (1.0 / (1 << k))  # exact: a power of two
+    np.floor(high, out=high)
+    low = high * -float(1 << k)  # exact, and so is the sum: 0 <= Z − 2^k·H < 2^k
+    low += Z
+    out = dgemm(high, G).astype(np.int64)
+    out <<= k
+    out += dgemm(low, G).astype(np.int64)
+    return out
+
+
 class ResidueArithmetic(ExactArithmetic):
     """GF(p) for p < 2^62: int64 residues in [0, p) through the BLAS kernels of
     :mod:`exactrank.residues` (denominators are always 1)."""
@@ -149,7 +203,10 @@ class ResidueArithmetic(ExactArithmetic):
             raise DomainError(f"ξ = {xi.name} has no meaning over GF({self.p})")
         return kernels[xi.name](A, S, self.p), 1
 
-    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+    def xi_bounded(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        return (*self.xi(xi, A, a_den, S, s_den), self.p)
+
+    def matmul(self, Z: np.ndarray, G: np.ndarray, z_bound: int | None = None) -> np.ndarray:
         return matmul_mod(Z, G, self.p)
 
     def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:
@@ -190,7 +247,10 @@ class FloatArithmetic:
     def xi(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
         return xi(A, S), 1
 
-    def matmul(self, Z: np.ndarray, G: np.ndarray) -> np.ndarray:
+    def xi_bounded(self, xi: Xi, A: np.ndarray, a_den: int, S: np.ndarray, s_den: int):
+        return xi(A, S), 1, None
+
+    def matmul(self, Z: np.ndarray, G: np.ndarray, z_bound: int | None = None) -> np.ndarray:
         return dgemm(Z, G)
 
     def divide(self, X: np.ndarray, den: int, k: int) -> tuple[np.ndarray, int]:

@@ -267,8 +267,8 @@ def _rnn_step(arith, xi, a, a_den, s, s_den, G_mat, g_den):
     ``a`` and ``s`` broadcast to Z[..., i, j] = ξ(input_i, state_j) (the last two axes); the
     leading axes enumerate the new states in C-order.
     """
-    Z, z_den = arith.xi(xi, a, a_den, s, s_den)
-    return arith.matmul(Z.reshape(-1, G_mat.shape[0]), G_mat), z_den * g_den
+    Z, z_den, z_bound = arith.xi_bounded(xi, a, a_den, s, s_den)
+    return arith.matmul(Z.reshape(-1, G_mat.shape[0]), G_mat, z_bound), z_den * g_den
 
 
 def _blocks(n: int, entries_per_row: int):
@@ -278,10 +278,19 @@ def _blocks(n: int, entries_per_row: int):
 
 
 def _rnn_cores(model: GeneralizedRNN, arith, t: int):
-    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix."""
-    A, a_den = arith.lift(model.C[t].dot(model.F.T), f"C[{t}]·F^T")
+    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix.
+
+    With F = I (the default) A is C[t] itself: no product of Fractions (a third of the
+    time of a relu grid at M = 10, R = 8 went to it)."""
+    CF = model.C[t] if _is_identity(model.F) else model.C[t].dot(model.F.T)
+    A, a_den = arith.lift(CF, f"C[{t}]·F^T")
     G, g_den = arith.lift(model.G[t], f"G[{t}]")
     return A, a_den, G.reshape(-1, G.shape[2]), g_den
+
+
+def _is_identity(F: np.ndarray) -> bool:
+    """Whether the square matrix F (exact or float) is the identity."""
+    return all(F[i, j] == (i == j) for i in range(F.shape[0]) for j in range(F.shape[1]))
 
 
 def _rnn_grid(model: GeneralizedRNN, arith):
