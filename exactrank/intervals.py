@@ -24,7 +24,9 @@ class Interval:
     hi: Fraction
 
     def __post_init__(self):
-        lo, hi = to_fraction(self.lo, "lo"), to_fraction(self.hi, "hi")
+        lo, hi = self.lo, self.hi
+        if type(lo) is not Fraction or type(hi) is not Fraction:  # the common case is fast
+            lo, hi = to_fraction(lo, "lo"), to_fraction(hi, "hi")
         if lo > hi:
             raise InvalidInputError(f"an interval needs lo <= hi, got [{lo}, {hi}]")
         object.__setattr__(self, "lo", lo)

@@ -34,11 +34,28 @@ and accept with (λ, U) = (s, ũ) when max(0, max_t ũ_t[i_t]) = G'[i] for every
 
 The comparisons are exact: the grid's rationals are compared as integers over one common
 positive denominator, never as floats.
+
+**Witnesses of non-realizability.** When no such network exists, a few entries prove it
+(:class:`NotRankOne`, found by :func:`not_rank_one_witness`, checked by :meth:`NotRankOne.holds`
+from the entries' values alone, e.g. T + 1 exact scores of a network too large to tabulate):
+
+* "above": an entry i and entries j^0, …, j^{T−1} with j^t_t = i_t and
+  G[i] > max(0, G[j^0], …, G[j^{T−1}]). If G = λ·max(0, max_t u_t[i_t]), then G[i] > 0 forces
+  λ > 0, and with w = λ·u: G[j^t] ≥ w_t[i_t] and G[j^t] ≥ 0, so
+  G[i] = max(0, max_t w_t[i_t]) ≤ max(0, max_t G[j^t]) < G[i], a contradiction.
+* "below": the same for −G (G[i] < min(0, G[j^t]) for every t).
+* "mixed": entries i, k with G[i] > 0 > G[k] (a rank-1 grid has one sign).
+
+They are complete: if G ≥ 0 is not realizable, the procedure above fails at some i with
+max(0, max_t ũ_t[i_t]) < G[i], and the minimizers j^t of the slabs give an "above" witness
+(likewise "below" for G ≤ 0); a grid of both signs has a "mixed" one.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -78,6 +95,90 @@ def relu_rank_one_shallow(grid) -> tuple[Fraction, np.ndarray] | None:
                 out[t] = [Fraction(int(v), denominator) for v in u]
             return Fraction(s), out
     return None
+
+
+@dataclass(frozen=True)
+class NotRankOne:
+    """Entries of a grid that no rank-1 shallow relu network has (module docstring).
+
+    ``kind`` is "above", "below" or "mixed"; ``entry`` is i; ``others`` are j^0, …, j^{T−1}
+    ("above", "below") or (k,) ("mixed").
+    """
+
+    kind: str
+    entry: tuple[int, ...]
+    others: tuple[tuple[int, ...], ...]
+
+    def __post_init__(self):
+        if self.kind not in ("above", "below", "mixed"):
+            raise InvalidInputError(
+                f"a witness kind is 'above', 'below' or 'mixed', got {self.kind!r}"
+            )
+        T = len(self.entry)
+        wanted = 1 if self.kind == "mixed" else T
+        if len(self.others) != wanted or any(len(j) != T for j in self.others):
+            raise InvalidInputError(
+                f"a {self.kind!r} witness for T = {T} needs {wanted} other entries of length "
+                f"{T}, got {[list(j) for j in self.others]}"
+            )
+
+    def holds(self, value: Callable[[tuple[int, ...]], Fraction]) -> bool:
+        """True when the inequalities hold for ``value`` (entry → exact number): then no
+        rank-1 shallow relu network has these values at these entries."""
+        g = value(self.entry)
+        others = [value(j) for j in self.others]
+        if self.kind == "mixed":
+            return g > 0 > others[0]
+        slabs = all(j[t] == self.entry[t] for t, j in enumerate(self.others))
+        if self.kind == "above":
+            return slabs and g > max([0, *others])
+        return slabs and g < min([0, *others])
+
+    def describe(self, value: Callable[[tuple[int, ...]], Fraction]) -> str:
+        """The inequalities, with the values (floats, for reading only: the check is exact)."""
+        g = value(self.entry)
+        head = f"grid{list(self.entry)} = {float(g):.12g}"
+        if self.kind == "mixed":
+            k = self.others[0]
+            return f"{head} > 0 > grid{list(k)} = {float(value(k)):.12g}"
+        word = "exceeds" if self.kind == "above" else "is below"
+        distinct = dict.fromkeys(self.others)
+        gaps = [f"grid{list(j)} by {float(abs(g - value(j))):.3g}" for j in distinct]
+        return f"{head} {word} 0 and {', '.join(gaps)}"
+
+
+def not_rank_one_witness(grid) -> NotRankOne | None:
+    """A :class:`NotRankOne` witness for ``grid`` (a QQ GridTensor or an exact array of shape
+    (M, …, M)), or None when a rank-1 shallow relu network realizes it (then
+    :func:`relu_rank_one_shallow` returns its weights)."""
+    values, _ = _integer_grid(grid)
+    T = values.ndim
+    if (values > 0).any() and (values < 0).any():
+        high = np.unravel_index(int(np.argmax(values)), values.shape)
+        low = np.unravel_index(int(np.argmin(values)), values.shape)
+        return NotRankOne("mixed", _entry(high), (_entry(low),))
+    s = -1 if (values < 0).any() else 1
+    G = s * values
+    minimizers = []  # minimizers[t][m]: an entry of the slab i_t = m where G is smallest
+    rebuilt = np.zeros_like(G)
+    for t in range(T):
+        slabs = np.moveaxis(G, t, 0).reshape(G.shape[0], -1)
+        where = np.argmin(slabs, axis=1)
+        rest = [np.unravel_index(int(k), G.shape[:t] + G.shape[t + 1 :]) for k in where]
+        minimizers.append([(*r[:t], m, *r[t:]) for m, r in enumerate(rest)])
+        shape = [1] * T
+        shape[t] = G.shape[0]
+        rebuilt = np.maximum(rebuilt, slabs.min(axis=1).reshape(shape))
+    gaps = np.argwhere(rebuilt < G)
+    if len(gaps) == 0:
+        return None
+    i = _entry(gaps[0])
+    others = tuple(_entry(minimizers[t][i[t]]) for t in range(T))
+    return NotRankOne("above" if s == 1 else "below", i, others)
+
+
+def _entry(index) -> tuple[int, ...]:
+    return tuple(int(k) for k in index)
 
 
 def relu_mean_rank_one(grid) -> tuple[Fraction, np.ndarray] | None:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import pytest
 
+import exactrank as er
 from exactrank import theorems
 
 
@@ -21,22 +22,37 @@ def theorem_5_3():
     return theorems.load("theorem_5_3")
 
 
-def test_theorem_5_3_passes_unmutated(theorem_5_3):
-    result = theorem_5_3.check()
+@pytest.fixture(scope="module")
+def theorem_5_3_result():
+    return theorems.load("theorem_5_3").check()
+
+
+def small(module, monkeypatch, size=(2, 1, 3)):
+    """Run ``module``'s check on one size only (mutations need not pay for the table)."""
+    monkeypatch.setattr(module, "SIZES", [size])
+    monkeypatch.setattr(module, "CERTIFIED_ONLY", [])
+    return module
+
+
+def test_theorem_5_3_passes_unmutated(theorem_5_3_result):
+    result = theorem_5_3_result
     assert result.verdict == "PASS"
-    assert sum("re-verified exactly" in line for line in result.details) == 5
+    assert sum("re-verified exactly" in line for line in result.details) == 10
 
 
 def test_theorem_5_3_fails_without_the_domination_test(theorem_5_3, monkeypatch):
-    """With "states dominate inputs" always true the bisection certifies δ just below 1/M
-    (2047/4096 for M = 2); the re-verification finds a point of that box where the paper's
-    rank-1 network does not reproduce the grid (or no rank-1 network does), and names it."""
+    """With "states dominate inputs" always true the search certifies δ just below 1/M
+    ((2^39 − 1)/2^40 for M = 2); the re-verification finds a point of that box where the
+    paper's rank-1 network does not reproduce the grid (or no rank-1 network does), and
+    names it."""
     monkeypatch.setattr(theorem_5_3, "states_dominate_inputs", lambda states, inputs: True)
-    assert theorem_5_3.largest_certified(2, 1, 3) == Fraction(2047, 4096)
-    result = theorem_5_3.check()
+    assert theorem_5_3.largest_certified(2, 1, 3) == Fraction(2**39 - 1, 2**40)
+    result = small(theorem_5_3, monkeypatch).check()
     assert result.verdict == "FAIL"
     broken = [line for line in result.details if "NOT re-verified" in line]
-    assert broken and broken[0].startswith("M=2 R=1 T=3: box of radius 2047/4096")
+    assert broken and broken[0].startswith(
+        "M=2 R=1 T=3: C, G, F box: r_lo = 549755813887/1099511627776 certified but"
+    )
     assert "has another grid" in broken[0] or "not realizable by a rank-1" in broken[0]
     assert "point base + δ·(F(0) = " in broken[0]
 
@@ -89,3 +105,77 @@ def test_seed000_claim_6_fails_without_the_max_pooling_domination_test(monkeypat
     assert any(
         line.startswith("max M=2 N=8 r=2: box of radius 2047/4096") for line in result.details
     )
+
+
+def _bracket_lines(result):
+    return [line for line in result.details if ": r_lo = " in line]
+
+
+def test_theorem_5_3_brackets_are_tight_where_stated(theorem_5_3_result):
+    """Every (M, R, T) of the quick table: r_lo < r_hi, and r_hi/r_lo − 1 <= 10^-4 for the
+    (C, G) box and, when M >= 3, for the (C, G, F) box; the quantity names both."""
+    result = theorem_5_3_result
+    lines = _bracket_lines(result)
+    assert len(lines) == 10
+    for line in lines:
+        gap = float(line.rsplit("r_hi/r_lo − 1 = ", 1)[1])
+        assert gap > 0
+        if "(F = I)" in line or not line.startswith("M=2 "):
+            assert gap <= 1e-4, line
+    assert result.largest == "M = 4, R = 4, T = 6"
+    assert "C, G, F box: r_lo = 0.12917" in result.quantity
+    assert "C, G box (F = I): r_lo = 0.26794" in result.quantity
+
+
+def test_theorem_5_3_inflated_r_lo_turns_the_verdict(theorem_5_3, monkeypatch):
+    """r_lo claimed 10^-3 past the truth: the bracket point at that radius (re-verified with
+    the sampled points) has a grid no rank-1 network realizes, and the check says so."""
+    real = theorem_5_3.largest_certified
+
+    def inflated(M, R, T, moves_F=True):
+        return real(M, R, T, moves_F) * Fraction(1001, 1000)
+
+    monkeypatch.setattr(theorem_5_3, "largest_certified", inflated)
+    result = small(theorem_5_3, monkeypatch, (3, 2, 3)).check()
+    assert result.verdict == "FAIL"
+    broken = [line for line in result.details if "NOT re-verified" in line]
+    assert broken and "at the bracket point" in broken[0]
+
+
+def test_theorem_5_3_wrong_witness_turns_the_verdict(theorem_5_3, monkeypatch):
+    """A witness pointing at the wrong entries (j^1 in row 0, where grid[0, 1, …] itself
+    is) does not hold at any radius, so no r_hi is found: FAIL."""
+    real = theorem_5_3.bracket_point
+
+    def wrong(M, R, T, delta, moves_F=True):
+        offsets, witness = real(M, R, T, delta, moves_F)
+        others = (witness.others[0], witness.entry, *witness.others[2:])
+        return offsets, theorem_5_3.NotRankOne("above", witness.entry, others)
+
+    monkeypatch.setattr(theorem_5_3, "bracket_point", wrong)
+    result = small(theorem_5_3, monkeypatch, (3, 2, 3)).check()
+    assert result.verdict == "FAIL"
+    assert any("no point found past it" in line for line in result.details)
+
+
+@pytest.mark.parametrize("M,R,T,moves_F", [(2, 1, 3, True), (3, 2, 3, True), (2, 2, 3, False)])
+def test_theorem_5_3_witness_recomputed_with_fractions(theorem_5_3, M, R, T, moves_F):
+    """The r_hi point's witness, its scores recomputed by the independent eq. 16 evaluator
+    of tests/oracles.py in Fractions; and its whole grid decided not rank-1 by the
+    exact procedure, while the same construction at r_lo is rank-1."""
+    from oracles import rnn_score
+
+    from exactrank.realizability import relu_rank_one_shallow
+
+    r_lo = theorem_5_3.largest_certified(M, R, T, moves_F)
+    r_hi, model, witness = theorem_5_3.upper_bracket(M, R, T, r_lo, moves_F)
+
+    def value(x):
+        return rnn_score(model.C, model.G, model.F, "relu", list(x))
+
+    assert witness.holds(value)
+    assert relu_rank_one_shallow(er.grid_tensor(model)) is None
+    base = theorem_5_3.perturbation_base_rnn(M, R, T)
+    offsets, _ = theorem_5_3.bracket_point(M, R, T, r_lo, moves_F)
+    inside = theorem_5_3.box_point(base, r_lo, offsets)
+    assert relu_rank_one_shallow(er.grid_tensor(inside)) is not None

@@ -62,7 +62,7 @@ def test_theorem_5_3_box_matches_the_hand_computed_radius():
     for R in (1, 2):
         assert module.certified_box(2, R, 3, Fraction(1, 7))
         assert not module.certified_box(2, R, 3, Fraction(1, 7) + Fraction(1, 10**9))
-    assert module.largest_certified(2, 1, 3) == Fraction(585, 4096)  # ⌊4096/7⌋ / 4096
+    assert module.largest_certified(2, 1, 3) == Fraction(2**40 // 7, 2**40)
 
 
 @pytest.mark.parametrize("M,R,T", [(2, 2, 3), (3, 2, 3)])
