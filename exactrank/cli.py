@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__, check_table, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError, ResourceError
-from .experiments import get_experiment, list_experiments, run_experiment
+from .experiments import get_experiment, list_experiments, merge_runs, run_experiment
 from .files import check_output
 from .grid import grid_tensor
 from .modelfile import load_model
@@ -102,22 +102,46 @@ def _parser() -> argparse.ArgumentParser:
 
     about = (
         "run a paper's experiment (seed 001 Figures 3-5 and seed 000 tables, see --list): "
-        "writes DIR/NAME.json and DIR/NAME.png"
+        "writes DIR/NAME.json and DIR/NAME.png; 'experiment merge DIR...' combines shards. "
+        "Exit 0, or 1 when some tasks failed (counted in the summary)"
     )
     e = commands.add_parser("experiment", help=about, description=about)
-    e.add_argument("name", nargs="?", metavar="NAME", help="fig3, theorem8, … (see --list)")
+    e.add_argument(
+        "name", nargs="?", metavar="NAME", help="fig3, theorem8, … (see --list), or merge"
+    )
+    e.add_argument(
+        "folders", nargs="*", metavar="DIR", help="merge: the folders of the shards' records"
+    )
     e.add_argument("--list", action="store_true", help="list the experiments and exit")
     e.add_argument(
         "--samples", type=_positive, default=None, help="instances per group (per R, per tree, …)"
     )
     e.add_argument("--quick", action="store_true", help="a few instances per group (a smoke run)")
     e.add_argument("--jobs", type=_positive, default=None, help="processes (default: CPUs)")
+    e.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the tasks on the Dask cluster of this scheduler (tcp://HOST:8786; "
+        "default: $DASK_SCHEDULER_ADDRESS if set, else this machine)",
+    )
+    e.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run whose DIR/NAME.records.jsonl is there: only missing or failed tasks",
+    )
+    e.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="run the K-th of every N tasks (1 <= K <= N) into DIR/NAME.shard-K-of-N.records.jsonl",
+    )
     e.add_argument("--seed", type=_natural, default=0, help="base seed of every instance")
     e.add_argument(
         "--out",
         default=".",
         metavar="DIR",
-        help="folder of NAME.json, NAME.png (created if missing)",
+        help="folder of NAME.json, NAME.png and the records (created if missing)",
     )
     e.add_argument(
         "--set",
@@ -307,8 +331,22 @@ def _run_experiment(args) -> int:
         return 0
     if args.name is None:
         names = ", ".join(e["name"] for e in list_experiments())
-        raise UsageError(f"experiment: give a NAME ({names}) or --list")
-    params = dict(args.set)
+        raise UsageError(f"experiment: give a NAME ({names}), merge DIR..., or --list")
+    if args.name == "merge":
+        return _run_merge(args)
+    if args.folders:
+        raise UsageError(
+            f"experiment {args.name}: unexpected {' '.join(args.folders)!r}; folders are "
+            "given to 'experiment merge DIR...' only (the output folder is --out DIR)"
+        )
+    scheduler = args.scheduler
+    if scheduler is not None and args.jobs is not None:
+        raise UsageError(
+            "experiment: --jobs counts this machine's processes; with --scheduler the "
+            "cluster's workers run the tasks"
+        )
+    if scheduler is None and args.jobs is None:  # an explicit --jobs keeps the work here
+        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     document = run_experiment(
         args.name,
         args.samples,
@@ -317,26 +355,79 @@ def _run_experiment(args) -> int:
         out=args.out,
         progress=not (args.quiet or args.json),
         quick=args.quick,
-        params=params,
+        params=dict(args.set),
+        scheduler=scheduler,
+        resume=args.resume,
+        shard=args.shard,
     )
     if args.json:
         print(json.dumps(document))
+    elif "shard" in document:
+        _print_shard(document, args.out)
     else:
         _print_summary(document, args.out)
-    return 0
+    return 1 if document["failed"] else 0
+
+
+def _run_merge(args) -> int:
+    given = [a for a in ("samples", "jobs", "scheduler", "shard") if getattr(args, a) is not None]
+    given += [a for a in ("quick", "resume") if getattr(args, a)] + (["set"] if args.set else [])
+    if given:
+        raise UsageError(
+            f"experiment merge: --{given[0]} does not apply; merge takes the folders of the "
+            "shards' records (DIR...), --out, --json, --quiet"
+        )
+    if not args.folders:
+        raise UsageError("experiment merge: give the folders of the shards' records (DIR...)")
+    documents = merge_runs(args.folders, out=args.out)
+    if args.json:
+        print(json.dumps(documents[0] if len(documents) == 1 else {"merged": documents}))
+    else:
+        for document in documents:
+            _print_summary(document, args.out)
+    return 1 if any(d["failed"] for d in documents) else 0
 
 
 def _print_summary(document: dict, out: str) -> None:
     experiment = get_experiment(document["experiment"])
+    run = document["run"]
+    where = f"{run['jobs']} jobs" if run["jobs"] else run["backend"]
     print(f"{document['experiment']}: {document['title']}")
     print(
         f"{document['parameters']['samples']} samples per {experiment.group_key}, "
-        f"{document['run']['seconds']:.0f} s on {document['run']['jobs']} jobs"
+        f"{run['seconds']:.0f} s on {where}"
+        + (f" ({run['resumed']} tasks from the records file)" if run["resumed"] else "")
     )
     for line in experiment.describe(document):
         print(line)
-    for key in ("json", "png"):
-        print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
+    _print_failed(document)
+    for key in ("json", "png", "records"):
+        if key in document["files"]:
+            print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
+
+
+def _print_shard(document: dict, out: str) -> None:
+    k, n = document["shard"]
+    done = len(document["samples"]) + len(document["failed"])
+    print(f"{document['experiment']}: shard {k}/{n}, {done} tasks")
+    _print_failed(document)
+    print(
+        f"wrote {Path(out) / document['files']['records']}; when every shard is done: "
+        "exactrank experiment merge DIR...",
+        file=sys.stderr,
+    )
+
+
+def _print_failed(document: dict) -> None:
+    """How many tasks failed and the first error (every error is in the JSON)."""
+    failed = document["failed"]
+    if failed:
+        first = failed[0]
+        print(
+            f"FAILED: {len(failed)} tasks raised; the first (group {json.dumps(first['group'])}, "
+            f"index {first['index']}): {first['error']}"
+        )
+        print("their errors are under 'failed' in the JSON; --resume runs them again")
 
 
 def main(argv=None) -> int:

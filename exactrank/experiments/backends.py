@@ -12,6 +12,10 @@ task order). Nothing else differs, so the records are identical whatever the bac
   ``DASK_SCHEDULER_ADDRESS``, or ``run_experiment(client=...)``). A worker that dies has its
   tasks run again elsewhere by Dask (``distributed.scheduler.allowed-failures`` times, then
   they are recorded as failed with ``KilledWorker``).
+
+A task is any picklable object with a method ``failed(error) -> outcome`` (the outcome of a
+task that could not be run); :class:`~.tasks.Task` and the checks' tasks
+(:mod:`.check_tasks`) are the two kinds.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from contextlib import contextmanager
 from multiprocessing import get_context
 
 from ..errors import ExactRankError, InvalidInputError
-from .tasks import Task, error_text, run_task
+from .tasks import error_text, run_task
 
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 CONNECT_SECONDS = 10
@@ -35,13 +39,14 @@ class WorkerDied(ExactRankError):
     """A local pool's worker process ended abruptly (killed, out of memory)."""
 
 
-def outcomes(tasks: list[Task], jobs: int, client=None) -> Iterator[dict]:
-    """The outcome of every task, as each finishes."""
+def outcomes(tasks: list, jobs: int, client=None, function=run_task) -> Iterator:
+    """``function(task)`` of every task, as each finishes (``function``: a module-level
+    function that never raises, :func:`~.tasks.run_task` or a check's task)."""
     if client is not None:
-        return _on_dask(tasks, client)
+        return _on_dask(tasks, client, function)
     if jobs == 1 or len(tasks) <= 1:
-        return (run_task(task) for task in tasks)
-    return _on_pool(tasks, jobs)
+        return (function(task) for task in tasks)
+    return _on_pool(tasks, jobs, function)
 
 
 def connect(address: str):
@@ -59,31 +64,29 @@ def connect(address: str):
         ) from None
 
 
-def _on_dask(tasks: list[Task], client) -> Iterator[dict]:
+def _on_dask(tasks: list, client, function) -> Iterator:
     from distributed import as_completed
 
-    futures = client.map(run_task, tasks, pure=False)
+    futures = client.map(function, tasks, pure=False)
     task_of = {future.key: task for future, task in zip(futures, tasks, strict=True)}
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             try:
                 outcome = future.result()
             except Exception as exc:  # KilledWorker after repeated deaths, a lost scheduler
-                task = task_of[future.key]
-                outcome = {"group": task.group, "index": task.index, "seed": task.seed}
-                outcome["error"] = error_text(exc)
+                outcome = task_of[future.key].failed(error_text(exc))
             future.release()
             yield outcome
     finally:  # an error, Ctrl-C or a closed generator: nothing left running on the cluster
         client.cancel([f for f in futures if not f.done()])
 
 
-def _on_pool(tasks: list[Task], jobs: int) -> Iterator[dict]:
+def _on_pool(tasks: list, jobs: int, function) -> Iterator:
     # spawn: a fresh interpreter per worker, the same on every platform (no forked BLAS)
     pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
     try:
         with _single_threaded_blas():  # the workers start at the first submits
-            pending = {pool.submit(run_task, task) for task in tasks}
+            pending = {pool.submit(function, task) for task in tasks}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             yield from (future.result() for future in finished)

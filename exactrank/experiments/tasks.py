@@ -37,6 +37,10 @@ class Task:
         """The task's identity in a records file: (group, index) as JSON."""
         return task_key(self.group, self.index)
 
+    def failed(self, error: str) -> dict:
+        """The outcome of this task when it raised ``error`` ("TypeName: message")."""
+        return {"group": self.group, "index": self.index, "seed": self.seed, "error": error}
+
 
 def task_key(group, index: int) -> str:
     return json.dumps([group, index])
@@ -79,15 +83,14 @@ def in_shard(tasks: list[Task], shard: tuple[int, int] | None) -> list[Task]:
 def run_task(task: Task) -> dict:
     """The outcome of ``task`` (module docstring). An exception of the instance becomes an
     ``error`` outcome ("TypeName: message"); Ctrl-C and exits still stop the sweep."""
-    outcome = {"group": task.group, "index": task.index, "seed": task.seed}
     try:
         record = get_experiment(task.name).run_sample(
             task.params, task.group, task.index, task.seed
         )
-        outcome["record"] = json.loads(json.dumps(record))
+        record = json.loads(json.dumps(record))
     except Exception as exc:  # recorded, counted, reported: the sweep goes on
-        outcome["error"] = error_text(exc)
-    return outcome
+        return task.failed(error_text(exc))
+    return {"group": task.group, "index": task.index, "seed": task.seed, "record": record}
 
 
 def error_text(exc: BaseException) -> str:
