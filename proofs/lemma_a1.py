@@ -14,12 +14,36 @@ largest ratio rank / (RTM) seen is reported, and also the largest rank / (R·(TM
 the counting in the lemma's proof gives this sharper bound (one term max(a_row, b_col) has
 at most 1 + (T/2)·M distinct row values a_row), which is what the other published copy's
 (2/(MT))·min(M, R)^{T/2} in Theorem 5.2 needs. A PASS is evidence for these instances.
+
+**How close to RTM can it get?** Random weights reach about a quarter of RTM. Structured
+weights are searched (:func:`structured_candidates`): ±1 weights, one-hot weights, and the
+proof's extremal case, all values u_t[m] = ⟨f(x^(m)), v^(t)⟩ distinct, arranged so that in
+sorted order the modes alternate between rows and columns: u_t[m] = π_t(m)·T + t + 1 with
+a random permutation π_t per term and mode, λ_r distinct. The best rank found is reported
+with its weights, against RTM and against the bound
+
+    rank ≤ 1 + R·⌊T/2⌋·(M − 1)                                                        (†)
+
+which this search meets (the check fails if it does not). *Proof of (†).* One term is
+λ·max(a_row, b_col, 0), a_row the max over the row modes of u_t[i_t], b_col over the column
+modes. With the distinct values z_1 < … < z_n of max(a, b, 0), max(a, b, 0) = z_n − Σ_k
+(z_k − z_{k−1})·[a < z_k]·[b < z_k] (k >= 2; the indicator is of max(a, 0) < z_k): the all-
+ones matrix plus rank-1 matrices x_k·y_kᵀ, and x_k = [a < z_k] is neither 0 nor all ones
+only for z_k in (min a, max a]. Consecutive thresholds with the same x_k merge into one
+rank-1 term, so their number is at most the number of distinct values of max(a, 0) above
+its smallest, ≤ (M − 1) per row mode (each mode's values above its own minimum; below the
+largest minimum, a is constant), hence ≤ ⌊T/2⌋(M − 1) (the same bound from the column
+side). Summing R terms, the all-ones matrices add up to one: rank ≤ 1 + R·⌊T/2⌋·(M − 1) <
+R·T·M/2 + 1. So the best ratio to RTM is (1 + R⌊T/2⌋(M − 1))/(RTM) < 1/2: the lemma is
+right and loose by a factor above 2.
 """
 
 from __future__ import annotations
 
 import random
 import sys
+
+import numpy as np
 
 import exactrank as er
 from exactrank.sampling import random_shallow
@@ -50,7 +74,66 @@ def check(full: bool = False, certs=None) -> CheckResult:
             sharpest = max(sharpest, (rank / sharper, where))
     details.append(f"largest rank / (RTM) seen: {worst[0]:.3f} ({worst[1]})")
     details.append(f"largest rank / (R(TM/2 + 1)) seen: {sharpest[0]:.3f} ({sharpest[1]})")
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    quantity = ""
+    for M, T, R in FULL if full else QUICK:
+        rank, family, model = best_structured(M, T, R, rng, 6 if full else 3)
+        bound, sharp = R * T * M, 1 + R * (T // 2) * (M - 1)
+        instances += 1
+        if rank != sharp:  # (†) is proven and the extremal case meets it: else a bug
+            failures += 1
+        quantity = (
+            f"best structured rank {rank} = {rank / bound:.3f}·RTM (RTM = {bound}); "
+            f"bound (†) 1 + R⌊T/2⌋(M − 1) = {sharp}"
+        )
+        details.append(
+            f"M={M} T={T} R={R}: best structured rank {rank} ({family}), {rank / bound:.3f} of "
+            f"RTM = {bound}; (†) 1 + R⌊T/2⌋(M − 1) = {sharp}"
+            + {True: " met", False: " NOT met"}[rank == sharp]
+            + ("" if rank <= sharp else ", EXCEEDED")
+            + f"; weights λ = {[str(x) for x in model.lambda_]}, "
+            f"u = V (F = I) = {np.array(model.V, dtype=int).tolist()}"
+        )
+    M, T, R = (FULL if full else QUICK)[-1]
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=f"M = {M}, T = {T}, R = {R}",
+        quantity=quantity,
+    )
+
+
+def structured_candidates(M: int, T: int, R: int, rng: random.Random, tries: int):
+    """(family, λ, V) for width-R relu shallow networks with F = I: ``tries`` each of ±1
+    weights, one-hot weights (v^(t) = e_m, λ = ±1) and the proof's extremal case
+    (module docstring: distinct values alternating between row and column modes)."""
+    for _ in range(tries):
+        signs = [[[rng.choice((-1, 1)) for _ in range(M)] for _ in range(T)] for _ in range(R)]
+        yield "±1 weights", [rng.choice((-1, 1)) for _ in range(R)], signs
+        hot = [[[int(m == rng.randrange(M)) for m in range(M)] for _ in range(T)] for _ in range(R)]
+        yield "one-hot weights", [rng.choice((-1, 1)) for _ in range(R)], hot
+        lam = rng.sample(range(1, 4 * R + 1), R)
+        extremal = []
+        for _ in range(R):
+            orders = [rng.sample(range(M), M) for _ in range(T)]
+            extremal.append([[orders[t][m] * T + t + 1 for m in range(M)] for t in range(T)])
+        yield "distinct alternating values", lam, extremal
+
+
+def best_structured(M: int, T: int, R: int, rng: random.Random, tries: int):
+    """(rank, family, model): the largest exact odd-even rank among
+    :func:`structured_candidates`."""
+    best = (-1, "", None)
+    for family, lam, V in structured_candidates(M, T, R, rng, tries):
+        model = er.GeneralizedShallow("relu", lam, np.array(V, dtype=object))
+        rank = er.rank(er.matricize(er.grid_tensor(model), "odd-even")).rank
+        if rank > best[0]:
+            best = (rank, family, model)
+    return best
 
 
 def main(argv=None) -> int:
