@@ -26,6 +26,7 @@ def test_check_gives_its_expected_verdict(name, tmp_path):
     result = theorems.run(name, certs=tmp_path)
     assert result.as_expected, result.details
     assert result.instances > 0
+    assert result.largest and result.quantity, "every check reports its largest instance"
     for path in result.certificates:  # every saved certificate passes the stand-alone checker
         proc = subprocess.run(
             [sys.executable, str(theorems.PROOFS / "verify_certificate.py"), path],
