@@ -44,6 +44,14 @@ cannot be read off, and Sharir & Shashua's bound was not available to compare wi
 is shown exactly: the non-overlapping version stays at C_{L−1} while small overlaps (R = 2,
 3) already give ranks above the size of the network itself.
 
+**Measured growth, next to the statement** (:mod:`exactrank.growth`; fits of exact ranks,
+floats): for each family and partition the slope b of log_M(rank) ≈ a + b·R² over the R
+below the ceiling (only R = 1, 2 at these sizes, so b is a two-point rate); and, for R = 2,
+the widths C = 1 … 4 on 1D N = 8, M = 4 (3 pairs; full mode adds 1D N = 16, M = 2), the
+exponent k of rank ≈ a·C^k (the rank must be non-decreasing in C). Measured (quick):
+b = 1.19 (N = 16), 0.54 (N = 8, M = 3), 1.67 (4 × 4); ranks 1, 12, 36, 64 for C = 1 … 4
+at R = 2 (k = 3.04).
+
 Certificates (--certs): over GF(p), "eq" for R = 1 and for the rank-maximal R of every
 family and partition (explicit entries); over QQ for the exact families.
 """
@@ -56,6 +64,7 @@ import sys
 from typing import NamedTuple
 
 import exactrank as er
+from exactrank.growth import exponential_rate, power_exponent, shown
 from exactrank.partitions import halves
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
@@ -90,6 +99,9 @@ FULL = QUICK + [
     Family("1D N=8 M=3 C=3", (8,), 3, 3, 3, (1, 2, 3), False),
     Family("2D 4x4 C=3", (4, 4), 2, 3, 2, (1, 2, 3), False),
 ]
+WIDTHS = (1, 2, 3, 4)  # the C of the width sweeps, at R = 2
+WIDTH_QUICK = [Family("1D N=8 M=4", (8,), 4, 0, 3, (2,), False)]
+WIDTH_FULL = WIDTH_QUICK + [Family("1D N=16", (16,), 2, 0, 4, (2,), False)]
 
 
 def network(family: Family, R: int, field: str, seed: int) -> er.OverlappingNetwork:
@@ -105,7 +117,7 @@ def weight_count(model: er.OverlappingNetwork) -> int:
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures, instances = [], [], 0, 0
+    details, saved, failures, instances, rates = [], [], 0, 0, []
     for index, family in enumerate(FULL if full else QUICK):
         ceiling = family.M ** (math.prod(family.shape) // 2)
         parts = halves(family.shape)
@@ -166,7 +178,45 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 for R in sorted({family.receptive_fields[0], best}):
                     cert = er.certify(grids[R], part, GF, theorem="seed 000, Claim 11")
                     saved += keep(certs, f"seed000_claim_11_{_tag(family, name, R)}_GF.json", cert)
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+            squares = [R * R for R in family.receptive_fields]
+            rate = exponential_rate(squares, ranks[name]["GF"], family.M, ceiling)
+            rates.append(f"{family.label} {name} b = {shown(rate)}")
+            details.append(
+                f"{family.label} {name}: growth with R (fitted): log_M(rank) ≈ a + b·R² with "
+                f"b = {shown(rate)} over the R below the ceiling"
+            )
+    exponents = []
+    for index, family in enumerate(WIDTH_FULL if full else WIDTH_QUICK):
+        ceiling = family.M ** (math.prod(family.shape) // 2)
+        name, part = next(iter(halves(family.shape).items()))
+        (R,) = family.receptive_fields
+        values = []
+        for C in WIDTHS:
+            model = network(family._replace(C=C), R, GF, 7000 + 100 * index + C)
+            values.append(er.rank(er.matricize(er.grid_tensor(model, GF), part), GF).rank)
+        instances += 1
+        k = power_exponent(WIDTHS, values, ceiling)
+        exponents.append(f"{family.label} R={R} k = {shown(k)}")
+        decreasing = any(b < a for a, b in itertools.pairwise(values))
+        failures += decreasing
+        details.append(
+            f"{family.label} {name} R={R}: ranks {values} (GF(p)) for C = {list(WIDTHS)}; "
+            f"growth with C (fitted): rank ≈ a·C^k with k = {shown(k)}"
+            + ("; FAILS: the rank decreases as C grows" if decreasing else "")
+        )
+    family = max(FULL if full else QUICK, key=lambda f: math.prod(f.shape))  # the first largest
+    largest = f"{family.label}, M = {family.M}, C = {family.C}, R = {family.receptive_fields[-1]}"
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=largest,
+        quantity=f"log_M(rank) per unit R²: {'; '.join(rates)}; rank ~ C^k: {'; '.join(exponents)}",
+    )
 
 
 def _tag(family: Family, partition: str, R: int) -> str:

@@ -47,6 +47,14 @@ stride TS of each layer (TR_l = TR_{l−1} + (R_l − 1)·TS_{l−1}), for a rea
 paper. Measured (quick, GF and QQ alike): 1D N = 8: ranks 2, 4, 12, 12, 16 for R = 2 … 6;
 1D N = 16: 2, 8, 48, 48, 256; 4 × 4: 2, 4, 16, 16 on both partitions.
 
+**Measured growth, next to the statement** (:mod:`exactrank.growth`; fits of exact ranks,
+floats): for each family and partition, the slope b of log_M(rank) ≈ a + b·R over the R
+below the ceiling (the statement says log rank grows proportionally to the overlap); and,
+for fixed R, the widths C = 1 … 4 on 1D N = 8, M = 4 (R = 3, 4; full mode adds 1D N = 16,
+M = 2), the exponent k of rank ≈ a·C^k (the rank must be non-decreasing in C). Measured
+(quick): b = 0.93 (N = 8), 1.63 (N = 16), 1.10 (4 × 4, both partitions); ranks 1, 4, 9, 16
+(k = 2.00) at R = 3 and 1, 18, 72, 160 (k = 3.70) at R = 4 for C = 1 … 4.
+
 Certificates (--certs): over GF(p), "eq" for the baseline and for the largest R of every
 family and partition (explicit entries); for N = 8 also over QQ.
 """
@@ -59,6 +67,7 @@ import sys
 from typing import NamedTuple
 
 import exactrank as er
+from exactrank.growth import exponential_rate, power_exponent, shown
 from exactrank.partitions import halves
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
@@ -97,6 +106,9 @@ FULL = [
     Family("2D 4x4 C=4", (4, 4), 2, 2, 4, 2, (2, 3, 4, 5), None),
     Family("1D N=8 M=3", (8,), 3, 2, 2, 3, (2, 3, 4, 5, 6), None),
 ]
+WIDTHS = (1, 2, 3, 4)  # the C of the width sweeps
+WIDTH_QUICK = [Family("1D N=8 M=4", (8,), 4, 2, 0, 3, (3, 4), None)]
+WIDTH_FULL = WIDTH_QUICK + [Family("1D N=16", (16,), 2, 2, 0, 4, (3, 4), None)]
 
 
 def network(family: Family, R: int, field: str, seed: int) -> er.OverlappingNetwork:
@@ -113,7 +125,7 @@ def geometry(model: er.OverlappingNetwork) -> str:
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures, instances = [], [], 0, 0
+    details, saved, failures, instances, rates = [], [], 0, 0, []
     for index, family in enumerate(FULL if full else QUICK):
         ceiling = family.M ** (math.prod(family.shape) // 2)
         bound = family.C  # C_{L-1} of the baseline
@@ -173,7 +185,44 @@ def check(full: bool = False, certs=None) -> CheckResult:
             if ranks[name]["GF"] != ranks[name]["QQ"]:
                 failures += 1
                 details.append(f"{family.label} {name}: GF(p) and QQ ranks DIFFER")
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+            rate = exponential_rate(family.receptive_fields, ranks[name]["GF"], family.M, ceiling)
+            rates.append(f"{family.label} {name} b = {shown(rate)}")
+            details.append(
+                f"{family.label} {name}: growth with R (fitted): log_M(rank) ≈ a + b·R with "
+                f"b = {shown(rate)} over the R below the ceiling"
+            )
+    exponents = []
+    for index, family in enumerate(WIDTH_FULL if full else WIDTH_QUICK):
+        ceiling = family.M ** (math.prod(family.shape) // 2)
+        name, part = next(iter(halves(family.shape).items()))
+        for R in family.receptive_fields:
+            values = []
+            for C in WIDTHS:
+                model = network(family._replace(C=C), R, GF, 7000 + 100 * index + 10 * R + C)
+                values.append(er.rank(er.matricize(er.grid_tensor(model, GF), part), GF).rank)
+            instances += 1
+            k = power_exponent(WIDTHS, values, ceiling)
+            exponents.append(f"{family.label} R={R} k = {shown(k)}")
+            decreasing = any(b < a for a, b in itertools.pairwise(values))
+            failures += decreasing
+            details.append(
+                f"{family.label} {name} R={R} S={family.S}: ranks {values} (GF(p)) for C = "
+                f"{list(WIDTHS)}; growth with C (fitted): rank ≈ a·C^k with k = {shown(k)}"
+                + ("; FAILS: the rank decreases as C grows" if decreasing else "")
+            )
+    family = max(FULL if full else QUICK, key=lambda f: math.prod(f.shape))  # the first largest
+    largest = f"{family.label}, M = {family.M}, C = {family.C}, R = {family.receptive_fields[-1]}"
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=largest,
+        quantity=f"log_M(rank) per unit R: {'; '.join(rates)}; rank ~ C^k: {'; '.join(exponents)}",
+    )
 
 
 def _problems(family: Family, values: list, bound: int, ceiling: int) -> list[str]:
