@@ -332,9 +332,12 @@ def check(full: bool = False, certs=None) -> CheckResult:
         for seed, row in enumerate(table):
             n, f = run(*row, seed, details)
             instances, failures = instances + n, failures + f
-    N, M, r, activation, pooling, field = max(
-        DEPTH_FULL if full else DEPTH_QUICK, key=lambda row: row[1] ** row[0]
-    )
+    largest = quantity = ""
+    depth = DEPTH_FULL if full else DEPTH_QUICK
+    if depth:  # the §4 instance of the most grid entries
+        N, M, r, activation, pooling, field = max(depth, key=lambda row: row[1] ** row[0])
+        largest = f"§4, N = {N}, M = {M}, r = {r}, {activation}/{pooling} over {field[:2]}"
+        quantity = f"deep with identity hidden convs = shallow on all {M**N} grid entries"
     return outcome(
         NAME,
         CLAIM,
@@ -343,8 +346,8 @@ def check(full: bool = False, certs=None) -> CheckResult:
         failures,
         details,
         saved,
-        largest=f"§4, N = {N}, M = {M}, r = {r}, {activation}/{pooling} over {field[:2]}",
-        quantity=f"deep with identity hidden convs = shallow on all {M**N} grid entries",
+        largest=largest,
+        quantity=quantity,
     )
 
 
