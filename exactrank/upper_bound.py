@@ -18,15 +18,17 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    (limbed BLAS products). If it holds, each non-pivot column is an explicit rational
    combination of the pivot columns: rank <= r, proven, and (Q, W, d) is a certificate.
    A generic matrix fails on 16 sampled columns first, cheaply.
-2. **Schur complement past a Hadamard bound, p-adic** (entries small enough for float64).
-   E = D·A22 − A21·adj(A11)·A12 (D = det A11) is an integer matrix whose entries are the
-   bordered (r+1)-minors det[[A11, a_j], [b_i, c_ij]]; Hadamard's inequality on the actual
-   rows (or columns) bounds them by H. If E ≡ 0 modulo a number N > H then E = 0: the Schur
-   complement vanishes and rank <= r. Modulo anything coprime to D, E ≡ D·(A22 −
-   A21 A11⁻¹ A12). One prime p, A11⁻¹ mod p once, the p-adic digits Y_i of A11⁻¹A12 by
-   Dixon lifting, and A21·Σ Y_i p^i ≡ A22 (mod p^k) checked digit by digit with exact
-   carries, until p^k > H. Each digit costs one BLAS product with the *original* small
-   entries of A21, so a digit carries ~20–30 bits.
+2. **p-adic, ended exactly** (:mod:`exactrank.padic`; entries small enough for float64).
+   A guess d of the common denominator of A11⁻¹A12 (never trusted), then Dixon lifting of
+   A11·W = d·A12 modulo p^k with exact carries of A21·W − d·A22, d fed in digit by digit.
+   A column whose remainder and carry are both exactly zero satisfies a_j·d = A[:, Q]·w_j
+   as an integer identity: it ends after about log_p max|w_j| digits, the solution's own
+   size. Columns still open when p^k > |d|·H are closed by the bordered minors: E = D·A22 −
+   A21·adj(A11)·A12 (D = det A11) has the bordered (r+1)-minors det[[A11, a_j], [b_i, c_ij]]
+   as entries, bounded by H (Hadamard's inequality on the actual rows or columns), and d·E
+   is a multiple of p^k: zero. Each digit costs one BLAS product with the *original*
+   entries of A21, so a digit carries ~20–35 bits; a U·V product of rank r ends at about
+   the bits of an r × r minor of V instead of those of a bordered minor of U·V.
 3. **Multimodular, output-sensitive** (otherwise). For 62-bit primes p (FLINT nmod_mat),
    X_p = A11⁻¹A12 mod p and the congruence A[:, Q]·X_p ≡ A[:, ~Q] (mod p) is checked on
    every row. Per open column j, C_j ≡ X_p[:, j] (mod N = Π p) by CRT, a nonzero d_j by
@@ -35,7 +37,7 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    from the actual w_j, not from Hadamard — both sides are below N/2 in size, so it is an
    identity over ZZ: a_j = A[:, Q]·w_j / d_j. Closed columns leave the later primes' work.
    Columns still open when N passes the Hadamard bound H are closed by route 2's argument
-   (their bordered minors are multiples of N below it in size). Reconstruction needs N of
+   (their bordered minors are multiples of N below it in size, as in route 2). Reconstruction needs N of
    about twice the solution's bits; its guesses are never trusted, only the bound above.
 
 A check that fails proves a nonzero bordered minor, so rank >= r + 1; the caller then looks
@@ -46,13 +48,20 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 
 import flint
 import numpy as np
 
+from .bordered import (
+    ColumnSpanWitness,
+    UpperBoundProof,
+    complement,
+    hadamard_log2_bound,
+)
+from .bordered import reconstruct_denominator as _reconstruct
 from .kernels import align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modular import FAST_PRIME_BITS, random_prime, solve_mod_p
+from .padic import schur_padic as _schur_padic
 
 RECONSTRUCTION_PRIME_BITS = 62
 FLINT_EXACT_ENTRIES = 64 * 64  # matrices this small get FLINT's exact rank (see above)
@@ -62,29 +71,6 @@ _SAMPLE_COLUMNS = 16
 _MIN_PADIC_BITS = 20
 _MIN_PRIME_BUDGET = 8  # route 3 always gets this many primes before giving up
 _RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
-
-
-@dataclass(frozen=True, eq=False)
-class ColumnSpanWitness:
-    """A[:, cols] · W = d · A[:, others]: every other column is in the span of ``cols``."""
-
-    cols: tuple[int, ...]
-    others: tuple[int, ...]
-    W: np.ndarray
-    d: int
-
-
-@dataclass(frozen=True)
-class UpperBoundProof:
-    """Outcome of an attempt to prove rank <= len(cols).
-
-    ``proven`` False means a bordered minor was found nonzero: the rank is larger.
-    """
-
-    proven: bool
-    method: str
-    primes: tuple[int, ...] = ()
-    witness: ColumnSpanWitness | None = None
 
 
 def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBoundProof:
@@ -137,16 +123,10 @@ def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
     return flint_seconds < primes * prime_seconds
 
 
-def _split(n: int, chosen) -> np.ndarray:
-    mask = np.ones(n, dtype=bool)
-    mask[list(chosen)] = False
-    return np.flatnonzero(mask)
-
-
 def _small_witness(A, rows, cols, rng) -> UpperBoundProof | None:
     """Route 1: reconstruct W/d modulo one large prime, then check A[:,Q]·W = d·A[:,~Q]."""
     p = random_prime(RECONSTRUCTION_PRIME_BITS, rng)
-    others = _split(A.shape[1], cols)
+    others = complement(A.shape[1], cols)
     A11 = reduce_mod(A[np.ix_(rows, cols)], p)
     A12 = reduce_mod(A[np.ix_(rows, others)], p)
     sample = others[:_SAMPLE_COLUMNS] if len(others) > 2 * _SAMPLE_COLUMNS else None
@@ -207,34 +187,6 @@ def rational_reconstruction(Y: np.ndarray, p: int):
     return num, den
 
 
-def hadamard_log2_bound(A: np.ndarray, rows, cols) -> float:
-    """log2 of a bound on every bordered minor det[[A11, a_j], [b_i, c_ij]] (i ∉ P, j ∉ Q).
-
-    Hadamard's inequality by rows: |det| <= Π ‖row‖₂. Row k ∈ P of a bordered minor is
-    (A[k, Q], A[k, j]), whose norm is at most √(‖A[k, Q]‖² + max_{j∉Q} A[k, j]²); the border
-    row likewise, maximised over i ∉ P. The same by columns; the smaller bound is returned.
-    Norms are taken in float64 (relative error below n·2⁻⁵², far under the 2⁻²⁰ slack added
-    per factor), or from bit lengths when entries exceed the float range.
-    """
-    by_rows = _bordered_log2(A, rows, cols)
-    by_cols = _bordered_log2(A.T, cols, rows)
-    return min(by_rows, by_cols)
-
-
-def _bordered_log2(A: np.ndarray, rows, cols) -> float:
-    others_r, others_c = _split(A.shape[0], rows), _split(A.shape[1], cols)
-    if max_abs(A) >= 2**500:
-        big = max_abs(A).bit_length()
-        per_row = big + 0.5 * math.log2(len(cols) + 1)
-        return per_row * (len(rows) + 1) + 1
-    X = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), dtype=np.float64)
-    core = np.sum(X[:, list(cols)] ** 2, axis=1)
-    border = np.max(X[:, others_c] ** 2, axis=1) if len(others_c) else np.zeros(len(X))
-    log_norms = 0.5 * np.log2(np.maximum(core + border, 1.0)) + 2.0**-20
-    border_row = float(np.max(log_norms[others_r])) if len(others_r) else 0.0
-    return float(np.sum(log_norms[list(rows)])) + border_row
-
-
 def _schur_multimodular(A, rows, cols, rng, budget=None) -> UpperBoundProof | None:
     """Route 3: A[:, Q]·X_p ≡ A[:, ~Q] modulo 62-bit primes; each column is closed by its
     own solution's size (:class:`_OpenColumns`), the rest by the Hadamard bound. None when
@@ -243,7 +195,7 @@ def _schur_multimodular(A, rows, cols, rng, budget=None) -> UpperBoundProof | No
     hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 2
     AQ = A[:, cols_l]
     Z11, ZQ = _fmpz_mat(A[np.ix_(rows_l, cols_l)]), _fmpz_mat(AQ)
-    columns = _OpenColumns(A, rows_l, _split(A.shape[1], cols), len(cols) * max_abs(AQ))
+    columns = _OpenColumns(A, rows_l, complement(A.shape[1], cols), len(cols) * max_abs(AQ))
     primes, modulus, next_bits = [], 1, 0
     while len(columns.open) and modulus.bit_length() <= hadamard_bits:
         if budget is not None and len(primes) >= budget:
@@ -367,94 +319,3 @@ class _OpenColumns:
             return b if (a - held if 2 * a > held else a) % p == b * d * int(R[i, t]) % p else None
 
         return denominator
-
-
-def _reconstruct(c: int, N: int) -> int | None:
-    """The denominator b of a fraction a/b ≡ c (mod N) with |a|, b <= √(N/2), or None."""
-    bound = math.isqrt(N // 2)
-    r0, r1, t0, t1 = N, c, 0, 1
-    while r1 > bound:
-        q = r0 // r1
-        r0, r1, t0, t1 = r1, r0 - q * r1, t1, t0 - q * t1
-    return abs(t1) if 0 < abs(t1) <= bound else None
-
-
-def _centered(X: np.ndarray, p: int) -> np.ndarray:
-    """X mod p with representatives in about (−p/2, p/2] (exact for integer X < 2**53)."""
-    return X - p * np.rint(X / p)
-
-
-def _divide_exactly(X: np.ndarray, p: int, out: np.ndarray) -> bool:
-    """``out = X / p`` if p divides every entry of the integer array X (|X| < 2**53).
-
-    X is clobbered. The quotient is rounded from X·(1/p), so it is the integer X/p when p
-    divides X; ``X − p·out`` is exact (integers below 2**53) and is zero exactly then.
-    """
-    np.multiply(X, 1.0 / p, out=out)
-    np.rint(out, out=out)
-    X -= p * out
-    return not X.any()
-
-
-def _schur_padic(A, rows, cols, rng) -> UpperBoundProof | None:
-    """Route 2, p-adic: Dixon digits of A11⁻¹A12 and a carried check of A21·Y ≡ A22 mod p^k.
-
-    Exactness in float64: with r = |P| and a = max|A|, centered digits |Y_i| <= p/2 + 1,
-    so |A21·Y_i| and |A11·Y_i| stay below r·a·(p/2 + 1), and the carries below r·a; the
-    prime has at most 51 − bitlen(r·a) bits. The Dixon remainders R_i stay below r·a; they
-    are split into two limbs of b bits, so that each product A11⁻¹·R_limb (inverse
-    centered) stays below r·(p/2 + 1)·2^b and the recombination below (r + 1)·(p/2 + 1)·2^b,
-    under 2**53. Returns None when the entries are too large for a useful prime (the
-    multimodular route then runs).
-
-    Every division by p is checked exact, so A12 = A11·X_k + p^k·R_k and
-    A21·X_k − A22 = p^k·C_k hold as integer identities whatever the digits are; then
-    D·S = −p^k·(D·C_k + A21·adj(A11)·R_k) with D = det A11 ≠ 0 (the lower bound's minor),
-    so the bordered minors D·S are multiples of p^k below it in size: zero.
-    """
-    r, a = len(rows), max_abs(A)
-    if a == 0 or a >= 2**40:
-        return None
-    limb = -(-((r * a).bit_length() + 1) // 2)  # two limbs hold |R_i| <= r·a, sign included
-    bits = min(51 - (r * a).bit_length(), 52 - (r + 1).bit_length() - limb)
-    if bits < _MIN_PADIC_BITS:
-        return None
-    needed_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 1
-    others_r, others_c = _split(A.shape[0], rows), _split(A.shape[1], cols)
-    rows_l, cols_l = list(rows), list(cols)
-    Af = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), dtype=np.float64)
-    A11 = Af[np.ix_(rows_l, cols_l)]
-    for _ in range(8):
-        p = random_prime(bits, rng)
-        try:
-            inverse = solve_mod_p(A[np.ix_(rows_l, cols_l)], np.eye(r, dtype=np.int64), p)
-            break
-        except ValueError:  # p divides det A11; another prime will not
-            continue
-    else:
-        return None
-    inverse = _centered(np.asarray(inverse, dtype=np.float64), p)
-    A21 = Af[np.ix_(others_r, cols_l)]
-    R = Af[np.ix_(rows_l, others_c)]
-    carry = -Af[np.ix_(others_r, others_c)]
-    T, V = np.empty_like(R), np.empty_like(carry)
-    digits = math.ceil(needed_bits / math.log2(p))
-    for _ in range(digits):
-        high = np.floor(R / 2**limb)  # R = high·2^b + low, 0 <= low < 2^b
-        Y = _centered(_centered(inverse @ high, p) * 2**limb + inverse @ (R - high * 2**limb), p)
-        # A12 = A11·(Y_0 + … + p^i Y_i) + p^(i+1) R_(i+1) holds exactly because every division
-        # by p is checked to be exact: the digits need not be trusted, only these identities.
-        np.matmul(A11, Y, out=T)
-        np.subtract(R, T, out=T)
-        if not _divide_exactly(T, p, R):
-            return UpperBoundProof(False, f"a Dixon remainder is not divisible by {p}", (p,))
-        np.matmul(A21, Y, out=V)
-        V += carry
-        if not _divide_exactly(V, p, carry):  # carry = (A21·Y + carry) / p
-            return UpperBoundProof(False, f"a bordered minor is nonzero modulo {p}^k", (p,))
-    return UpperBoundProof(
-        True,
-        f"Schur complement zero modulo {p}^{digits} (p-adic), past a {needed_bits}-bit "
-        "Hadamard bound",
-        (p,),
-    )

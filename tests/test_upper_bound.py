@@ -6,6 +6,8 @@ from fractions import Fraction
 import flint
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exactrank.modular import rank_profile_mod_p
 from exactrank.upper_bound import (
@@ -91,18 +93,18 @@ def test_hadamard_bound_dominates_the_bordered_minors():
 def test_padic_route_does_not_trust_its_inverse(seed, monkeypatch):
     """A wrong inverse of the pivot minor mod p breaks the checked Dixon identities: the
     route refuses instead of proving anything (true bound or not)."""
-    import exactrank.upper_bound as ub
+    import exactrank.padic as padic
 
     A = _low_rank(seed)
     profile = rank_profile_mod_p(A, 1000003)
-    real = ub.solve_mod_p
+    real = padic.solve_mod_p
 
     def wrong_inverse(M, B, p):
         X = real(M, B, p)
         X[0, 0] = (X[0, 0] + 1) % p
         return X
 
-    monkeypatch.setattr(ub, "solve_mod_p", wrong_inverse)
+    monkeypatch.setattr(padic, "solve_mod_p", wrong_inverse)
     proof = _schur_padic(A, profile.rows, profile.cols, random.Random(seed))
     assert proof is not None and not proof.proven
     assert "Dixon" in proof.method
@@ -246,3 +248,140 @@ def test_route_3_past_its_budget_hands_over_to_fraction_free_elimination(monkeyp
     assert proof.proven and "passed its budget of 1 primes" in proof.method
     A[-1, -1] += 1
     assert not prove_upper_bound(A, profile.rows, profile.cols, random.Random(0)).proven
+
+
+# ---------------------------------------------------------------- route 2: p-adic, ended exactly
+
+
+def _padic_case(kind, seed):
+    """Matrices for route 2 (entries below 2^40), rank known to FLINT: deficiency hidden in
+    the last row, a low-rank product with one entry moved, huge (n − 1) and tiny (1, 2) ranks,
+    and a generic product whose solution is as large as the Hadamard bound allows."""
+    rng = np.random.default_rng(seed)
+    n = 24
+    if kind == "last row":
+        A = rng.integers(-(2**20), 2**20, (n, n))
+        A[-1] = rng.integers(-9, 10, n - 1) @ A[:-1]
+        return A
+    if kind == "plus one":
+        A = _low_rank(seed, n=n, r=5, high=2**10)
+        A[-1, -1] += 1
+        return A
+    if kind == "rank 1":
+        return np.outer(rng.integers(1, 2**15, n), rng.integers(-(2**15), 2**15, n))
+    if kind == "rank 2, tall":
+        return rng.integers(-(2**12), 2**12, (3 * n, 2)) @ rng.integers(-(2**12), 2**12, (2, n))
+    if kind == "generic":
+        return _low_rank(seed, n=48, r=16, high=512)
+    raise ValueError(kind)
+
+
+PADIC_CASES = ["last row", "plus one", "rank 1", "rank 2, tall", "generic"]
+
+
+@pytest.mark.parametrize("kind", PADIC_CASES)
+@pytest.mark.parametrize("seed", range(3))
+def test_padic_route_agrees_with_flint(kind, seed):
+    """Route 2 proves rank <= r exactly when FLINT's exact rank is r: the pivots of a rank
+    profile (true bound) and those pivots minus one (false bound)."""
+    A = _padic_case(kind, seed)
+    exact = _oracle_rank(A)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert profile.rank == exact
+    for rows, cols in [(profile.rows, profile.cols), (profile.rows[1:], profile.cols[1:])]:
+        if not cols or len(cols) == min(A.shape):
+            continue
+        proof = _schur_padic(A, rows, cols, random.Random(seed))
+        assert proof is not None
+        assert proof.proven == (len(cols) >= exact), (kind, len(cols), exact, proof.method)
+
+
+def test_padic_route_ends_with_the_solution_not_the_bound():
+    """A generic product's solution has about half the Hadamard bound's bits (the minors
+    of V alone): the lifting ends exactly, every column, well before the bound."""
+    from exactrank import padic
+
+    A = _padic_case("generic", 0)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    proof = _schur_padic(A, profile.rows, profile.cols, random.Random(0))
+    assert proof.proven and "ended exactly" in proof.method and "past" not in proof.method
+    p = proof.primes[0]
+    digits = int(proof.method.split(f"{p}^")[1].split()[0])
+    assert digits * np.log2(p) < 0.75 * hadamard_log2_bound(A, profile.rows, profile.cols)
+    assert padic._plan(16, 10**6, 32, 32) is not None
+
+
+@pytest.mark.parametrize("wrong", [lambda d: 1, lambda d: 3 * d + 1, lambda d: 2**200])
+def test_padic_route_does_not_trust_its_guess_of_d(wrong, monkeypatch):
+    """A wrong common denominator only leaves columns open until the bound |d|·H: a true
+    bound is still proven, and a false one still refused."""
+    from exactrank import padic
+
+    real = padic._guess_denominator
+    monkeypatch.setattr(padic, "_guess_denominator", lambda *args: wrong(real(*args)))
+    A = _padic_case("generic", 1)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    proof = _schur_padic(A, profile.rows, profile.cols, random.Random(1))
+    assert proof.proven
+    i, j = _outside(A.shape[0], profile.rows), _outside(A.shape[1], profile.cols)
+    A[i, j] += 1
+    assert not _schur_padic(A, profile.rows, profile.cols, random.Random(1)).proven
+
+
+def test_padic_route_with_a_carry_blind_to_one_schur_row_is_caught(monkeypatch):
+    """Mutation: the carried check of A21·X ≡ d·A22 made blind to the last row of the
+    Schur complement. With the extra rank in that row the mutated route claims a false
+    bound, which FLINT's exact rank refutes; the real route refuses."""
+    from exactrank import padic
+
+    A = _padic_case("generic", 2)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert A.shape[0] - 1 not in profile.rows and A.shape[1] - 1 not in profile.cols
+    A[-1, -1] += 1
+    assert _oracle_rank(A) == profile.rank + 1
+    assert not _schur_padic(A, profile.rows, profile.cols, random.Random(2)).proven
+    real = padic._carry
+
+    def blind(A21, Y, C, p):
+        ok = real(A21[:-1], Y, C[:-1], p)
+        C[-1] = 0
+        return ok
+
+    monkeypatch.setattr(padic, "_carry", blind)
+    assert _schur_padic(A, profile.rows, profile.cols, random.Random(2)).proven
+
+
+def test_padic_route_declines_entries_too_large_for_float64():
+    A = _adversarial("past 2^63", 0)
+    profile = rank_profile_mod_p(A, 2**61 - 1)
+    assert _schur_padic(A, profile.rows, profile.cols, random.Random(0)) is None
+    assert prove_upper_bound(A, profile.rows, profile.cols, random.Random(0)).proven
+
+
+@given(st.integers(1, 2**300), st.sampled_from([3, 5, 1000003, 2**31 - 1]))
+def test_balanced_digits_give_back_d(d, p):
+    from exactrank.padic import _balanced_digits
+
+    digits = _balanced_digits(d, p)
+    assert sum(delta * p**k for k, delta in enumerate(digits)) == d
+    assert all(2 * abs(delta) <= p for delta in digits)
+
+
+@given(st.integers(1, 4096), st.integers(1, 2**45), st.integers(0, 4096))
+def test_padic_plans_keep_every_value_below_2_53(r, a, others):
+    """The plan's bound B on the remainders and carries, and each product it takes, stay
+    below 2^53 (the float64 exactness of the module docstring)."""
+    from exactrank.padic import _plan, plan_bound
+
+    plan = _plan(r, a, others, others)
+    if plan is None:
+        return
+    beta, limbs, b = plan
+    h = 2 ** (beta - 1) + 1
+    B = plan_bound(r, a, beta)
+    assert B + r * a * h < 2**53
+    assert r * h * ((B >> (b * (limbs - 1))) + 1) < 2**53
+    assert limbs == 1 or (r + 1) * h * 2**b < 2**53
+    # the recurrence maps [−B, B] into itself for every prime of β bits
+    for p in (2 ** (beta - 1) + 1, 2**beta - 1):
+        assert (B + r * a * h) // p + 1 + h * a <= B + 1
