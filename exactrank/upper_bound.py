@@ -37,7 +37,7 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    from the actual w_j, not from Hadamard — both sides are below N/2 in size, so it is an
    identity over ZZ: a_j = A[:, Q]·w_j / d_j. Closed columns leave the later primes' work.
    Columns still open when N passes the Hadamard bound H are closed by route 2's argument
-   (their bordered minors are multiples of N below it in size, as in route 2). Reconstruction needs N of
+   (their bordered minors are multiples of N below it in size). Reconstruction needs N of
    about twice the solution's bits; its guesses are never trusted, only the bound above.
 
 A check that fails proves a nonzero bordered minor, so rank >= r + 1; the caller then looks
