@@ -37,6 +37,7 @@ from .models import (
 )
 from .multimodular import multimodular_product
 from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_score
+from .relu_step import relu_last_step
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
@@ -323,6 +324,11 @@ def _rnn_grid(model: GeneralizedRNN, arith):
         return arith.matmul(left, right).reshape(-1), s_den
     for t in range(model.T):
         A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
+        if _sorted_last_step(model, arith, t):
+            last = relu_last_step(A, a_den, S, s_den, G_mat)
+            if last is not None:
+                values, den = last
+                return arith.narrow(values), den * g_den
         L, R_prev = A.shape[0], S.shape[1]
         # (1, M, L, 1): the input of symbol m, C-ordered so that ξ's output Z is too and the
         # reshape before the contraction is a view, not a copy
@@ -334,6 +340,17 @@ def _rnn_grid(model: GeneralizedRNN, arith):
             parts.append(part)
         S, s_den = np.concatenate(align(parts, 0)), den
     return S[:, 0], s_den
+
+
+def _sorted_last_step(model: GeneralizedRNN, arith, t: int) -> bool:
+    """Whether step t is a relu last step over QQ, which :mod:`exactrank.relu_step` runs
+    without the ξ-outer block (the float grid keeps the dense route and its rounding)."""
+    return (
+        t == model.T - 1
+        and model.xi.name == "relu"
+        and type(arith) is ExactArithmetic
+        and arith.p is None
+    )
 
 
 def _tt_core(model: GeneralizedRNN, arith, t: int):

@@ -125,14 +125,15 @@ def test_relu_grid_in_the_split_regime_is_exercised(monkeypatch):
 
     monkeypatch.setattr(arithmetic, "split_product", spy)
     rng = np.random.default_rng(1)
-    C = [rng.integers(-(2**44), 2**44, size=(2, 2)) for _ in range(2)]
-    G = [rng.integers(-64, 65, size=(2, 1, 3)), rng.integers(-64, 65, size=(2, 3, 1))]
+    C = [rng.integers(-(2**44), 2**44, size=(2, 2)) for _ in range(3)]
+    shapes = ((2, 1, 3), (2, 3, 3), (2, 3, 1))
+    G = [rng.integers(-64, 65, size=shape) for shape in shapes]
     model = er.GeneralizedRNN("relu", C, G)
     grid = er.grid_tensor(model)
-    assert np.dtype(np.int64) in split_results  # two dgemms joined in int64 ran
+    assert np.dtype(np.int64) in split_results  # two dgemms joined in int64 ran (step 1)
     C_ = [[[Fraction(int(v)) for v in row] for row in c] for c in C]
     G_ = [[[[int(v) for v in k] for k in j] for j in g] for g in G]
-    for seq in itertools.product(range(2), repeat=2):
+    for seq in itertools.product(range(2), repeat=3):
         assert grid.entry(seq) == rnn_score(C_, G_, None, "relu", seq)
 
 
@@ -150,3 +151,79 @@ def test_identity_features_shortcut_matches_a_permuted_f(xi):
     permuted = er.grid_tensor(er.GeneralizedRNN(xi, C, G, F=F))
     for seq in itertools.product(range(M), repeat=T):
         assert permuted.entry(seq) == plain.entry(tuple(perm[m] for m in seq))
+
+
+# ---------------------------------------------------------------------------- relu_step
+
+
+def dense_last_step(A, a_den, S, s_den, G):
+    """eq. 16 at a last step in Fractions, pair by pair (the oracle of relu_last_step)."""
+    L, M = len(A), len(A[0])
+    R = len(S[0])
+    return [
+        sum(
+            G[i * R + j] * max(Fraction(A[i][m], a_den), Fraction(S[p][j], s_den), 0)
+            for i in range(L)
+            for j in range(R)
+        )
+        for p in range(len(S))
+        for m in range(M)
+    ]
+
+
+@st.composite
+def last_steps(draw):
+    L, M, R, P = (draw(st.integers(1, 4)) for _ in range(4))
+    bits = draw(st.sampled_from([3, 20, 45, 61]))
+    # few distinct values, so that ties between inputs and states are common
+    pool = draw(st.lists(st.integers(-(2**bits), 2**bits), min_size=1, max_size=5))
+    value = st.sampled_from(pool) | st.integers(-(2**bits), 2**bits)
+    A = [[draw(value) for _ in range(M)] for _ in range(L)]
+    S = [[draw(value) for _ in range(R)] for _ in range(P)]
+    G = [draw(st.integers(-100, 100)) for _ in range(L * R)]
+    a_den, s_den = draw(st.sampled_from([1, 4, 6])), draw(st.sampled_from([1, 2, 9]))
+    return A, a_den, S, s_den, G
+
+
+@given(last_steps())
+@example(([[0]], 1, [[0]], 1, [5]))  # everything zero
+@example(([[3, 3]], 1, [[3], [2], [4]], 1, [7]))  # ties between a and s
+@example(([[2**61]], 1, [[2**61]], 1, [100]))  # bound past 2^62: refused
+@SETTINGS
+def test_relu_last_step_equals_the_pairwise_sum(case):
+    from exactrank.relu_step import relu_last_step
+
+    A, a_den, S, s_den, G = case
+    result = relu_last_step(
+        np.array(A, dtype=object),
+        a_den,
+        np.array(S, dtype=object),
+        s_den,
+        np.array(G, dtype=object).reshape(-1, 1),
+    )
+    expected = dense_last_step(A, a_den, S, s_den, G)
+    if result is None:  # refused only when an int64 bound fails
+        biggest = max(abs(v) for row in A + S for v in row) * a_den * s_den
+        assert biggest * sum(abs(g) for g in G) >= 2**62
+        return
+    values, den = result
+    assert values.dtype == np.int64
+    assert [Fraction(int(v), den) for v in values] == expected
+
+
+def test_relu_grids_take_the_sorted_last_step(monkeypatch):
+    """The relu grid over QQ runs its last step sorted; its grid equals the dense route's."""
+    import exactrank.grid as grid_module
+
+    rng = np.random.default_rng(5)
+    C = [rng.integers(-9, 10, size=(3, 3)) for _ in range(3)]
+    G = [rng.integers(-9, 10, size=s) for s in ((3, 1, 2), (3, 2, 2), (3, 2, 1))]
+    model = er.GeneralizedRNN("relu", C, G)
+    calls = []
+    real = grid_module.relu_last_step
+    monkeypatch.setattr(grid_module, "relu_last_step", lambda *a: calls.append(1) or real(*a))
+    sorted_grid = er.grid_tensor(model)
+    monkeypatch.setattr(grid_module, "relu_last_step", lambda *a: None)
+    dense_grid = er.grid_tensor(model)
+    assert calls and np.array_equal(sorted_grid.values, dense_grid.values)
+    assert sorted_grid.denominator == dense_grid.denominator

@@ -27,19 +27,23 @@ at R = 8); one more bit moves them to Python integers (3× slower at M = 10, b =
 b = 8). Fewer bits are not generic: on the same normal draws (R = 8, per-step cores) the
 mean exact rank was 110.9, 116.5, 117.3, 119.7 and 119.6–120.0 for b = 3, 4, 5, 6 and
 8–20 at M = 6 (30 draws), and 665.8, 655.6, 652.1, 647.4 for b = 4, 5, 6, 8 at M = 10
-(12 draws, modular ranks). fig3 records proven lower bounds, not exact ranks, by default:
-its 1000 × 1000 matrices (rank 300–1000 at R = 8) take 0.5 s for the modular bound but
-25–130 s for the exact rank (FLINT; 45–150 s with ``rank(prove="exact")``); at M = 6
-(fig4) the exact rank takes under 0.5 s.
+(12 draws, modular ranks). The figures plot a width *lower* bound, which needs only a
+proven lower bound on the rank (issue 11, item 3), so fig3 and fig4 record proven lower
+bounds by default (``prove="lower"``) and say so in the summary and the figure; exact
+ranks are recorded where the lower bound is the full rank, and everywhere with
+``--set prove=exact``. fig3's 1000 × 1000 matrices (rank 300–1000 at R = 8) take 35–55
+ms for the modular bound but 25–130 s for the exact rank (FLINT); at M = 6 (fig4) the
+exact rank takes 0.1–0.3 s, about ten times the rest of a sample.
 
 Numbers and what they prove:
 
-* relu: the grid tensor is computed exactly over QQ. Its rank modulo a random 62-bit prime
-  p is a *proven* lower bound on the rank over QQ (a minor nonsingular mod p is nonzero),
-  hence W ≥ ⌈rank_p / (M·T)⌉ is proven. With ``prove="exact"`` the exact rank over QQ is
-  computed too (FLINT's fraction-free elimination, checked against the modular bound);
-  a full-rank modular result is exact anyway. ``mod_p_error_bound`` bounds the chance
-  that rank_p is below the exact rank (:func:`~exactrank.rank.monte_carlo_error_bound`).
+* relu: the grid tensor is computed exactly over QQ. Its rank modulo a random prime p
+  (:func:`prime_bits`) is a *proven* lower bound on the rank over QQ (a minor nonsingular
+  mod p is nonzero), hence W ≥ ⌈rank_p / (M·T)⌉ is proven. With ``prove="exact"`` the
+  exact rank over QQ is computed too (FLINT's fraction-free elimination, checked against
+  the modular bound); a full-rank modular result is exact anyway. ``mod_p_error_bound``
+  bounds the chance that rank_p is below the exact rank
+  (:func:`~exactrank.rank.monte_carlo_error_bound`).
 * l2: entries are irrational. ``rank_float`` is the float64 SVD rank at an explicit
   tolerance — the paper's number, never exact. ``rank`` is proven in ball arithmetic
   (:mod:`exactrank.balls`): a minor is re-evaluated in arb balls from the exact weights
@@ -65,13 +69,14 @@ from ..errors import ExactRankError, InvalidInputError
 from ..grid import GridTensor, grid_tensor
 from ..matrices import distinct_nonzero
 from ..models import GeneralizedRNN
-from ..modular import random_prime
+from ..modular import FAST_PRIME_BITS, FAST_PRIME_BOUND, random_prime, rank_mod_p
 from ..partitions import matricize, odd_even
 from ..rank import monte_carlo_error_bound, rank
 from .params import int_param
 from .registry import Experiment
 
 PRIME_BITS = 62
+FLINT_ENTRIES = 1 << 16  # matricizations up to this size take a 62-bit prime (prime_bits)
 MAX_GRID = 10**7
 PAPER = "seed 001 (Khrulkov, Hrinchuk & Oseledets, ICLR 2019)"
 
@@ -138,7 +143,8 @@ def _relu_rank(params: dict, model: GeneralizedRNN, rng: np.random.Generator) ->
     M, T = params["M"], params["T"]
     grid = grid_tensor(model, "QQ")
     matrix = matricize(grid, odd_even(T))
-    p = random_prime(PRIME_BITS, rng)
+    bits = prime_bits(params["prime_bits"], matrix.values.size)
+    p = random_prime(bits, rng)
     reduced = _integer_lines(matrix, p)
     lower = reduced.rank_mod(p)
     out = {"rank_lower": lower, "prime": p, "grid_storage": grid.storage}
@@ -154,7 +160,7 @@ def _relu_rank(params: dict, model: GeneralizedRNN, rng: np.random.Generator) ->
             )
         out.update(rank=exact, exact=True, rank_method="FLINT fmpz_mat.rank (exact over QQ)")
     else:
-        error = monte_carlo_error_bound(matrix.values, PRIME_BITS)
+        error = monte_carlo_error_bound(matrix.values, bits)
         out.update(
             rank=lower,
             exact=False,
@@ -165,22 +171,47 @@ def _relu_rank(params: dict, model: GeneralizedRNN, rng: np.random.Generator) ->
     return out
 
 
+def prime_bits(choice, entries: int) -> int:
+    """The bits of the random prime of a relu rank: ``choice`` itself, or for "auto"
+    PRIME_BITS (62: FLINT's ``nmod_mat``) while the matrix has at most FLINT_ENTRIES
+    entries, else FAST_PRIME_BITS (23: the BLAS elimination of :mod:`exactrank.modular`).
+
+    Either rank is a proven lower bound, and the width bound needs nothing more. Measured
+    on a 1000 × 1000 Figure 3 matrix (one core): 35–55 ms on BLAS against 200–250 ms for
+    FLINT, most of it spent converting 10^6 Python integers to ``fmpz``. The price is the
+    Monte-Carlo bound on rank_p < rank over QQ (``mod_p_error_bound``, a worst-case bound
+    from the Hadamard bound): about 1.5e-2 for 23 bits there, 3e-14 for 62 bits.
+    """
+    if choice != "auto":
+        return choice
+    return PRIME_BITS if entries <= FLINT_ENTRIES else FAST_PRIME_BITS
+
+
 class _IntegerLines:
-    """The distinct nonzero rows and columns of a relu grid's integer matricization, as one
-    FLINT ``fmpz_mat`` for both ranks a record asks for (none when the matrix is zero).
+    """The distinct nonzero rows and columns of a relu grid's integer matricization, for
+    both ranks a record asks for.
 
     Over QQ the matricization is ``values / denominator`` with integer ``values``: the
     nonzero scalar does not change the rank over QQ, nor modulo a prime p not dividing it,
-    and neither do zero or repeated lines. numpy → FLINT goes through ``fmpz_mat``, then
-    ``nmod_mat(fmpz_mat, p)`` (half the cost of building an ``nmod_mat`` from lists).
+    and neither do zero or repeated lines. A prime below 2^FAST_PRIME_BITS eliminates on
+    BLAS (:func:`~exactrank.modular.rank_mod_p`); larger ones and the exact rank go to
+    FLINT through one ``fmpz_mat``, made on first use (``nmod_mat(fmpz_mat, p)`` costs half
+    of an ``nmod_mat`` built from lists).
     """
 
     def __init__(self, integers: np.ndarray):
         reduced = distinct_nonzero(integers).matrix
         # the same rank either way, but FLINT's rank took 2-400x longer on 7 of 8 wide
         # Figure 4 matrices than on their transposes (measured; no rule found for square ones)
-        reduced = reduced.T if reduced.shape[0] < reduced.shape[1] else reduced
-        self.matrix = flint.fmpz_mat(reduced.tolist()) if reduced.size else None
+        self.reduced = reduced.T if reduced.shape[0] < reduced.shape[1] else reduced
+        self._fmpz = None
+
+    @property
+    def matrix(self):
+        """The reduced matrix as a FLINT ``fmpz_mat`` (None when the matrix is zero)."""
+        if self._fmpz is None and self.reduced.size:
+            self._fmpz = flint.fmpz_mat(self.reduced.tolist())
+        return self._fmpz
 
     def rank(self) -> int:
         """The rank over QQ: FLINT's fraction-free elimination."""
@@ -188,7 +219,11 @@ class _IntegerLines:
 
     def rank_mod(self, p: int) -> int:
         """The rank modulo the prime ``p`` (a proven lower bound on :meth:`rank`)."""
-        return 0 if self.matrix is None else int(flint.nmod_mat(self.matrix, p).rank())
+        if not self.reduced.size:
+            return 0
+        if p < FAST_PRIME_BOUND:
+            return rank_mod_p(self.reduced, p)
+        return int(flint.nmod_mat(self.matrix, p).rank())
 
 
 def _integer_lines(matrix: GridTensor, p: int | None = None) -> _IntegerLines:
@@ -289,6 +324,13 @@ def _validate(params: dict) -> dict:
         raise InvalidInputError(
             f"parameter prove: expected 'exact' or 'lower', got {out['prove']!r}"
         )
+    if "prime_bits" in out and out["prime_bits"] != "auto":
+        bits = out["prime_bits"]
+        if isinstance(bits, bool) or not isinstance(bits, int) or not 2 <= bits <= PRIME_BITS:
+            raise InvalidInputError(
+                f"parameter prime_bits: expected 'auto' or an integer in 2 … {PRIME_BITS}, "
+                f"got {bits!r}"
+            )
     if "precisions" in out:
         precisions = out["precisions"]
         precisions = [precisions] if isinstance(precisions, int) else precisions
@@ -390,9 +432,10 @@ def notes(params: dict) -> list:
         out.append("shared cores: steps 1..T-2 share one (C, G); steps 0 and T-1 have their own")
     if params["xi"] == "relu":
         out.append(
-            "rank_lower: rank modulo a random 62-bit prime, a proven lower bound on the rank "
-            "over QQ, so width_lower_bound is proven; exact = true only when the rank over QQ "
-            "is known exactly (prove = 'exact', or full rank)"
+            f"rank_lower: rank modulo a random prime (prime_bits = {params['prime_bits']}: "
+            "'auto' takes 62 bits up to 2^16 matrix entries, 23 bits beyond), a proven lower "
+            "bound on the rank over QQ, so width_lower_bound is proven; exact = true only "
+            "when the rank over QQ is known exactly (prove = 'exact', or full rank)"
         )
     else:
         out.append(
@@ -456,7 +499,7 @@ def _figure(name, title, source, defaults, samples, quick_samples) -> Experiment
     )
 
 
-_RELU = {"ranks": [1, 2, 4, 8], "xi": "relu", "G_scale": "1"}
+_RELU = {"ranks": [1, 2, 4, 8], "xi": "relu", "G_scale": "1", "prime_bits": "auto"}
 EXPERIMENTS = (
     _figure(
         "fig3",
@@ -470,7 +513,7 @@ EXPERIMENTS = (
         "fig4",
         "Figure 4: the same with shared cores (M=6, T=6, relu)",
         f"{PAPER}, Appendix B, Figure 4",
-        {"M": 6, "T": 6, **_RELU, "bits": 6, "shared": True, "prove": "exact"},
+        {"M": 6, "T": 6, **_RELU, "bits": 6, "shared": True, "prove": "lower"},
         samples=500,
         quick_samples=3,
     ),
