@@ -75,11 +75,20 @@ def relu_last_step(A: np.ndarray, a_den: int, S: np.ndarray, s_den: int, G: np.n
     w_max = np.abs(W).max(axis=1).astype(object)
     if int((u_max + s_max * w_max).sum(axis=0).max()) >= INT64_SAFE:
         return None
+    states = np.ascontiguousarray(s.T)  # (R, P): one state coordinate per row
+    counts = np.stack([np.searchsorted(edges, row, side="left") for row in states])
     out = np.zeros((s.shape[0], M), dtype=np.int64)
-    for j in range(R):
-        c = np.searchsorted(edges, s[:, j], side="left")
-        out += U[j].take(c, axis=0)  # rows of M contiguous entries
-        term = W[j].take(c, axis=0)
-        term *= s[:, j, None]
-        out += term
+    step = max(1, _BLOCK_ENTRIES // M)
+    for start in range(0, s.shape[0], step):  # blocks of rows that stay in cache
+        block, rows = out[start : start + step], slice(start, start + step)
+        term = np.empty_like(block)
+        for j in range(R):
+            c = counts[j, rows]
+            block += U[j].take(c, axis=0)  # rows of M contiguous entries
+            W[j].take(c, axis=0, out=term)
+            term *= states[j, rows, None]
+            block += term
     return out.reshape(-1), den
+
+
+_BLOCK_ENTRIES = 1 << 15  # entries of the output block summed over j at once (256 KiB)
