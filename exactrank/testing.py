@@ -5,6 +5,7 @@ certificate that the checker accepted) and fails with an ``AssertionError`` that
 claim, what was found, and where the certificate of what was found is saved, so a failing
 test leaves evidence that ``exactrank verify`` or ``proofs/verify_certificate.py`` re-checks.
 Nothing here uses floats: a float rank proves nothing, so the float field is refused.
+``assert_rank_formula(family, "odd-even", formula)`` proves a rank formula for every size.
 """
 
 from __future__ import annotations
@@ -97,6 +98,34 @@ def assert_grid_equal(actual, expected, *, field="QQ", show: int = 5) -> None:
             f"the grids differ at {len(wrong)} of {a.size} entries: {listed}"
             + (" …" if len(wrong) > show else "")
         )
+
+
+def assert_rank_formula(family, partition, formula) -> str:
+    """Assert that the rank of ``family``'s matricization by ``partition`` is ``formula``
+    (a sympy expression in n, the family's size, or in T, its number of steps) for every
+    n >= 1, proven by :mod:`exactrank.allsizes`: the family's identity by induction, the
+    rank by rules with exact side conditions, the formula by symbolic comparison.
+
+    ``family``: a :class:`~exactrank.allsizes.BlockFamily` carrying its witness (e.g.
+    :func:`~exactrank.allsizes.lemma_a2_family`); ``partition``: the one its proof is for
+    ("odd-even" for Lemma A.2), compared with the family's modes at n = 1, 2, 3. Returns
+    what was proven; fails with an ``AssertionError`` naming the first failing step.
+    """
+    from .allsizes import AllSizesError, prove_rank_formula
+    from .partitions import parse_partition
+
+    for size in (1, 2, 3):
+        rows, cols = family.modes(size)
+        wanted = parse_partition(partition, family.length(size))
+        if (list(wanted.row_modes), list(wanted.col_modes)) != (rows, cols):
+            raise InvalidInputError(
+                f"the family's proof is for the matricization rows={rows} (n = {size}), "
+                f"not {_describe(partition)}"
+            )
+    try:
+        return prove_rank_formula(family, formula).describe()
+    except AllSizesError as exc:
+        raise AssertionError(f"rank = {formula} not proven for all sizes: {exc}") from None
 
 
 def _grid(source, field: Field, where: str) -> np.ndarray:

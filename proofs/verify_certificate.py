@@ -461,6 +461,11 @@ def check(cert: dict) -> tuple[bool, str]:
     for key in ("claim", "tensor", "witness"):
         if key not in cert:
             raise NotACertificate(f"missing key {key!r}")
+    if isinstance(cert["claim"], dict) and cert["claim"].get("kind") == "formula":
+        raise NotACertificate(
+            "claim kind 'formula' (a structural certificate, a rank for every size) is not "
+            "supported by this checker; check it with `exactrank verify`"
+        )
     limits(cert)
     with int_digits(MAX_DIGITS):
         try:

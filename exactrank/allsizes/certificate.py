@@ -1,0 +1,192 @@
+"""Structural certificates: claim kind "formula", a rank formula for every size n (issue 14).
+
+The file (docs/certificates.md, "Structural certificates"; docs/schemas/
+structural-certificate.schema.json) holds the family's cores (tensor.family: a
+:class:`~exactrank.allsizes.automaton.BlockFamily`, first part, block and last part, F = I),
+the identity's witness (witness.terms: per term its X per letter, optional Pre per letter and
+the coefficient of each state) and the claimed formula in n (claim.formula; claim.T says how
+the number of steps depends on n, e.g. "2*n"). :func:`verify_structural` trusts nothing else:
+it recomputes the reachable states from the cores, checks the base case and the inductive
+step, derives the rank by the rules and compares it with the formula. The stand-alone
+checker proofs/verify_certificate.py does not read this kind (it says so and exits 2).
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from .. import __version__
+from ..domains import fraction_to_text, to_fraction
+from ..errors import ExactRankError, LimitError
+from .automaton import BlockFamily
+from .identity import IdentityTerm, ProofStepFailed
+from .rules import n
+from .structural import parse_formula, prove_rank_formula
+
+KIND = "formula"
+FAMILY_KIND = "block-rnn"
+MAX_BLOCK_INPUTS = 1 << 12  # M^p: the inputs of one part, each run from every state
+
+
+def make_certificate(family: BlockFamily, formula: str, theorem: str = "") -> dict:
+    """A structural certificate of rank(A_n) = formula (in n or T) for every n >= 1, with
+    the family's witness, checked before it is returned (a failing proof raises, naming
+    the step)."""
+    cert = {
+        "format": "exactrank-certificate",
+        "version": 1,
+        "claim": {
+            "kind": KIND,
+            "relation": "eq",
+            "field": "QQ",
+            "size": "n",
+            "n_min": 1,
+            "T": str(family.length(n)),
+            "formula": formula,
+        },
+        "tensor": {"family": _family_json(family)},
+        "witness": {"terms": [_term_json(t) for t in family.witness]},
+        "provenance": {
+            "tool": f"exactrank {__version__}",
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "theorem": theorem,
+        },
+    }
+    verify_structural(cert)
+    return cert
+
+
+def verify_structural(cert: dict) -> str:
+    """Check a structural certificate; returns what was proven, raises
+    :class:`ProofStepFailed` (or a rule's refusal) when its claim does not follow and
+    :class:`LimitError` when it is beyond the limits."""
+    claim, tensor, witness = (_object(cert.get(k), k) for k in ("claim", "tensor", "witness"))
+    if claim.get("relation") != "eq" or claim.get("field") != "QQ" or claim.get("n_min") != 1:
+        raise ProofStepFailed('claim: expected "relation": "eq", "field": "QQ", "n_min": 1')
+    family = _family(_object(tensor.get("family"), "tensor.family"))
+    terms = [
+        _term(_object(t, "witness.terms[]")) for t in _list(witness.get("terms"), "witness.terms")
+    ]
+    formula = parse_formula(claim.get("formula"))
+    T = parse_formula(claim.get("T"))
+    if sympy.simplify(T - family.length(n)) != 0:
+        raise ProofStepFailed(
+            f"claim.T: the family has {family.length(n)} steps at size n, not {T}"
+        )
+    return prove_rank_formula(family, formula, terms).describe()
+
+
+def _object(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ProofStepFailed(f"{where}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def _list(value, where: str) -> list:
+    if not isinstance(value, list):
+        raise ProofStepFailed(f"{where}: expected a list, got {type(value).__name__}")
+    return value
+
+
+def _numbers(value, where: str) -> np.ndarray:
+    array = np.array(value, dtype=object)
+    if array.dtype != object or any(isinstance(v, list) for v in array.flat):
+        raise ProofStepFailed(f"{where}: expected a rectangular array of numbers")
+    out = np.empty(array.shape, dtype=object)
+    for i in np.ndindex(array.shape):
+        out[i] = to_fraction(array[i], f"{where}{list(i)}")
+    return out
+
+
+def _family_json(family: BlockFamily) -> dict:
+    def part(steps_per_letter):
+        return [[{"C": _text(C), "G": _text(G)} for C, G in steps] for steps in steps_per_letter]
+
+    return {
+        "kind": FAMILY_KIND,
+        "xi": family.xi,
+        "M": family.M,
+        "first": part(family.first),
+        "block": part(family.block),
+        "last": part(family.last),
+        "rows": [list(r) for r in family.rows],
+    }
+
+
+def _text(A) -> list:
+    return np.vectorize(lambda v: fraction_to_text(Fraction(v)), otypes=[object])(
+        np.asarray(A, dtype=object)
+    ).tolist()
+
+
+def _family(data: dict) -> BlockFamily:
+    if data.get("kind") != FAMILY_KIND or data.get("xi") not in ("relu", "product", "sum"):
+        raise ProofStepFailed(
+            f'tensor.family: expected "kind": "{FAMILY_KIND}" and an exact ξ, got '
+            f"{str(data.get('kind'))[:40]!r}, {str(data.get('xi'))[:40]!r}"
+        )
+    M = data.get("M")
+    if type(M) is not int or M < 1:
+        raise ProofStepFailed(f"tensor.family.M: expected an integer >= 1, got {str(M)[:40]}")
+    parts = []
+    for name in ("first", "block", "last"):
+        letters = _list(data.get(name), f"tensor.family.{name}")
+        parts.append(
+            tuple(
+                tuple(
+                    (_numbers(s.get("C"), f"{name}.C"), _numbers(s.get("G"), f"{name}.G"))
+                    for s in (_object(x, f"tensor.family.{name}[][]") for x in _list(steps, name))
+                )
+                for steps in letters
+            )
+        )
+        length = len(parts[-1][0]) if parts[-1] else 0
+        if M**length > MAX_BLOCK_INPUTS:
+            raise LimitError(
+                f"tensor.family.{name}: M^p = {M}^{length} inputs, more than {MAX_BLOCK_INPUTS}"
+            )
+    for steps in (s for part in parts for letter in part for s in letter):
+        C, G = steps
+        if C.ndim != 2 or G.ndim != 3 or C.shape[1] != M or C.shape[0] != G.shape[0]:
+            raise ProofStepFailed(
+                f"tensor.family: a step has C of shape {C.shape} and G of shape {G.shape}; "
+                f"expected (L, {M}) and (L, R_in, R_out)"
+            )
+    rows = tuple(tuple(r) for r in _list(data.get("rows"), "tensor.family.rows"))
+    try:
+        return BlockFamily(data["xi"], M, *parts, rows=rows)
+    except (ExactRankError, TypeError) as exc:
+        raise ProofStepFailed(f"tensor.family: {exc}") from None
+
+
+def _term_json(term: IdentityTerm) -> dict:
+    out = {
+        "name": term.name,
+        "base": [_text(X) for X in term.base],
+        "weights": [
+            {"state": [fraction_to_text(v) for v in s], "c": fraction_to_text(c)}
+            for s, c in term.weights.items()
+        ],
+    }
+    if term.pre is not None:
+        out["pre"] = [_text(X) for X in term.pre]
+    return out
+
+
+def _term(data: dict) -> IdentityTerm:
+    weights = {}
+    for w in _list(data.get("weights"), "witness.terms[].weights"):
+        w = _object(w, "witness.terms[].weights[]")
+        state = tuple(to_fraction(v, "state") for v in _list(w.get("state"), "state"))
+        weights[state] = to_fraction(w.get("c"), "witness.terms[].weights[].c")
+    pre = data.get("pre")
+    return IdentityTerm(
+        str(data.get("name", "?"))[:40],
+        tuple(_numbers(X, "base").tolist() for X in _list(data.get("base"), "base")),
+        weights,
+        None if pre is None else tuple(_numbers(X, "pre").tolist() for X in _list(pre, "pre")),
+    )

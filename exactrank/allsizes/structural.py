@@ -1,0 +1,113 @@
+"""All-sizes rank proofs: family identity, rank by rules, comparison with a formula (issue 14).
+
+:func:`prove_rank_formula` chains the three parts for a
+:class:`~exactrank.allsizes.automaton.BlockFamily` whose blocks carry one letter: the identity
+A_n = Σ_k Pre_k ⊗ X_k^{⊗n} ⊗ Post_k proven by induction (:mod:`.identity`), its rank derived
+by the rules of :mod:`.rules` (one term: the Kronecker rule; two terms, one of rank one in
+every factor: the rank-one update rule), and the derived sympy expression compared with the
+given formula: their difference must simplify to 0, identically in n. Any failing step raises
+:class:`~exactrank.allsizes.identity.ProofStepFailed` or :class:`~exactrank.allsizes.rules.
+RuleRefused`, naming the step. Formulas from files are parsed by :func:`parse_formula`, which
+accepts integers, the symbols n, T, M, R, r_0, + − * / ** and parentheses only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy
+
+from .automaton import BlockFamily
+from .identity import Identity, ProofStepFailed, prove_identity
+from .rules import RankStep, RuleRefused, kronecker_rank, matrix_rank, n, rank_one_update
+
+SYMBOLS = {"n": n, "T": sympy.Symbol("T", integer=True, positive=True)}
+SYMBOLS.update(
+    {name: sympy.Symbol(name, integer=True, positive=True) for name in ("M", "R", "r_0")}
+)
+_FORMULA = re.compile(r"[0-9nTMRr_ +\-*/()]{1,200}")
+MAX_EXPONENT = 64  # a constant power in a formula from a file: at most this exponent
+
+
+@dataclass(frozen=True)
+class RankProof:
+    """A formula proven for every n >= 1: the identity, the rank step, the formula."""
+
+    identity: Identity
+    step: RankStep
+    formula: sympy.Expr
+
+    def describe(self) -> str:
+        return f"rank = {self.formula} for every n >= 1 ({self.step.rule}: {self.step.reason})"
+
+
+def parse_formula(text) -> sympy.Expr:
+    """A formula of a certificate as a sympy expression, refusing anything else (no names
+    beyond n, T, M, R, r_0; no constant power with an exponent past MAX_EXPONENT)."""
+    if not isinstance(text, str) or not _FORMULA.fullmatch(text):
+        raise ProofStepFailed(
+            f"formula: expected integers, n, T, M, R, r_0, + - * / ** and parentheses "
+            f"(at most 200 characters), got {str(text)[:60]!r}"
+        )
+    try:
+        expr = sympy.parse_expr(
+            text, local_dict=dict(SYMBOLS), global_dict=_GLOBALS, evaluate=False
+        )
+    except (SyntaxError, TypeError, ValueError, NameError, TokenError) as exc:
+        raise ProofStepFailed(f"formula: cannot parse {text!r} ({exc})") from None
+    for power in expr.atoms(sympy.Pow):
+        base, exponent = power.args
+        if exponent.is_number and not (
+            isinstance(exponent, sympy.Integer) and abs(exponent) <= MAX_EXPONENT
+        ):
+            raise ProofStepFailed(
+                f"formula: a constant exponent must be an integer of at most {MAX_EXPONENT}, "
+                f"got {exponent}"
+            )
+    return sympy.sympify(expr)
+
+
+_GLOBALS = {
+    name: getattr(sympy, name) for name in ("Integer", "Symbol", "Rational", "Add", "Mul", "Pow")
+}
+TokenError = getattr(sympy.parsing.sympy_parser, "TokenError", SyntaxError)
+
+
+def derive_rank(terms) -> RankStep:
+    """The rank of Σ_k c_k Pre_k ⊗ X_k^{⊗n} ⊗ Post_k by the rules (zero terms dropped)."""
+    live = [t for t in terms if not t.is_zero()]
+    if not live:
+        return RankStep("zero", sympy.Integer(0), "every term is zero")
+    if len(live) == 1:
+        return kronecker_rank(live[0])
+    if len(live) == 2:
+        for B, U in (live, live[::-1]):
+            if all(matrix_rank(F) == 1 for F in U.factors):
+                return rank_one_update(B, U)
+        raise RuleRefused("rank_one_update: neither term has rank one in every factor")
+    raise RuleRefused(f"no rule for a sum of {len(live)} Kronecker terms")
+
+
+def compare(derived: sympy.Expr, formula: sympy.Expr, substitutions=None) -> None:
+    """derived = formula identically in n (after the substitutions, e.g. T = 2n), or
+    :class:`ProofStepFailed` naming the first n where they differ when one is found."""
+    formula = sympy.sympify(formula).subs(substitutions or {})
+    if sympy.simplify(derived - formula) == 0:
+        return
+    first = next((k for k in range(1, 65) if (derived - formula).subs(n, k) != 0), None)
+    where = f"; they differ at n = {first}" if first else ""
+    raise ProofStepFailed(f"formula: the rules give {derived}, the formula is {formula}{where}")
+
+
+def prove_rank_formula(family: BlockFamily, formula, witness=None) -> RankProof:
+    """Prove rank(A_n) = formula for every n >= 1 (see the module docstring); ``formula``
+    is a sympy expression in n, or in T (the number of steps at size n), and ``witness``
+    the identity's terms (default: the family's own)."""
+    if family.letters != 1 or len(family.first) != 1 or len(family.last) != 1:
+        raise ProofStepFailed("rank formulas are proven for families of one letter only")
+    identity = prove_identity(family, witness)
+    step = derive_rank(identity.kronecker_terms())
+    formula = sympy.sympify(formula).subs({SYMBOLS["T"]: family.length(n)})
+    compare(step.rank, formula)
+    return RankProof(identity, step, formula)
