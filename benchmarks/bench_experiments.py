@@ -19,8 +19,17 @@ R instead (``--jobs`` processes), and prints per figure the wall and CPU seconds
 process: steadier than wall time on a shared machine), the CPU seconds per sample and the
 wall time extrapolated to the default sample count. Run it at two commits to compare them.
 
+With ``--baseline TREE`` it compares this checkout with another source tree of exactrank
+side by side (made e.g. by ``git archive 59252c0 | tar -x -C /tmp/base``, the code before
+issue 11): per figure, ``--sets`` samples per R (indices 0, 1, …) run in a fresh process
+per tree with one BLAS thread (as the sweep's workers do), the trees alternating for
+``--rounds`` rounds; it prints the best CPU milliseconds per set of one sample per R, the
+ratio baseline / this tree, the default run extrapolated from it (samples × ms per set /
+2 cores, no pool overhead), and which record fields differ between the trees.
+
     python benchmarks/bench_experiments.py [--R 8] [--index 0] [--seed 0] [--no-exact]
     python benchmarks/bench_experiments.py --sweep 20 [--jobs 2] [--figures fig3,fig4]
+    python benchmarks/bench_experiments.py --baseline /tmp/base [--sets 3] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -47,14 +56,21 @@ def main() -> None:
     parser.add_argument("--sweep", type=int, help="time fig3/4/5 sweeps of N samples per R")
     parser.add_argument("--jobs", type=int, default=None, help="processes of a sweep")
     parser.add_argument("--figures", default="fig3,fig4,fig5", help="the sweeps to run")
+    parser.add_argument("--baseline", help="a source tree of exactrank to compare with")
+    parser.add_argument("--sets", type=int, default=3, help="samples per R (--baseline)")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations (--baseline)")
     args = parser.parse_args()
     if args.sweep:
         sweeps(args.sweep, args.jobs, args.seed, args.figures.split(","))
         return
+    if args.baseline:
+        side_by_side(args.baseline, args.figures.split(","), args.sets, args.rounds, args.seed)
+        return
     params = merge_parameters(get_experiment("fig3"), {})
     rng = np.random.default_rng(sample_seed("fig3", args.R, args.index, args.seed))
     model = rnn_figures.sample_rnn(params, args.R, rng)
-    p = random_prime(rnn_figures.PRIME_BITS, rng)
+    bits = rnn_figures.prime_bits(params["prime_bits"], (params["M"] ** (params["T"] // 2)) ** 2)
+    p = random_prime(bits, rng)
     print(blas_note())
     print(f"fig3 instance R = {args.R}, index {args.index}, seed {args.seed}: {model!r}")
 
@@ -100,6 +116,78 @@ def sweeps(samples: int, jobs: int | None, seed: int, names: list[str]) -> None:
         total = doc["summary"]["samples"]
         default = wall * experiment.samples / samples
         print(f"{name:6} {total:8d} {wall:8.1f} {cpu:8.1f} {cpu / total:13.3f} {default:18.0f}")
+
+
+_PER_SAMPLE = """
+import json, sys, time
+from exactrank.experiments import get_experiment, sample_seed
+from exactrank.experiments.registry import merge_parameters
+from exactrank.experiments import rnn_figures
+name, sets, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+experiment = get_experiment(name)
+params = experiment.validate(merge_parameters(experiment, {}))
+cpu, records = {}, []
+for R in params["ranks"]:
+    start = time.process_time()
+    for index in range(sets):
+        records.append(
+            rnn_figures.run_sample(params, R, index, sample_seed(name, R, index, seed))
+        )
+    cpu[R] = (time.process_time() - start) / sets
+for record in records:
+    record.pop("seconds")
+print(json.dumps({"cpu": cpu, "records": records, "samples": experiment.samples}))
+"""
+
+
+def side_by_side(baseline: str, names: list[str], sets: int, rounds: int, seed: int) -> None:
+    """CPU ms per set of one sample per R, this tree against ``baseline``, alternating."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = str(Path(__file__).resolve().parents[1])
+    trees = {"this": here, "baseline": str(Path(baseline).resolve())}
+    print(blas_note())
+    print(f"trees: this = {here}, baseline = {trees['baseline']}; {sets} samples per R")
+    print(
+        f"{'figure':6} {'this ms/set':>12} {'base ms/set':>12} {'ratio':>6} "
+        f"{'this default s':>15} {'base default s':>15}  records"
+    )
+    for name in names:
+        best, records, samples = {}, {}, None
+        for _ in range(rounds):
+            for label, tree in trees.items():
+                env = {**os.environ, "PYTHONPATH": tree, "OPENBLAS_NUM_THREADS": "1"}
+                out = subprocess.run(
+                    [sys.executable, "-c", _PER_SAMPLE, name, str(sets), str(seed)],
+                    env=env,
+                    cwd=tree,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                doc = json.loads(out.stdout.splitlines()[-1])
+                total = sum(doc["cpu"].values())
+                best[label] = min(best.get(label, total), total)
+                records[label], samples = doc["records"], doc["samples"]
+        fields = sorted(
+            {
+                key
+                for a, b in zip(records["this"], records["baseline"], strict=True)
+                for key in set(a) | set(b)
+                if a.get(key) != b.get(key)
+            }
+        )
+        this, base = best["this"], best["baseline"]
+        print(
+            f"{name:6} {this * 1e3:12.0f} {base * 1e3:12.0f} {base / this:6.2f} "
+            f"{this * samples / 2:15.0f} {base * samples / 2:15.0f}  "
+            + (f"differ in {', '.join(fields)}" if fields else "identical"),
+            flush=True,
+        )
 
 
 def _cpu_seconds() -> float:
