@@ -154,3 +154,12 @@ def test_prove_rank_formula_in_T_and_in_n_agree():
     family = lemma_a2_family(4, 3)
     T = sympy.Symbol("T", integer=True, positive=True)
     assert prove_rank_formula(family, 3 ** (T / 2) + 1).formula == 3**n + 1
+
+
+def test_the_docs_example_runs(capsys):
+    import re
+
+    text = (ROOT / "docs" / "all-sizes.md").read_text("utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    exec(compile(code, "docs/all-sizes.md", "exec"), {})
+    assert capsys.readouterr().out.count("rank = 2**n + 1 for every n >= 1") == 2
