@@ -45,13 +45,13 @@ def lemma_a2_witness(M: int, R: int) -> tuple[IdentityTerm, ...]:
     )
 
 
-def one_hot_family(M: int) -> BlockFamily:
+def one_hot_family(M: int, construction=None) -> BlockFamily:
     """Lemma 5.2's RNN (exactrank.constructions.one_hot_rnn) at T = 3, index (ℓ, ℓ, ℓ): its
-    steps 0, 1, 2 are the first, inner and last step for the letter ℓ. No row modes: the
-    "matricization" is the vectorized grid (one column)."""
+    steps 0, 1, 2 are the first, inner and last step for the letter ℓ. Every mode is a row
+    mode: the "matricization" is the vectorized grid (one column)."""
     from ..constructions import one_hot_rnn
 
-    models = [one_hot_rnn((ell, ell, ell), M) for ell in range(M)]
+    models = [(construction or one_hot_rnn)((ell, ell, ell), M) for ell in range(M)]
     parts = [tuple(_steps(m, (t,)) for m in models) for t in range(3)]
     return BlockFamily("relu", M, *parts, rows=((0,), (0,), (0,)), witness=one_hot_witness(M))
 

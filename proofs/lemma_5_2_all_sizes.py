@@ -1,0 +1,117 @@
+"""Seed 001, Lemma 5.2 for every T: every one-hot tensor is the grid of a relu RNN of rank 2.
+
+Proof for all T >= 2 and every index j ∈ [M]^T (exactrank.allsizes, docs/all-sizes.md), for
+each M of the table: the RNN of exactrank.constructions.one_hot_rnn (a width-2 shallow
+network 1 − (1 − E^(j)) as an RNN) is a family with a first step, n = T − 2 inner steps and
+a last step, each chosen by the letter j_t. Its reachable hidden states are (0, 1) ("every
+input so far matched j") and (1, 1) ("one did not"), closed under one more step for every
+letter and input. The identity is proven by induction with the terms "e" (e_ℓ ⊗ …) and "1"
+(1 ⊗ …): S^(0,1) = e ⊗ … ⊗ e and S^(1,1) = 1 ⊗ … − e ⊗ … . The last step outputs e_ℓ from
+(0, 1) and 0 from (1, 1), so Post_1 = 0 and the grid is
+
+    Γ = e_{j_0} ⊗ e_{j_1} ⊗ … ⊗ e_{j_{T−1}} = E^(j)
+
+for every word, checked factor by factor for every letter; every core has at most 2 hidden
+units. T = 1 is the single step e_ℓ, checked directly. Cross-checked against the grids of the
+construction (exactrank.grid_tensor) for every j at each T up to the quick table's largest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from fractions import Fraction
+
+import numpy as np
+
+import exactrank as er
+from exactrank.allsizes import AllSizesError, one_hot_family, prove_identity
+from exactrank.constructions import one_hot_rnn
+from exactrank.theorems import CheckResult, outcome, script_main
+
+NAME = "lemma_5_2_all_sizes"
+CLAIM = (
+    "all sizes: every one-hot tensor E^(j) is the grid of a relu RNN with ranks 2, for every "
+    "T (proof by induction over the steps)"
+)
+EXPECTED = "PASS"
+QUICK = [2, 3, 4]
+FULL = QUICK + [5, 6, 8]
+CROSS_CHECK = {2: 4, 3: 3, 4: 2}  # M: the largest T cross-checked (every index j)
+construction = one_hot_rnn  # tests replace it by a broken one
+
+
+def prove_one_hot(M: int) -> str:
+    """Raise AllSizesError unless the family's grid is E^(j) for every T >= 2 and j."""
+    family = one_hot_family(M, construction)
+    identity = prove_identity(family)
+    e = {k: t.name for k, t in enumerate(identity.terms)}
+    for letter in range(M):
+        unit = tuple((Fraction(int(m == letter)),) for m in range(M))
+        match, other = (k for k in e if e[k] == "e"), (k for k in e if e[k] == "1")
+        k, j = next(match), next(other)
+        factors = (identity.terms[k].pre[letter], identity.terms[k].base[letter])
+        if factors != (unit, unit) or identity.post[k][letter] != unit:
+            raise AllSizesError(f"letter {letter}: the matched term is not e_ℓ ⊗ e_ℓ ⊗ … ⊗ e_ℓ")
+        if any(v != 0 for row in identity.post[j][letter] for v in row):
+            raise AllSizesError(f"letter {letter}: the unmatched inputs do not score 0")
+    widths = {g.shape[2] for part in (family.first, family.block) for s in part for _, g in s}
+    if max(widths) > 2 or max(len(s) for s in identity.states) > 2:
+        raise AllSizesError(f"hidden states of size {max(widths)}, more than 2")
+    shown = ", ".join("(" + ", ".join(map(str, s)) + ")" for s in identity.states)
+    return f"reachable states {shown}, closed; Γ = E^(j) for every T >= 2 and j"
+
+
+def check(full: bool = False, certs=None) -> CheckResult:
+    details, failures, instances = [], 0, 0
+    for M in FULL if full else QUICK:
+        instances += 1
+        try:
+            details.append(f"M={M}: {prove_one_hot(M)}")
+        except AllSizesError as exc:
+            failures += 1
+            details.append(f"M={M}: no proof for all T: {exc}")
+            continue
+        for T in range(1, CROSS_CHECK.get(M, 1) + 1):
+            wrong = [j for j in itertools.product(range(M), repeat=T) if not _realizes(j, M)]
+            instances += M**T
+            failures += len(wrong)
+            if wrong:
+                details.append(f"M={M} T={T}: the grid differs from E^(j) at j = {wrong[0]}")
+        details.append(f"M={M}: cross-checked for every j at T = 1 … {CROSS_CHECK.get(M, 1)}")
+    sizes = FULL if full else QUICK
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        largest=f"all sizes (every T), M = {min(sizes)} … {max(sizes)}",
+        quantity="grid = E^(j), ranks 2",
+    )
+
+
+def _realizes(j, M: int) -> bool:
+    """The construction's grid is E^(j), its ranks at most 2, and (T >= 2) its cores are the
+    family's for the word j."""
+    model = construction(j, M)
+    E = np.zeros((M,) * len(j), dtype=object)
+    E[j] = 1
+    grid = er.grid_tensor(model).to_fractions()
+    if not (grid == E).all() or max(model.ranks, default=1) > 2:
+        return False
+    if len(j) < 2:
+        return True
+    family = one_hot_family(M, construction).model(len(j) - 2, j)
+    return all(
+        (a == b).all() for x, y in ((model.C, family.C), (model.G, family.G)) for a, b in zip(x, y)
+    )
+
+
+def main(argv=None) -> int:
+    return script_main(check, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
