@@ -104,8 +104,9 @@ def _realizes(j, M: int) -> bool:
     if len(j) < 2:
         return True
     family = one_hot_family(M, construction).model(len(j) - 2, j)
-    return all(
-        (a == b).all() for x, y in ((model.C, family.C), (model.G, family.G)) for a, b in zip(x, y)
+    pairs = ((model.C, family.C), (model.G, family.G))
+    return model.T == family.T and all(
+        a.shape == b.shape and (a == b).all() for x, y in pairs for a, b in zip(x, y, strict=True)
     )
 
 
