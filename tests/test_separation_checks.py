@@ -28,6 +28,7 @@ SEPARATIONS = [
     "seed000_theorem_3",
     "seed000_theorem_8",
     "seed000_theorem_13",
+    "shared_theorem_5_2",
 ]
 
 
