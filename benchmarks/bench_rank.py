@@ -2,7 +2,8 @@
 
 For n in the sizes and three kinds of integer matrices —
   full:  n × n, entries uniform in [−100, 100] (full rank);
-  low:   U·V with U n × n/8, V n/8 × n, entries uniform in [−f, f] (rank n/8, generic);
+  low:   U·V with U n × n/8, V n/8 × n, entries uniform in [−f, f) (rank n/8, generic;
+         f = 512 by default, as in issue 11's target);
   J−D:   all-ones minus a 0/1 diagonal on the first n/2 positions (rank n/2 + 1, structured,
          like the grid tensors of seed 001, Lemma A.2);
   big:   U·V of rank 4n/5 with 26-bit entries (products past 2^50, like the grid matrices
@@ -13,7 +14,7 @@ with a time limit, since it collapses on generic low-rank matrices), and prints 
 the float time.
 
     python benchmarks/bench_rank.py [--sizes 1024 2048 4096] [--kinds full low J-D]
-                                    [--factor-range 2] [--flint-timeout 120]
+                                    [--factor-range 512] [--flint-timeout 120]
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
         return rng.integers(-100, 101, size=(n, n))
     if kind == "low":
         k = n // 8
-        U = rng.integers(-factor_range, factor_range + 1, size=(n, k))
-        V = rng.integers(-factor_range, factor_range + 1, size=(k, n))
+        U = rng.integers(-factor_range, factor_range, size=(n, k))
+        V = rng.integers(-factor_range, factor_range, size=(k, n))
         return U @ V  # entries <= k·f² ≪ 2**63: no wrap
     if kind == "big":
         k = 4 * n // 5
@@ -80,7 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1024, 2048, 4096])
     parser.add_argument("--kinds", nargs="+", default=["full", "low", "J-D"])
-    parser.add_argument("--factor-range", type=int, default=2)
+    parser.add_argument("--factor-range", type=int, default=512)
     parser.add_argument("--flint-timeout", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -57,23 +57,28 @@ def hadamard_log2_bound(A: np.ndarray, rows, cols) -> float:
     Norms are taken in float64 (relative error below n·2⁻⁵², far under the 2⁻²⁰ slack added
     per factor), or from bit lengths when entries exceed the float range.
     """
-    by_rows = _bordered_log2(A, rows, cols)
-    by_cols = _bordered_log2(A.T, cols, rows)
-    return min(by_rows, by_cols)
-
-
-def _bordered_log2(A: np.ndarray, rows, cols) -> float:
+    rows, cols = list(rows), list(cols)
     others_r, others_c = complement(A.shape[0], rows), complement(A.shape[1], cols)
     if max_abs(A) >= 2**500:
         big = max_abs(A).bit_length()
-        per_row = big + 0.5 * math.log2(len(cols) + 1)
-        return per_row * (len(rows) + 1) + 1
+        return min(
+            (big + 0.5 * math.log2(len(cols) + 1)) * (len(rows) + 1) + 1,
+            (big + 0.5 * math.log2(len(rows) + 1)) * (len(cols) + 1) + 1,
+        )
     X = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), dtype=np.float64)
-    core = np.sum(X[:, list(cols)] ** 2, axis=1)
-    border = np.max(X[:, others_c] ** 2, axis=1) if len(others_c) else np.zeros(len(X))
+    S = np.square(X, out=X)  # the squares, once for both bounds
+    by_rows = _bordered_log2(S[:, cols].sum(axis=1), S[:, others_c], rows, others_r, axis=1)
+    by_cols = _bordered_log2(S[rows, :].sum(axis=0), S[others_r, :], cols, others_c, axis=0)
+    return min(by_rows, by_cols)
+
+
+def _bordered_log2(core, border, pivots, others, axis: int) -> float:
+    """Σ_{k ∈ pivots} log2 ‖line k‖ + max_{k ∈ others} log2 ‖line k‖, a line's squared norm
+    taken as its ``core`` (on the pivots) plus the largest square of its ``border``."""
+    border = np.max(border, axis=axis) if border.size else np.zeros(len(core))
     log_norms = 0.5 * np.log2(np.maximum(core + border, 1.0)) + 2.0**-20
-    border_row = float(np.max(log_norms[others_r])) if len(others_r) else 0.0
-    return float(np.sum(log_norms[list(rows)])) + border_row
+    border_line = float(np.max(log_norms[others])) if len(others) else 0.0
+    return float(np.sum(log_norms[pivots])) + border_line
 
 
 def reconstruct_denominator(c: int, N: int) -> int | None:

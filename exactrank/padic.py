@@ -50,10 +50,10 @@ computed right): the route proves nothing. If C_i + A21·Y_i is not, then with (
 **Float64 exactness** (:func:`_plan`). With a = max|A|, p < 2^β and |Y| <= h = 2^(β−1) + 1,
 |R_i|, |C_i| <= B = ⌈r·a·h/(2^(β−1) − 1)⌉ + 2·h·a by induction (the recurrence maps
 [−B, B] into itself), so R − A11·Y and A21·Y + C stay below B + r·a·h < 2^53. The product
-A11⁻¹·R is taken on L limbs of b bits, R = Σ_l R_l 2^(bl) (0 <= R_l < 2^b but the signed
-top), by Horner: acc ← centered(acc·2^b + A11⁻¹·R_l), below (r + 1)·h·2^b < 2^53, and the
-top limb's product below r·h·(B/2^(b(L−1)) + 1) < 2^53. The plan takes the (β, L) of least
-predicted work per bit.
+A11⁻¹·R is taken on R mod p (centered, below h) cut into L limbs of b bits,
+R = Σ_l R_l 2^(bl) (0 <= R_l < 2^b but the signed top, below h/2^(b(L−1)) + 1), by Horner:
+acc ← centered(acc·2^b + A11⁻¹·R_l), below (r + 1)·h·2^b < 2^53, and each limb's product
+below r·h·2^b < 2^53. The plan takes the (β, L) of least predicted work per bit.
 """
 
 from __future__ import annotations
@@ -124,18 +124,14 @@ def plan_bound(r: int, a: int, beta: int) -> int:
 
 
 def _plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int] | None:
-    """(β, L, b): primes below 2^β, A11⁻¹·R on L limbs of b bits, every float64 value
-    below 2^53 (module docstring); the plan of least predicted multiply-adds per bit."""
+    """(β, L, b): primes below 2^β, A11⁻¹·(R mod p) on L limbs of b bits, every float64
+    value below 2^53 (module docstring); the plan of least predicted multiply-adds per bit."""
     best, best_cost = None, math.inf
-    for limbs in (1, 2, 3, 4):
+    for limbs in (1, 2, 3):
         for beta in range(40, _MIN_BITS - 1, -1):
             h = 2 ** (beta - 1) + 1
-            B = plan_bound(r, a, beta)
-            if B + r * a * h >= _EXACT:
-                continue
-            b = -(-B.bit_length() // limbs)
-            top = (B >> (b * (limbs - 1))) + 1
-            if r * h * top >= _EXACT or (limbs > 1 and (r + 1) * h * 2**b >= _EXACT):
+            b = -(-h.bit_length() // limbs)
+            if plan_bound(r, a, beta) + r * a * h >= _EXACT or (r + 1) * h * 2**b >= _EXACT:
                 continue
             cost = ((limbs + 1) * r * r * n_r + m_r * r * n_r) / (beta - 1)
             if cost < best_cost:
@@ -187,14 +183,16 @@ class _Lifting:
         self.limbs, self.scale = limbs, float(2**limb_bits)
 
     def digit(self, R: np.ndarray) -> np.ndarray:
-        parts, rest = [], R
+        n, parts, rest = R.shape[1], [], _centered(R, self.p)
         for _ in range(self.limbs - 1):
             high = np.floor(rest / self.scale)
             parts.append(rest - high * self.scale)
             rest = high
-        acc = _centered(self.inverse @ rest, self.p)
-        for low in reversed(parts):
-            acc = _centered(acc * self.scale + self.inverse @ low, self.p)
+        parts.append(rest)
+        P = self.inverse @ np.hstack(parts[::-1])  # one product: the top limb first
+        acc = _centered(P[:, :n], self.p)
+        for l in range(1, self.limbs):
+            acc = _centered(acc * self.scale + P[:, l * n : (l + 1) * n], self.p)
         return acc
 
     def step(self, R: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

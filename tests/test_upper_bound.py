@@ -380,8 +380,8 @@ def test_padic_plans_keep_every_value_below_2_53(r, a, others):
     h = 2 ** (beta - 1) + 1
     B = plan_bound(r, a, beta)
     assert B + r * a * h < 2**53
-    assert r * h * ((B >> (b * (limbs - 1))) + 1) < 2**53
-    assert limbs == 1 or (r + 1) * h * 2**b < 2**53
+    assert b * limbs >= h.bit_length()  # the limbs hold R mod p, |R mod p| <= h
+    assert (r + 1) * h * 2**b < 2**53
     # the recurrence maps [−B, B] into itself for every prime of β bits
     for p in (2 ** (beta - 1) + 1, 2**beta - 1):
         assert (B + r * a * h) // p + 1 + h * a <= B + 1
