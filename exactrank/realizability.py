@@ -181,6 +181,41 @@ def _entry(index) -> tuple[int, ...]:
     return tuple(int(k) for k in index)
 
 
+def tt_rank_one_as_shallow(model) -> GeneralizedShallow:
+    """The rank-1 shallow relu network with the grid of a relu RNN of TT-rank 1 (L_t = 1,
+    R_t = 1 for every t): every such RNN is one, so a width bound of 1 is attained there.
+
+    Seed 001, eq. 16 with scalars: h_t = g_t·max(a_t(x_t), h_{t−1}, 0), h_{−1} = 0, with
+    a_t(x) = C(t)·f(x). By induction h_t = σ_t·max(0, max_{k∈S_t} c_k·a_k(x_k)), c_k > 0:
+    if h_{t−1} >= 0 (σ = +1) then max(a_t, h_{t−1}, 0) adds k = t with c_t = 1 to the max
+    (positive homogeneity); if h_{t−1} <= 0 (σ = −1) the history drops out,
+    max(a_t, h_{t−1}, 0) = max(a_t, 0), and S = {t}. Then g_t multiplies: σ takes its
+    sign, every c_k its size (g_t = 0 empties S). The network: λ = σ_{T−1},
+    v^(k) = c_k·C(k)[0] for k in S_{T−1} (so ⟨f(x), v^(k)⟩ = c_k·a_k(x)) and v^(k) = 0
+    otherwise (max(0, 0) adds nothing).
+    """
+    if model.xi.name != "relu" or any(np.shape(c)[0] != 1 for c in model.C):
+        raise InvalidInputError(
+            f"expected a relu RNN with L_t = 1 and ranks 1, got ξ = {model.xi.name}, "
+            f"L = {[np.shape(c)[0] for c in model.C]}"
+        )
+    if any(np.shape(g) != (1, 1, 1) for g in model.G):
+        raise InvalidInputError(
+            f"expected TT-rank 1 (every G[t] of shape (1, 1, 1)), got "
+            f"{[list(np.shape(g)) for g in model.G]}"
+        )
+    sign, scale = 1, {}  # σ and c_k for k in S
+    for t, g in enumerate(model.G):
+        g = to_fraction(np.asarray(g).flat[0], f"G[{t}]")
+        scale = {**scale, t: Fraction(1)} if sign > 0 else {t: Fraction(1)}
+        sign = 1 if g >= 0 else -1
+        scale = {k: abs(g) * c for k, c in scale.items()} if g != 0 else {}
+    V = np.zeros((1, model.T, model.M), dtype=object)
+    for k, c in scale.items():
+        V[0, k] = [c * to_fraction(w, f"C[{k}]") for w in np.asarray(model.C[k])[0]]
+    return GeneralizedShallow("relu", [sign], V, F=model.F)
+
+
 def relu_mean_rank_one(grid) -> tuple[Fraction, np.ndarray] | None:
     """(λ, B) with grid[i] = (λ/N)·Σ_t B[t][i_t], every B[t][m] >= 0, or None: whether a
     shallow rectifier network with average pooling and one hidden channel, λ·mean_t
@@ -251,7 +286,11 @@ def _integer_grid(grid) -> tuple[np.ndarray, int]:
                 f"rank-1 relu realizability compares values, so it needs a grid over QQ, "
                 f"got one over {grid.field}"
             )
-        A = np.asarray(grid.values).astype(object)
+        A = np.asarray(grid.values)
+        if A.dtype == np.int64 and not (A == np.iinfo(np.int64).min).any():
+            _check_shape(A.shape)  # int64 compares exactly, and s·A cannot wrap: fast path
+            return A, int(grid.denominator)
+        A = A.astype(object)
         _check_shape(A.shape)
         return A, int(grid.denominator)
     A = np.asarray(grid, dtype=object)
