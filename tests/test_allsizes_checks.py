@@ -29,3 +29,27 @@ def test_lemma_5_2_all_sizes_fails_on_a_broken_construction(monkeypatch):
     result = module.check()
     assert result.verdict == "FAIL"
     assert "letter 0: the matched term is not e_ℓ ⊗ e_ℓ ⊗ … ⊗ e_ℓ" in "\n".join(result.details)
+
+
+def test_seed000_claim_2_all_sizes_passes():
+    result = load("seed000_claim_2_all_sizes").check()
+    assert result.verdict == "PASS", result.details
+    assert "all sizes" in result.largest
+    assert "rank <= r_0 for every N, partition and weights" in result.details[0]
+
+
+def test_seed000_claim_2_all_sizes_fails_with_too_few_terms(monkeypatch):
+    module = load("seed000_claim_2_all_sizes")
+    monkeypatch.setattr(module, "terms", 1)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert "is not (U diag(λ) V) with 1 inner terms" in "\n".join(result.details)
+
+
+def test_seed000_claim_2_all_sizes_fails_with_a_broken_step(monkeypatch):
+    import exactrank.allsizes.cp as cp
+
+    monkeypatch.setattr(cp, "row_step", lambda u, v, a: (u, v))
+    result = load("seed000_claim_2_all_sizes").check()
+    assert result.verdict == "FAIL"
+    assert "inductive step (mode added to I)" in result.details[0]
