@@ -143,7 +143,7 @@ def vertex(base: er.HierarchicalNetwork, delta: Fraction, rng: random.Random):
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    rng, details, failures, instances = random.Random(6), [], 0, 0
+    rng, details, failures, instances, radii = random.Random(6), [], 0, 0, []
     for pooling in ("max", "mean"):
         for M, N, r in FULL if full else QUICK:
             base = collapsing_conv(M, N, r, pooling)
@@ -158,6 +158,8 @@ def check(full: bool = False, certs=None) -> CheckResult:
             ]
             control = sum(DECIDE[pooling](er.grid_tensor(m)) is not None for m in generic)
             ok = delta > 0 and all(collapsed)
+            if (M, N, r) == (FULL if full else QUICK)[-1]:
+                radii.append(f"{pooling} pooling: certified radius {float(delta):.4f}")
             instances += 1
             failures += not ok
             details.append(
@@ -165,7 +167,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 f"certified; {sum(collapsed)}/{len(collapsed)} of its vertices decided "
                 f"replicable by one channel; generic networks: {control}/{len(generic)}"
             )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details)
+    M, N, r = (FULL if full else QUICK)[-1]
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        largest=f"M = {M}, N = {N}, r = {r}",
+        quantity="; ".join(radii),
+    )
 
 
 def main(argv=None) -> int:

@@ -158,7 +158,18 @@ def check(full: bool = False, certs=None):
         f"control: {sum(control)}/{len(control)} random shared relu RNNs (weights in ±10^6) "
         "are rank-1 realizable"
     )
-    return outcome(NAME, CLAIM, EXPECTED, instances, failures, details, saved)
+    M, R, T = (FULL if full else QUICK)[-1]
+    return outcome(
+        NAME,
+        CLAIM,
+        EXPECTED,
+        instances,
+        failures,
+        details,
+        saved,
+        largest=f"M = {M}, R = {R}, T = {T}",
+        quantity=f"{realized}/{count} shared perturbations (radius 1/100) rank-1 realizable",
+    )
 
 
 def main(argv=None) -> int:
