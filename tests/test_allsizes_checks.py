@@ -53,3 +53,27 @@ def test_seed000_claim_2_all_sizes_fails_with_a_broken_step(monkeypatch):
     result = load("seed000_claim_2_all_sizes").check()
     assert result.verdict == "FAIL"
     assert "inductive step (mode added to I)" in result.details[0]
+
+
+def test_seed000_theorem_3_all_sizes_passes():
+    result = load("seed000_theorem_3_all_sizes").check()
+    assert result.verdict == "PASS", result.details
+    assert "all sizes" in result.largest
+    assert "M=3 r_0=3 r=2: rank = 3**n = min(r_0, M)^(N/2) for every N" in "\n".join(result.details)
+
+
+def test_seed000_theorem_3_all_sizes_fails_on_broken_weights(monkeypatch):
+    from exactrank.allsizes.hierarchical import proof_network
+    from exactrank.models import HierarchicalNetwork
+
+    def all_ones_leaves(M, r0, r, N):
+        model = proof_network(M, r0, r, N)
+        weights = [list(level) for level in model.weights]
+        weights[0] = [np.ones((r0, M), dtype=object)] * N
+        return HierarchicalNetwork(model.tree, weights, model.output)
+
+    module = load("seed000_theorem_3_all_sizes")
+    monkeypatch.setattr(module, "construction", all_ones_leaves)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert "base case: the level-1 conv output 0 is not c · D" in "\n".join(result.details)
