@@ -41,6 +41,8 @@ def relu_last_step(A: np.ndarray, a_den: int, S: np.ndarray, s_den: int, G: np.n
     denominator of G is the caller's). ``out`` holds the P·M values in C-order over (p, m),
     int64, over ``den`` = lcm(a_den, s_den). None when a bound leaves int64.
     """
+    if G.shape[1] != 1:
+        return None  # not a last step: R_t > 1
     den = math.lcm(a_den, s_den)
     a = np.maximum(to_storage(A, object), 0) * (den // a_den)  # (L, M), Python integers
     s_scale = den // s_den
