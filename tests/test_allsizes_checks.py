@@ -77,3 +77,31 @@ def test_seed000_theorem_3_all_sizes_fails_on_broken_weights(monkeypatch):
     result = module.check()
     assert result.verdict == "FAIL"
     assert "base case: the level-1 conv output 0 is not c · D" in "\n".join(result.details)
+
+
+def test_theorem_5_2_corrected_all_sizes_passes():
+    result = load("theorem_5_2_corrected_all_sizes").check()
+    assert result.verdict == "PASS", result.details
+    assert "all sizes" in result.largest
+    text = "\n".join(result.details)
+    assert "Lemma A.1 for every T = 2n: rank <= M*W*n + W <= W·T·M" in text
+    assert "M=3 R=2: for every T = 2n, W >= 2**n/(6*n) and W >= (2**n + 1)/(3*n + 1)" in text
+
+
+def test_theorem_5_2_corrected_all_sizes_fails_on_a_broken_construction(monkeypatch):
+    from test_allsizes_lemma_a2 import _broken
+
+    module = load("theorem_5_2_corrected_all_sizes")
+    monkeypatch.setattr(module, "construction", _broken)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert "M=2 R=2: no proof for all T: reachable states" in "\n".join(result.details)
+
+
+def test_theorem_5_2_corrected_all_sizes_fails_without_lemma_a1(monkeypatch):
+    import exactrank.allsizes.shallow_relu as shallow_relu
+
+    monkeypatch.setattr(shallow_relu, "fold_split", lambda: False)
+    result = load("theorem_5_2_corrected_all_sizes").check()
+    assert result.verdict == "FAIL"
+    assert "does not split into rows and columns" in result.details[0]
