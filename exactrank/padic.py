@@ -47,7 +47,7 @@ is plain Dixon lifting past the bound.
 computed right): the route proves nothing. If C_i + A21·Y_i is not, then with (2) on the R side
 (before δ_{i+1} is fed in), d_i·D·S ≢ 0 (mod p^{i+1}) with p ∤ D, so S ≠ 0: rank > r, proven.
 
-**Float64 exactness** (:func:`_plan`). With a = max|A|, p < 2^β and |Y| <= h = 2^(β−1) + 1,
+**Float64 exactness** (:func:`plan`). With a = max|A|, p < 2^β and |Y| <= h = 2^(β−1) + 1,
 |R_i|, |C_i| <= B = ⌈r·a·h/(2^(β−1) − 1)⌉ + 2·h·a by induction (the recurrence maps
 [−B, B] into itself), so R − A11·Y and A21·Y + C stay below B + r·a·h < 2^53. The product
 A11⁻¹·R is taken on R mod p (centered, below h) cut into L limbs of b bits,
@@ -63,7 +63,7 @@ import math
 import numpy as np
 
 from .bordered import UpperBoundProof, complement, hadamard_log2_bound, reconstruct_denominator
-from .kernels import max_abs
+from .kernels import dgemm, max_abs
 from .modular import random_prime, solve_mod_p
 
 _EXACT = 2**53
@@ -80,10 +80,10 @@ def schur_padic(A: np.ndarray, rows, cols, rng) -> UpperBoundProof | None:
     a = max_abs(A)
     if r == 0 or a == 0:
         return None
-    plan = _plan(r, a, m - r, n - r)
-    if plan is None:
+    chosen = plan(r, a, m - r, n - r)
+    if chosen is None:
         return None
-    beta, limbs, limb_bits = plan
+    beta, limbs, limb_bits = chosen
     rows_l, cols_l = list(rows), list(cols)
     others_r, others_c = complement(m, rows), complement(n, cols)
     Af = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), dtype=np.float64)
@@ -123,7 +123,7 @@ def plan_bound(r: int, a: int, beta: int) -> int:
     return -(-r * a * h // (2 ** (beta - 1) - 1)) + 2 * h * a
 
 
-def _plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int] | None:
+def plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int] | None:
     """(β, L, b): primes below 2^β, A11⁻¹·(R mod p) on L limbs of b bits, every float64
     value below 2^53 (module docstring); the plan of least predicted multiply-adds per bit."""
     best, best_cost = None, math.inf
@@ -138,6 +138,17 @@ def _plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int] | None:
                 best, best_cost = (beta, limbs, b), cost
             break  # smaller primes with as many limbs only cost more per bit
     return best
+
+
+def predicted_work(r: int, a: int, m_r: int, n_r: int, bits: float) -> tuple[float, int] | None:
+    """(multiply-adds, digits) of lifting ``bits`` bits by :func:`plan`, or None where the
+    entries are too large for it (cost models only: no proof depends on this)."""
+    chosen = plan(r, a, m_r, n_r)
+    if chosen is None:
+        return None
+    beta, limbs, _ = chosen
+    digits = math.ceil(bits / (beta - 1))
+    return digits * ((limbs + 1) * r * r * n_r + m_r * r * n_r), digits
 
 
 def _centered(X: np.ndarray, p: int) -> np.ndarray:
@@ -159,7 +170,7 @@ def _divide_exactly(X: np.ndarray, p: int, out: np.ndarray) -> bool:
 
 def _carry(A21: np.ndarray, Y: np.ndarray, C: np.ndarray, p: int) -> bool:
     """C ← (C + A21·Y)/p, the Schur side of (2), if p divides every entry (else False)."""
-    V = A21 @ Y
+    V = dgemm(A21, Y)
     V += C
     return _divide_exactly(V, p, C)
 
@@ -189,7 +200,7 @@ class _Lifting:
             parts.append(rest - high * self.scale)
             rest = high
         parts.append(rest)
-        P = self.inverse @ np.hstack(parts[::-1])  # one product: the top limb first
+        P = dgemm(self.inverse, np.hstack(parts[::-1]))  # one product: the top limb first
         acc = _centered(P[:, :n], self.p)
         for l in range(1, self.limbs):
             acc = _centered(acc * self.scale + P[:, l * n : (l + 1) * n], self.p)
@@ -198,7 +209,7 @@ class _Lifting:
     def step(self, R: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """(Y, (R − A11·Y)/p), or None if the division is not exact (a wrong inverse)."""
         Y = self.digit(R)
-        T = R - self.A11 @ Y
+        T = R - dgemm(self.A11, Y)
         out = np.empty_like(T)
         return (Y, out) if _divide_exactly(T, self.p, out) else None
 
@@ -252,7 +263,7 @@ def _guess_denominator(lift: _Lifting, A12, hadamard_bits: int, bound: int, rng)
     p, (r, n_r) = lift.p, A12.shape
     chosen = rng.sample(range(n_r), min(n_r, max(1, bound // max(1, 2 * max_abs(A12)))))
     weights = [[float(rng.randint(-2, 2)) for _ in range(_GUESS_VECTORS)] for _ in chosen]
-    R = A12[:, chosen] @ np.array(weights)
+    R = dgemm(np.ascontiguousarray(A12[:, chosen]), np.array(weights))
     c = np.array([[float(rng.randint(-3, 3)) for _ in range(r)] for _ in range(_GUESS_VECTORS)])
     values, modulus, target = [0] * _GUESS_VECTORS, 1, 2**_GUESS_START_BITS
     while modulus.bit_length() <= 2 * hadamard_bits + _GUESS_MARGIN_BITS:

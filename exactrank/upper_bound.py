@@ -7,8 +7,8 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
 
 0. **Fraction-free elimination** (FLINT's ``fmpz_mat.rank``): exact over ZZ, so rank <= r
    when it returns at most r. Chosen for matrices of at most 64 × 64 entries, and wherever
-   its predicted cost, about b·Σ_{k<r}(m−k)(n−k)·k for b-bit entries, is below the
-   multimodular route's at the Hadamard bound (it collapses on generic low-rank matrices:
+   its predicted cost, about b·Σ_{k<r}(m−k)(n−k)·k for b-bit entries, is below those of
+   routes 2 and 3 at the Hadamard bound (it collapses on generic low-rank matrices:
    > 300 s at n = 2048, r = 256; on the 216 × 216 grid matrices it is on par with route
    3). It is also the fallback when route 3 passes a budget of primes worth the predicted
    cost of this elimination (:func:`_predicted_costs`), so that an output-sensitive
@@ -61,6 +61,7 @@ from .bordered import (
 from .bordered import reconstruct_denominator as _reconstruct
 from .kernels import align, exact_matmul, max_abs, reduce_mod, to_storage
 from .modular import FAST_PRIME_BITS, random_prime, solve_mod_p
+from .padic import predicted_work
 from .padic import schur_padic as _schur_padic
 
 RECONSTRUCTION_PRIME_BITS = 62
@@ -117,10 +118,21 @@ def _predicted_costs(A: np.ndarray, rows, cols) -> tuple[float, float, float]:
     return flint_seconds, prime_seconds, primes
 
 
+def _padic_seconds(A: np.ndarray, rows, cols) -> float:
+    """Predicted seconds of route 2 lifting past the Hadamard bound (its worst case; inf
+    where its entries are too large): about 1e-10 s per float64 multiply-add of its BLAS
+    products plus 1 ms per digit (measured at n = 300 to 2048 on two busy cores)."""
+    (m, n), r = A.shape, len(cols)
+    bits = hadamard_log2_bound(A, rows, cols)
+    work = predicted_work(r, max_abs(A), m - r, n - r, bits)
+    return math.inf if work is None else 1e-10 * work[0] + 1e-3 * work[1]
+
+
 def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
-    """Whether fraction-free elimination is predicted faster than route 3 at its worst."""
+    """Whether fraction-free elimination is predicted faster than routes 2 and 3 at their
+    worst."""
     flint_seconds, prime_seconds, primes = _predicted_costs(A, rows, cols)
-    return flint_seconds < primes * prime_seconds
+    return flint_seconds < min(primes * prime_seconds, _padic_seconds(A, rows, cols))
 
 
 def _small_witness(A, rows, cols, rng) -> UpperBoundProof | None:

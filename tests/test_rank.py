@@ -452,6 +452,24 @@ def test_medium_low_rank_product():
     assert er.rank(A, "float").rank == 40
 
 
+@pytest.mark.parametrize("extra", [None, "last row", "one entry"])
+def test_generic_low_rank_product_takes_the_padic_route(extra):
+    """300 × 300 of rank 40, factors in [−512, 512): rank() proves the upper bound by p-adic
+    lifting ended at the solution's own size (cheaper than fraction-free elimination here),
+    and agrees with FLINT's exact rank when the last row leaves the span or one entry moves."""
+    rng = np.random.default_rng(12)
+    A = rng.integers(-512, 512, (300, 40)) @ rng.integers(-512, 512, (40, 300))
+    if extra == "last row":
+        A[-1] = rng.integers(-3, 4, 299) @ A[:-1] + rng.integers(0, 2, 300)
+    elif extra == "one entry":
+        A[150, 150] += 1
+    expected = int(flint.fmpz_mat(A.tolist()).rank())
+    assert expected == (40 if extra is None else 41)
+    res = er.rank(A, seed=3)
+    assert res.exact and res.rank == expected
+    assert "p-adic lifting" in res.method and "ended exactly" in res.method, res.method
+
+
 def J_minus_I(n):
     return np.ones((n, n), dtype=np.int64) - np.eye(n, dtype=np.int64)
 

@@ -308,7 +308,7 @@ def test_padic_route_ends_with_the_solution_not_the_bound():
     p = proof.primes[0]
     digits = int(proof.method.split(f"{p}^")[1].split()[0])
     assert digits * np.log2(p) < 0.75 * hadamard_log2_bound(A, profile.rows, profile.cols)
-    assert padic._plan(16, 10**6, 32, 32) is not None
+    assert padic.plan(16, 10**6, 32, 32) is not None
 
 
 @pytest.mark.parametrize("wrong", [lambda d: 1, lambda d: 3 * d + 1, lambda d: 2**200])
@@ -371,12 +371,12 @@ def test_balanced_digits_give_back_d(d, p):
 def test_padic_plans_keep_every_value_below_2_53(r, a, others):
     """The plan's bound B on the remainders and carries, and each product it takes, stay
     below 2^53 (the float64 exactness of the module docstring)."""
-    from exactrank.padic import _plan, plan_bound
+    from exactrank.padic import plan, plan_bound
 
-    plan = _plan(r, a, others, others)
-    if plan is None:
+    chosen = plan(r, a, others, others)
+    if chosen is None:
         return
-    beta, limbs, b = plan
+    beta, limbs, b = chosen
     h = 2 ** (beta - 1) + 1
     B = plan_bound(r, a, beta)
     assert B + r * a * h < 2**53
