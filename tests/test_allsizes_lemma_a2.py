@@ -163,3 +163,13 @@ def test_the_docs_example_runs(capsys):
     (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
     exec(compile(code, "docs/all-sizes.md", "exec"), {})
     assert capsys.readouterr().out.count("rank = 2**n + 1 for every n >= 1") == 2
+
+
+def test_a_family_beyond_the_limits_is_exit_2(tmp_path: Path):
+    cert = make_certificate(lemma_a2_family(2, 1), "2", "seed 001, Lemma A.2")
+    step = cert["tensor"]["family"]["block"][0][0]
+    cert["tensor"]["family"]["block"][0] = [step] * 13  # M^p = 2^13 inputs per block
+    er.save_certificate(cert, tmp_path / "big.json")
+    proc = run("verify", tmp_path / "big.json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "tensor.family.block: M^p = 2^13 inputs, more than 4096" in proc.stderr

@@ -30,6 +30,7 @@ from .structural import parse_formula, prove_rank_formula
 KIND = "formula"
 FAMILY_KIND = "block-rnn"
 MAX_BLOCK_INPUTS = 1 << 12  # M^p: the inputs of one part, each run from every state
+MAX_LETTERS = 64  # the block variants of one part
 
 
 def make_certificate(family: BlockFamily, formula: str, theorem: str = "") -> dict:
@@ -135,6 +136,10 @@ def _family(data: dict) -> BlockFamily:
     parts = []
     for name in ("first", "block", "last"):
         letters = _list(data.get(name), f"tensor.family.{name}")
+        if len(letters) > MAX_LETTERS:
+            raise LimitError(
+                f"tensor.family.{name}: {len(letters)} letters, more than {MAX_LETTERS}"
+            )
         parts.append(
             tuple(
                 tuple(

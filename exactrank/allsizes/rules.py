@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import flint
+import numpy as np
 import sympy
 
 from ..domains import to_fraction
@@ -68,6 +69,13 @@ class KroneckerTerm:
     @property
     def factors(self) -> tuple:
         return (self.pre, self.base, self.post)
+
+    def matrix(self, size: int) -> np.ndarray:
+        """The explicit matrix at n = size (object array of Fractions), for cross-checks."""
+        out = np.array(self.pre, dtype=object)
+        for F in [self.base] * size + [self.post]:
+            out = np.kron(out, np.array(F, dtype=object))
+        return out * self.coefficient
 
     def is_zero(self) -> bool:
         """Zero for every n >= 1 (a zero coefficient or a zero factor)."""
