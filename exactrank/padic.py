@@ -214,7 +214,8 @@ class _Lifting:
         return (Y, out) if _divide_exactly(T, self.p, out) else None
 
     def schur(self, A12, A21, A22, digits, total, d, hadamard_bits) -> UpperBoundProof:
-        """Lift (2) for ``total`` digits at most, dropping the columns that end exactly."""
+        """Lift (2) for ``total`` digits at most, dropping the columns that end exactly
+        (tested only once every digit of d is fed in: A12 and A22 are not needed then)."""
         p = self.p
         R, C = digits[0] * A12, -digits[0] * A22
         open_cols = np.arange(A12.shape[1])
@@ -237,7 +238,6 @@ class _Lifting:
             if done.any():
                 keep = np.flatnonzero(~done)
                 open_cols, R, C = open_cols[keep], R[:, keep], C[:, keep]
-                A12, A22 = A12[:, keep], A22[:, keep]
         method = (
             f"every other column an exact combination of the pivot columns: p-adic lifting of "
             f"A11·W = d·A12 (d of {d.bit_length()} bits) modulo {p}^{k} ended exactly"
@@ -255,11 +255,10 @@ def _guess_denominator(lift: _Lifting, A12, hadamard_bits: int, bound: int, rng)
     for _GUESS_VECTORS random combinations b_v of columns of A12 with weights in [−2, 2]
     (|b_v| <= ``bound``, the lifting's bound; ±1 weights would lose a factor 2 whenever an
     even number of columns hold it) and random c_v (one vector alone loses a factor 2 half
-    the time),
-    each reconstructed as a/q at p^k of 64 bits and more, accepted once every |a|·q is
-    2^_GUESS_MARGIN_BITS below p^k (wrong fractions that small are unlikely); 1 when that
-    does not happen before twice the Hadamard bound. Only a guess: the caller proves
-    nothing from it."""
+    the time), each reconstructed as a/q at p^k of 64 bits and more, accepted once every
+    |a|·q is 2^_GUESS_MARGIN_BITS below p^k (wrong fractions that small are unlikely); 1
+    when that does not happen before twice the Hadamard bound. Only a guess: the caller
+    proves nothing from it."""
     p, (r, n_r) = lift.p, A12.shape
     chosen = rng.sample(range(n_r), min(n_r, max(1, bound // max(1, 2 * max_abs(A12)))))
     weights = [[float(rng.randint(-2, 2)) for _ in range(_GUESS_VECTORS)] for _ in chosen]
