@@ -216,6 +216,80 @@ def tt_rank_one_as_shallow(model) -> GeneralizedShallow:
     return GeneralizedShallow("relu", [sign], V, F=model.F)
 
 
+@dataclass(frozen=True)
+class MeanNotRankOne:
+    """Entries of a grid that no one-channel average-pooling rectifier network has.
+
+    Such a grid is (λ/N)·Σ_t B_t[i_t] with every B_t >= 0 (:func:`relu_mean_rank_one`),
+    so it is additively separable and of one sign. Kind "inseparable": ``entry`` i and
+    ``modes`` (s, t, a, b) with the mixed difference
+    H[i] + H[i; i_s = a, i_t = b] − H[i; i_s = a] − H[i; i_t = b] ≠ 0 (each B_u cancels);
+    kind "mixed": entries i, k with H[i] > 0 > H[k].
+    """
+
+    kind: str
+    entry: tuple[int, ...]
+    other: tuple[int, ...]  # k for "mixed", (s, t, a, b) for "inseparable"
+
+    def entries(self) -> list[tuple[int, ...]]:
+        """The entries whose values the witness uses."""
+        if self.kind == "mixed":
+            return [self.entry, self.other]
+        s, t, a, b = self.other
+        i = list(self.entry)
+        moved = [i[:s] + [a] + i[s + 1 :], i[:t] + [b] + i[t + 1 :]]
+        both = list(moved[0])
+        both[t] = b
+        return [self.entry, tuple(both), tuple(moved[0]), tuple(moved[1])]
+
+    def holds(self, value: Callable[[tuple[int, ...]], Fraction]) -> bool:
+        """True when the values prove that no such network has this grid."""
+        v = [value(x) for x in self.entries()]
+        if self.kind == "mixed":
+            return v[0] > 0 > v[1]
+        s, t = self.other[:2]
+        return s != t and v[0] + v[1] - v[2] - v[3] != 0
+
+    def describe(self, value: Callable[[tuple[int, ...]], Fraction]) -> str:
+        """The (in)equality, values as floats for reading (the check is exact)."""
+        e = self.entries()
+        if self.kind == "mixed":
+            high, low = (f"grid{list(x)} = {float(value(x)):.6g}" for x in e)
+            return f"{high} > 0 > {low}"
+        D = value(e[0]) + value(e[1]) - value(e[2]) - value(e[3])
+        return (
+            f"grid{list(e[0])} + grid{list(e[1])} − grid{list(e[2])} − grid{list(e[3])} = "
+            f"{float(D):.6g} ≠ 0 (not additively separable)"
+        )
+
+
+def mean_not_rank_one_witness(grid) -> MeanNotRankOne | None:
+    """A :class:`MeanNotRankOne` witness for ``grid``, or None when
+    :func:`relu_mean_rank_one` accepts it (separable and of one sign: then it is
+    (λ/N)·Σ_t B_t with B_t >= 0, as that function's docstring shows)."""
+    values, _ = _integer_grid(grid)
+    values = values.astype(object)  # sums of int64 entries could wrap
+    N, M = values.ndim, values.shape[0]
+    for s in range(N):
+        for t in range(s + 1, N):
+            for a in range(M):
+                for b in range(M):
+                    D = (
+                        values
+                        + np.take(np.take(values, [a], s), [b], t)
+                        - np.take(values, [a], s)
+                        - np.take(values, [b], t)
+                    )
+                    nonzero = np.argwhere(D != 0)
+                    if len(nonzero):
+                        return MeanNotRankOne("inseparable", _entry(nonzero[0]), (s, t, a, b))
+    if (values > 0).any() and (values < 0).any():
+        high = np.unravel_index(int(np.argmax(values)), values.shape)
+        low = np.unravel_index(int(np.argmin(values)), values.shape)
+        return MeanNotRankOne("mixed", _entry(high), _entry(low))
+    return None
+
+
 def relu_mean_rank_one(grid) -> tuple[Fraction, np.ndarray] | None:
     """(λ, B) with grid[i] = (λ/N)·Σ_t B[t][i_t], every B[t][m] >= 0, or None: whether a
     shallow rectifier network with average pooling and one hidden channel, λ·mean_t
@@ -287,7 +361,7 @@ def _integer_grid(grid) -> tuple[np.ndarray, int]:
                 f"got one over {grid.field}"
             )
         A = np.asarray(grid.values)
-        if A.dtype == np.int64 and not (A == np.iinfo(np.int64).min).any():
+        if A.dtype == np.int64 and not (np.iinfo(np.int64).min == A).any():
             _check_shape(A.shape)  # int64 compares exactly, and s·A cannot wrap: fast path
             return A, int(grid.denominator)
         A = A.astype(object)

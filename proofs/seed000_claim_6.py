@@ -26,6 +26,17 @@ independently, random vertices of the certified box are decided exactly by
 :func:`~exactrank.realizability.relu_mean_rank_one` (mean), and, as a control, generic
 deep networks (weights in ±10^6), which are not collapsed: their fraction is reported.
 
+*The bracket.* Above r_lo (the certified radius), vertices of larger boxes, radius
+r_lo·(1 + k/64) with k doubled then bisected, are sampled until one has a grid that no
+such network has, proven by a few entries re-evaluated by the brute-force evaluator
+(:class:`exactrank.realizability.NotRankOne` for max pooling: a rank-1 max-form fails;
+:class:`~exactrank.realizability.MeanNotRankOne` for mean pooling: not additively
+separable, or both signs): the largest box around the base lies between r_lo and that
+r_hi. The bracket is loose (r_hi/r_lo ≈ 1.5 for max pooling, ≈ 3 for mean pooling): the
+certificates are sufficient conditions only (for mean pooling, leaf pre-activations may
+turn negative without harm: relu at the leaves acts on one input each), and the witness
+points are sampled, not constructed.
+
 Instances: (M, N, r) ∈ {(2, 4, 2), (3, 4, 2), (2, 8, 2)} ((3, 8, 3), (2, 16, 2) in full
 mode). A PASS proves, for these sizes, an open box of deep networks replicated by one
 hidden channel — "a few" read as one.
@@ -33,6 +44,7 @@ hidden channel — "a few" read as one.
 
 from __future__ import annotations
 
+import functools
 import random
 import sys
 from fractions import Fraction
@@ -42,7 +54,12 @@ import numpy as np
 import exactrank as er
 from exactrank.constructions import collapsing_conv
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
+from exactrank.realizability import (
+    mean_not_rank_one_witness,
+    not_rank_one_witness,
+    relu_mean_rank_one,
+    relu_rank_one_shallow,
+)
 from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "seed000_claim_6"
@@ -52,6 +69,7 @@ QUICK = [(2, 4, 2), (3, 4, 2), (2, 8, 2)]
 FULL = QUICK + [(3, 8, 3), (2, 16, 2)]
 SCALE = 2**12
 DECIDE = {"max": relu_rank_one_shallow, "mean": relu_mean_rank_one}
+WITNESS = {"max": not_rank_one_witness, "mean": mean_not_rank_one_witness}
 
 
 def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
@@ -142,6 +160,50 @@ def vertex(base: er.HierarchicalNetwork, delta: Fraction, rng: random.Random):
     )
 
 
+def refuting_vertex(base: er.HierarchicalNetwork, radius, rng: random.Random, samples: int):
+    """(model, witness) for the first of ``samples`` random vertices of the box of this
+    radius whose grid one hidden channel cannot replicate, or None."""
+    for _ in range(samples):
+        model = vertex(base, radius, rng)
+        witness = WITNESS[base.pooling[0].name](er.grid_tensor(model))
+        if witness is not None:
+            return model, witness
+    return None
+
+
+def upper_bracket(base: er.HierarchicalNetwork, r_lo: Fraction, rng, samples: int):
+    """(r_hi, model, witness): a radius r_lo·(1 + k/64), k doubled from 1 (up to 256) and
+    then bisected, at which a sampled vertex has a witness; None if none was found."""
+    k, found = 1, None
+    while k <= 256 and found is None:
+        found = refuting_vertex(base, r_lo * (1 + Fraction(k, 64)), rng, samples)
+        k = k * 2 if found is None else k
+    if found is None:
+        return None
+    lo, hi = k // 2, k
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        at_mid = refuting_vertex(base, r_lo * (1 + Fraction(mid, 64)), rng, samples)
+        lo, hi, found = (lo, mid, at_mid) if at_mid is not None else (mid, hi, found)
+    return (r_lo * (1 + Fraction(hi, 64)), *found)
+
+
+def bracket_line(base: er.HierarchicalNetwork, delta: Fraction, rng, samples: int):
+    """(failed, text) for the upper side of the bracket above the certified ``delta``."""
+    upper = upper_bracket(base, delta, rng, samples)
+    if upper is None:
+        return False, "; no sampled vertex up to 5× the radius refuted"
+    r_hi, model, witness = upper
+    values = functools.cache(lambda x: er.score(model, list(x)))
+    text = (
+        f"; r_hi = {float(r_hi):.4f} ({float(r_hi / delta):.3f}× r_lo): a vertex no hidden "
+        f"channel replicates, {witness.describe(values)}"
+    )
+    if not witness.holds(values) or r_hi <= delta:
+        return True, text + ": the witness does NOT hold"
+    return False, text
+
+
 def check(full: bool = False, certs=None) -> CheckResult:
     rng, details, failures, instances, radii = random.Random(6), [], 0, 0, []
     for pooling in ("max", "mean"):
@@ -157,15 +219,16 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 for _ in range(3)
             ]
             control = sum(DECIDE[pooling](er.grid_tensor(m)) is not None for m in generic)
-            ok = delta > 0 and all(collapsed)
+            broken, upper = bracket_line(base, delta, rng, 6 if full else 4)
+            ok = delta > 0 and all(collapsed) and not broken
             if (M, N, r) == (FULL if full else QUICK)[-1]:
-                radii.append(f"{pooling} pooling: certified radius {float(delta):.4f}")
+                radii.append(f"{pooling} pooling: r_lo = {float(delta):.4f}{upper.split(':')[0]}")
             instances += 1
             failures += not ok
             details.append(
-                f"{pooling} M={M} N={N} r={r}: box of radius {delta} = {float(delta):.4f} "
+                f"{pooling} M={M} N={N} r={r}: box of radius r_lo = {delta} = {float(delta):.4f} "
                 f"certified; {sum(collapsed)}/{len(collapsed)} of its vertices decided "
-                f"replicable by one channel; generic networks: {control}/{len(generic)}"
+                f"replicable by one channel; generic networks: {control}/{len(generic)}{upper}"
             )
     M, N, r = (FULL if full else QUICK)[-1]
     return outcome(

@@ -103,7 +103,8 @@ def test_seed000_claim_6_fails_without_the_max_pooling_domination_test(monkeypat
     result = module.check()
     assert result.verdict == "FAIL"
     assert any(
-        line.startswith("max M=2 N=8 r=2: box of radius 2047/4096") for line in result.details
+        line.startswith("max M=2 N=8 r=2: box of radius r_lo = 2047/4096")
+        for line in result.details
     )
 
 
@@ -179,3 +180,45 @@ def test_theorem_5_3_witness_recomputed_with_fractions(theorem_5_3, M, R, T, mov
     offsets, _ = theorem_5_3.bracket_point(M, R, T, r_lo, moves_F)
     inside = theorem_5_3.box_point(base, r_lo, offsets)
     assert relu_rank_one_shallow(er.grid_tensor(inside)) is not None
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_seed000_claim_6_upper_bracket_witness_by_the_oracle(pooling):
+    """The r_hi vertex of Claim 6's bracket: its witness holds on values recomputed by the
+    independent evaluator of tests/oracles.py (seed 000, §3–4 written out)."""
+    from oracles import hierarchical_score
+
+    module = theorems.load("seed000_claim_6")
+    base = module.collapsing_conv(3, 4, 2, pooling)
+    r_lo = module.largest_certified(base)
+    r_hi, model, witness = module.upper_bracket(base, r_lo, random.Random(2), 4)
+    assert r_hi > r_lo
+
+    def value(x):
+        return hierarchical_score(
+            model.tree, model.weights, model.output, model.F, "relu", pooling, list(x)
+        )
+
+    assert witness.holds(value)
+
+
+def test_seed000_claim_6_wrong_witness_turns_the_verdict(monkeypatch):
+    """Witnesses pointing at entries where nothing is violated: FAIL, said in the line."""
+    from exactrank.realizability import MeanNotRankOne, NotRankOne
+
+    module = theorems.load("seed000_claim_6")
+    monkeypatch.setattr(module, "QUICK", module.QUICK[1:2])
+
+    def wrong(kind):
+        def search(grid):
+            T = grid.values.ndim
+            if kind == "max":
+                return NotRankOne("above", (0,) * T, ((0,) * T,) * T)
+            return MeanNotRankOne("inseparable", (0,) * T, (0, 1, 0, 0))
+
+        return search
+
+    monkeypatch.setattr(module, "WITNESS", {"max": wrong("max"), "mean": wrong("mean")})
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert sum("the witness does NOT hold" in line for line in result.details) == 2
