@@ -33,7 +33,9 @@ from exactrank.allsizes import (
     n,
     prove_rank_formula,
 )
+from exactrank.allsizes.rules import exact_matrix
 from exactrank.allsizes.structural import SYMBOLS
+from exactrank.allsizes.symbolic import lemma_a2_symbolic
 from exactrank.certificates import verify_certificate
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.theorems import CheckResult, keep, outcome, script_main
@@ -58,13 +60,24 @@ def paper_formula(M: int, R: int) -> sympy.Expr:
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, saved, failures, instances = [], [], 0, 0
+    details, saved, failures, instances = [], [], 0, 1
+    try:
+        symbolic = lemma_a2_symbolic()
+        details.append(
+            f"symbolic in M, R: from A_n = J^(⊗n) − D_min(M,R)^(⊗n) the rules give {symbolic}, "
+            "the lemma's formula for every M >= 2, R >= 1, n >= 1 (both cases R < M, R >= M "
+            "by sympy); the identity itself is proven for each (M, R) below"
+        )
+    except AllSizesError as exc:
+        symbolic, failures = None, 1
+        details.append(f"symbolic in M, R: {exc}")
     for M, R in FULL if full else QUICK:
         family = lemma_a2_family(M, R, construction)
         formula = paper_formula(M, R)
         instances += 1
         try:
             proof = prove_rank_formula(family, formula)
+            _is_j_minus_d(proof, M, R, symbolic)
         except AllSizesError as exc:
             failures += 1
             details.append(f"M={M} R={R}: no proof for all T: {exc}")
@@ -94,6 +107,23 @@ def check(full: bool = False, certs=None) -> CheckResult:
         f"M = {largest[0]}",
         quantity=f"rank {paper_formula(*largest)} at M = {largest[0]}, R = {largest[1]}",
     )
+
+
+def _is_j_minus_d(proof, M: int, R: int, symbolic) -> None:
+    """The proven identity is J^(⊗n) − D_min(M,R)^(⊗n), so the symbolic rank applies, and it
+    agrees with the rank proven for this (M, R)."""
+    J = [[1] * M for _ in range(M)]
+    D = [[int(i == j < min(M, R)) for j in range(M)] for i in range(M)]
+    terms = [
+        (t.coefficient * t.pre[0][0] * t.post[0][0], t.base)
+        for t in proof.identity.kronecker_terms()
+    ]
+    if sorted(terms, key=str) != sorted([(1, exact_matrix(J)), (-1, exact_matrix(D))], key=str):
+        raise AllSizesError(f"the identity is not J^(⊗n) − D_{min(M, R)}^(⊗n)")
+    if symbolic is not None:
+        value = symbolic.subs({SYMBOLS["M"]: M, SYMBOLS["R"]: R})
+        if sympy.simplify(value - proof.formula) != 0:
+            raise AllSizesError(f"the symbolic rank gives {value}, the proof {proof.formula}")
 
 
 def _cross_check(family, M: int, R: int, proof) -> tuple[int, str]:

@@ -138,3 +138,28 @@ def test_nonnegative_for_all():
     M, W = sympy.symbols("M W")
     assert nonnegative_for_all(W * (2 * n * M) - W * (n * M + 1), {n: 1, M: 1, W: 1})
     assert not nonnegative_for_all(n - 2, {n: 1})
+
+
+@pytest.mark.parametrize("M", [2, 3, 4])
+def test_the_symbolic_lemma_a2_rule_matches_exact_ranks(M):
+    from exactrank.allsizes import symbolic
+
+    rule = symbolic.diagonal_update_rank().rank
+    for k in range(1, M + 1):
+        J = np.ones((M, M), dtype=object)
+        D = np.diag([1] * k + [0] * (M - k)).astype(object)
+        for size in (1, 2):
+            A = B = np.array([[1]], dtype=object)
+            for _ in range(size):
+                A, B = np.kron(A, J), np.kron(B, D)
+            expected = rule.subs({symbolic.M: M, symbolic.k: k, n: size})
+            assert expected == rank_fraction((A - B).tolist()), (M, k, size)
+
+
+def test_the_symbolic_lemma_a2_rank_refuses_without_its_side_condition(monkeypatch):
+    from exactrank.allsizes import ProofStepFailed, symbolic
+
+    assert symbolic.lemma_a2_symbolic().subs({symbolic.M: 3, symbolic.R: 2}) == 2**n + 1
+    monkeypatch.setattr(symbolic, "power_minus_one_positive", lambda: False)
+    with pytest.raises(ProofStepFailed, match="1 − M\\^n ≠ 0 is not proven"):
+        symbolic.lemma_a2_symbolic()
