@@ -71,7 +71,7 @@ def test_witnesses_say_what_they_show():
 
 
 def test_a_wrong_witness_does_not_hold_and_bad_ones_are_refused():
-    G = np.array([[0, 1], [1, 2]], dtype=object)  # max form: max(u0, u1) with u = (0, 1)
+    G = np.array([[0, 1], [1, 1]], dtype=object)  # max form: max(u0, u1) with u = (0, 1)
     assert not NotRankOne("above", (1, 1), ((1, 0), (0, 1))).holds(lambda i: G[i])
     assert not NotRankOne("above", (1, 1), ((0, 0), (0, 1))).holds(lambda i: G[i])  # slab
     with pytest.raises(er.InvalidInputError, match="'above' witness for T = 2 needs 2 other"):
