@@ -23,6 +23,7 @@ from exactrank.allsizes.rules import (
     nonnegative_for_all,
     permuted_rank,
     rank_one_update,
+    sum_bound,
 )
 
 
@@ -132,6 +133,7 @@ def test_direct_sum_and_permutations():
     with pytest.raises(RuleRefused, match="no blocks"):
         direct_sum_rank()
     assert factorization_bound(sympy.Symbol("r_0")).relation == "le"
+    assert sum_bound(a, 3).rank == 3 * 2**n and sum_bound(a, 3).relation == "le"
 
 
 def test_nonnegative_for_all():

@@ -11,7 +11,8 @@ linear algebra (not of the papers):
   on one factor;
 - rank(B + u vᵀ) = rank B + 1 when u ∉ col B and v ∉ row B; rank B when exactly one of them
   is in; when both are (u = B x, vᵀ = yᵀ B) it is rank B − 1 if 1 + vᵀ x = 0, else rank B;
-- rank(A ⊕ B) = rank A + rank B; rank(P A Q) = rank A for permutation matrices P, Q;
+- rank(A ⊕ B) = rank A + rank B; rank(A + B) <= rank A + rank B; rank(P A Q) = rank A for
+  permutation matrices P, Q;
 - rank(U Vᵀ) <= the inner dimension of the factorization.
 
 The Lemma A.2 matrix of seed 001, J − E^{⊗n} with J = 1 1ᵀ (of size M^n), is the update rule
@@ -227,6 +228,14 @@ def direct_sum_rank(*steps: RankStep) -> RankStep:
         raise RuleRefused("direct_sum_rank: no blocks")
     relation = "le" if any(s.relation == "le" for s in steps) else "eq"
     return RankStep("direct_sum_rank", sympy.Add(*(s.rank for s in steps)), "ranks add", relation)
+
+
+def sum_bound(step: RankStep, copies) -> RankStep:
+    """rank(A_1 + … + A_c) <= rank A_1 + … + rank A_c (subadditivity), for ``copies``
+    matrices each of rank bounded (or given) by ``step``."""
+    return RankStep(
+        "sum_bound", sympy.sympify(copies) * step.rank, "the rank of a sum is at most the sum", "le"
+    )
 
 
 def permuted_rank(P, step: RankStep, Q) -> RankStep:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sympy
 
 from .identity import ProofStepFailed
-from .rules import RankStep, direct_sum_rank, n, nonnegative_for_all
+from .rules import RankStep, n, nonnegative_for_all, sum_bound
 
 M, W, k = sympy.symbols("M W k", integer=True, positive=True)
 
@@ -52,8 +52,7 @@ def lemma_a1_bound(step=M) -> RankStep:
     if not fold_split():
         raise ProofStepFailed("Lemma A.1: max(x, …, 0) does not split into rows and columns")
     per_term = RankStep("distinct_rows", value_count(step).subs(k, n), "rows with equal a", "le")
-    total = direct_sum_rank(per_term)  # one term; W terms: the ranks add at most
-    bound = sympy.expand(W * total.rank)
+    bound = sympy.expand(sum_bound(per_term, W).rank)
     if not nonnegative_for_all(W * 2 * n * M - bound, {W: 1, n: 1, M: 1}):
         raise ProofStepFailed(f"Lemma A.1: {bound} <= W·T·M is not proven")
     return RankStep("lemma_a1", bound, "W terms of at most n·M + 1 distinct rows each", "le")
