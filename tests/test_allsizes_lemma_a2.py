@@ -108,7 +108,9 @@ def test_assert_rank_formula_proves_or_names_the_failing_step():
 def test_the_certificate_verifies_and_rejects_tampering(tmp_path: Path):
     family = lemma_a2_family(3, 2)
     cert = make_certificate(family, "2**(T/2) + 1", "seed 001, Lemma A.2")
+    Draft202012Validator.check_schema(SCHEMA)
     assert not list(VALIDATOR.iter_errors(cert))
+    assert list(VALIDATOR.iter_errors({**cert, "claim": {**cert["claim"], "formula": "x.y"}}))
     assert er.verify_certificate(cert)
     er.save_certificate(cert, tmp_path / "a2.json")
     proc = run("verify", tmp_path / "a2.json")
