@@ -104,15 +104,15 @@ def first_alone(model: MixedNetwork) -> MixedNetwork:
     return MixedNetwork(model.first, silent, mixture)
 
 
-def _unproven(model, tree, partition, M: int, field: str, rho: int, need: int) -> str | None:
+def _unproven(grid, tree, partition, M: int, field: str, rho: int, need: int) -> str | None:
     """None when "a network over ``tree`` of width < need has rank < rho on ``partition``, and
     the mixed network has rank >= rho there" is proven again apart from the search that found
     it: rank_bounds at width need − 1 stays below rho, and a rank >= rho certificate of the
-    mixed network passes the certificate checker. Else what failed."""
+    mixed network's grid passes the certificate checker. Else what failed."""
     if need > 1 and rank_bounds(tree, partition, M, need - 1).upper >= rho:
         return f"width {need - 1} can reach rank {rho}: the width needed is not {need}"
     try:
-        cert = er.certify(model, partition, field, claim="ge", r=rho)
+        cert = er.certify(grid, partition, field, claim="ge", r=rho)
     except er.ExactRankError as exc:
         return f"rank >= {rho} of the mixed network not certified: {exc}"
     problem = unverified(cert)
@@ -150,7 +150,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
                     details.append(
                         f"{label}: tree {i + 1} replicates M at width {widths[worst]} < r^2"
                     )
-                problem = _unproven(model, tree, worst, M, field, ranks[worst][2], widths[worst])
+                problem = _unproven(grids[2], tree, worst, M, field, ranks[worst][2], widths[worst])
                 if problem is not None:
                     failures += 1
                     details.append(f"{label}: tree {i + 1}: {problem}")

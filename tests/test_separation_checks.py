@@ -84,10 +84,16 @@ def test_a_full_table_that_does_not_bite_fails(name, monkeypatch):
 def test_full_mode_shows_where_the_bound_bites(name):
     result = theorems.run(name, full=True)
     assert result.verdict == "PASS", result.details
-    start = next(i for i, line in enumerate(result.details) if "where the bound bites" in line)
-    rows = [line for line in result.details[start + 1 :] if line.startswith("  ")]
-    bounds = [int(line.split(": ")[1].split()[0]) for line in rows if ": " in line]
-    assert theorems.bites(bounds), rows
+    starts = [i for i, line in enumerate(result.details) if "where the bound bites" in line]
+    assert starts
+    for start in starts:  # each table: its indented rows "  size: bound (evidence)"
+        rows = []
+        for line in result.details[start + 1 :]:
+            if not line.startswith("  "):
+                break
+            rows.append(line)
+        bounds = [int(line.split(": ")[1].split()[0]) for line in rows]
+        assert theorems.bites(bounds), rows
 
 
 # -------------------------------------------------------------------- a broken certifier
