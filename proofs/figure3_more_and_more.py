@@ -11,7 +11,7 @@ PASS when, for every b, the fraction at the largest R is positive and at least t
 at every smaller R, and no R = 1 sample has bound >= 2 (a TT-rank-1 relu RNN is a rank-1
 shallow network, ``figure3_rank1_corrected``, whose odd-even rank is at most
 1 + ⌊T/2⌋(M − 1) <= M·T: ``lemma_a1``'s (†)). The fractions are reported per R and b.
-A PASS shows the trend on these samples (2 per R in quick mode, 12 in --full), not a rate.
+A PASS shows the trend on these samples (2 per R in quick mode, 8 in --full), not a rate.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ THRESHOLDS = (2, 4, 8)
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    samples = 12 if full else 2
+    samples = 8 if full else 2
     bounds = {R: [width_bound("fig3", R, 100 * R + s) for s in range(samples)] for R in RANKS}
     fractions = {
         b: {R: sum(x >= b for x in values) / samples for R, values in bounds.items()}
