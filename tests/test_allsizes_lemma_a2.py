@@ -133,6 +133,9 @@ def test_the_certificate_verifies_and_rejects_tampering(tmp_path: Path):
     evil = json.loads(json.dumps(cert))
     evil["claim"]["formula"] = "__import__('os')"
     assert "formula: expected integers" in er.verify_certificate(evil).reason
+    for formula in ("((n+1)**64)**64", "((64**64)**64)**64"):  # never evaluated
+        evil["claim"]["formula"] = formula
+        assert "a power of a power" in er.verify_certificate(evil).reason
 
 
 def test_the_standalone_checker_says_not_supported(tmp_path: Path):

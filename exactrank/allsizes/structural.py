@@ -56,16 +56,28 @@ def parse_formula(text) -> sympy.Expr:
         )
     except (SyntaxError, TypeError, ValueError, NameError, TokenError) as exc:
         raise ProofStepFailed(f"formula: cannot parse {text!r} ({exc})") from None
+    _small_exponents(expr)
+    expr = sympy.parse_expr(text, local_dict=dict(SYMBOLS), global_dict=_GLOBALS)
+    _small_exponents(expr)  # again once evaluated: ((n + 1)**64)**64 is (n + 1)**4096
+    return expr
+
+
+def _small_exponents(expr) -> None:
+    """Constant exponents are integers of at most MAX_EXPONENT, and no power with one is
+    raised again to a constant power (so evaluating the formula stays cheap)."""
     for power in expr.atoms(sympy.Pow):
         base, exponent = power.args
-        if exponent.is_number and not (
-            isinstance(exponent, sympy.Integer) and abs(exponent) <= MAX_EXPONENT
-        ):
+        if not exponent.is_number:
+            continue
+        if not (isinstance(exponent, sympy.Integer) and abs(exponent) <= MAX_EXPONENT):
             raise ProofStepFailed(
                 f"formula: a constant exponent must be an integer of at most {MAX_EXPONENT}, "
                 f"got {exponent}"
             )
-    return sympy.sympify(expr)
+        if abs(exponent) > 1 and any(
+            p.args[1].is_number and abs(p.args[1]) > 1 for p in base.atoms(sympy.Pow)
+        ):
+            raise ProofStepFailed(f"formula: a power of a power, {power}, is refused")
 
 
 _GLOBALS = {
