@@ -63,7 +63,14 @@ import numpy as np
 import exactrank as er
 from exactrank.geometry import contiguous_tree
 from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.theorems import (
+    CheckResult,
+    keep,
+    outcome,
+    script_main,
+    separation_table,
+    unverified,
+)
 
 NAME = "seed000_theorem_3"
 CLAIM = "odd-even rank of a generic HT network = min(r_0, M)^(N/2), any inner widths (seed 000)"
@@ -84,6 +91,7 @@ QUICK = [
 FULL = QUICK + [(4, 3, 2, 8), (4, 4, 2, 8), (3, 4, 3, 8), (2, 4, 4, 16), (2, 3, 1, 16)]
 MAX_QQ_CERT = 1 << 14  # grid entries of the largest QQ grid saved as a certificate
 MAX_SHALLOW = {False: 1 << 20, True: 1 << 24}  # grid entries × width of a shallow grid built
+LAZY = (2, 2, 2, 32, 256)  # full mode: (M, r_0, r, N, k), rank >= k of a 2^32-entry grid
 
 
 def build_ht(M: int, r0: int, r: int, N: int, field: str, seed: int) -> er.HierarchicalNetwork:
@@ -254,6 +262,13 @@ def check(full: bool = False, certs=None) -> CheckResult:
         title = "shallow width >= the odd-even rank (Corollary 4)"
         lines, missed = separation_table(title, [table[M] for M in sorted(table)])
         details, failures = details + lines, failures + missed
+        line, failed = _lazy(*LAZY)
+        details.append(line)
+        failures += failed
+        instances += 1
+        M, r0, r, N, k = LAZY
+        quantity = f"rank >= {k} (lazy minor), min(r_0, M)^(N/2) = {min(r0, M) ** (N // 2)}"
+        largest = (M**N, f"M = {M}, r_0 = {r0}, r = {r}, N = {N}", quantity)
     return outcome(
         NAME,
         CLAIM,
@@ -265,6 +280,27 @@ def check(full: bool = False, certs=None) -> CheckResult:
         largest=largest[1],
         quantity=largest[2],
     )
+
+
+def _lazy(M: int, r0: int, r: int, N: int, k: int) -> tuple[str, int]:
+    """Rank >= k of a generic HT network whose grid is too large to hold (M^N entries): a
+    k × k minor found by the structured search over lazily evaluated entries, over GF(p),
+    passed through the certificate checker. The detail line and 0, or 1 failure."""
+    field = FIELDS[1]
+    model = build_ht(M, r0, r, N, field, seed=M * 1000 + r0 * 100 + r * 10 + N)
+    where = f"M={M} r0={r0} r={r} N={N} over GF ({M}^{N} entries, never built)"
+    try:
+        cert = er.certify(model, "odd-even", field, claim="ge", r=k, seed=N)
+    except er.ExactRankError as exc:
+        return f"{where}: rank >= {k} NOT certified: {exc}", 1
+    problem = unverified(cert)
+    if problem is not None:
+        return f"{where}: the rank >= {k} certificate is NOT verified: {problem}", 1
+    expected = min(r0, M) ** (N // 2)
+    return (
+        f"{where}: rank >= {k} certified from a lazily evaluated minor (the structured "
+        f"search), so shallow width >= {k}; min(r0, M)^(N/2) = {expected}"
+    ), 0
 
 
 def _corollary_4(model, grid, field, expected, where, full, details) -> int:
