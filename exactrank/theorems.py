@@ -96,6 +96,8 @@ def script_main(check, argv=None) -> int:
         f"{result.name}: {result.verdict} (expected {result.expected}) on {result.instances} "
         f"instances\n  claim: {result.claim}"
     )
+    if result.largest or result.quantity:
+        print(f"  largest instance {result.largest}: {result.quantity}")
     for line in result.details:
         print(f"  {line}")
     return 0 if result.as_expected else 1
