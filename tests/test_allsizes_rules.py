@@ -165,3 +165,38 @@ def test_the_symbolic_lemma_a2_rank_refuses_without_its_side_condition(monkeypat
     monkeypatch.setattr(symbolic, "power_minus_one_positive", lambda: False)
     with pytest.raises(ProofStepFailed, match="1 − M\\^n ≠ 0 is not proven"):
         symbolic.lemma_a2_symbolic()
+
+
+@settings(max_examples=30, deadline=None)
+@given(matrices(2, 1), matrices(2, 2), matrices(1, 2), vectors(2), vectors(1), vectors(2))
+def test_rank_one_update_with_boundary_factors(pre, E, post, u, p, q):
+    """The update's u and v are checked factor by factor, pre and post included."""
+    B = KroneckerTerm(-1, pre, E, post)
+    U = KroneckerTerm(1, [[p[0]], [2 * p[0]]], [[x * y for y in u] for x in u], [q])
+    try:
+        step = rank_one_update(B, U)
+    except RuleRefused as exc:
+        assert "at n = " in str(exc)
+        return
+    for k in (1, 2):
+        total = explicit(B, k) + explicit(U, k)
+        assert step.rank.subs(n, k) == rank_fraction(total.tolist()), (k, step.reason)
+
+
+def test_exact_matrices_refuse_floats_and_ragged_rows():
+    from exactrank.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="float"):
+        KroneckerTerm(1, [[0.5]], [[1]], [[1]])
+    with pytest.raises(RuleRefused, match="non-empty rectangular matrix"):
+        KroneckerTerm(1, [[1, 2], [3]], [[1]], [[1]])
+
+
+def test_derive_rank_refuses_three_terms():
+    from exactrank.allsizes import derive_rank
+
+    terms = [KroneckerTerm(c, [[1]], [[1, 0], [0, c]], [[1]]) for c in (1, 2, 3)]
+    with pytest.raises(RuleRefused, match="no rule for a sum of 3 Kronecker terms"):
+        derive_rank(terms)
+    with pytest.raises(RuleRefused, match="neither term has rank one in every factor"):
+        derive_rank(terms[:2])
