@@ -59,7 +59,9 @@ class IdentityTerm:
             pre = tuple(exact_matrix(X, f"{self.name}.pre") for X in self.pre)
             object.__setattr__(self, "pre", pre)
         weights = {
-            tuple(Fraction(v) for v in s): to_fraction(c, f"{self.name}.weights")
+            tuple(to_fraction(v, f"{self.name}.weights (a state)") for v in s): to_fraction(
+                c, f"{self.name}.weights"
+            )
             for s, c in dict(self.weights).items()
         }
         object.__setattr__(self, "weights", weights)
