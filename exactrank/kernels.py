@@ -95,8 +95,9 @@ _ONE_THREAD_PRODUCT = 1 << 18  # OpenBLAS runs a dgemm of at most this m·n·k o
 _BLOCKED_PRODUCT = 1 << 24  # products up to this many multiply-adds run in such blocks
 
 
-def dgemm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """A @ B for float64 matrices, small products kept off BLAS threads.
+def dgemm(A: np.ndarray, B: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """A @ B for float64 matrices (into ``out`` if given), small products kept off BLAS
+    threads.
 
     A product of at most _BLOCKED_PRODUCT multiply-adds (a few milliseconds) runs in blocks
     of rows of at most _ONE_THREAD_PRODUCT, which OpenBLAS computes on the calling thread:
@@ -107,9 +108,9 @@ def dgemm(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     n, k = A.shape
     m = B.shape[1]
     if n * k * m <= _ONE_THREAD_PRODUCT or n * k * m > _BLOCKED_PRODUCT:
-        return A @ B
+        return np.matmul(A, B, out=out)
     rows = max(1, _ONE_THREAD_PRODUCT // max(1, k * m))
-    out = np.empty((n, m))
+    out = np.empty((n, m)) if out is None else out
     for start in range(0, n, rows):
         np.matmul(A[start : start + rows], B, out=out[start : start + rows])
     return out

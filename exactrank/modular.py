@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import flint
 import numpy as np
 
+from .kernels import dgemm
+
 FAST_PRIME_BITS = 23
 """Primes of at most this many bits take the BLAS path: ``random_prime(FAST_PRIME_BITS, rng)``."""
 
@@ -440,7 +442,7 @@ def _sub_matmul(C: np.ndarray, A: np.ndarray, B: np.ndarray, p: int, buf: np.nda
         Ci, Ai = C[i : i + rows], A[i : i + rows]
         T = _scratch(buf, len(Ci), n)
         for s in range(0, k, step):
-            np.matmul(Ai[:, s : s + step], B[s : s + step], out=T)
+            dgemm(Ai[:, s : s + step], B[s : s + step], out=T)
             np.subtract(Ci, T, out=T)
             _reduce_rows(T, Ci, p)
 
@@ -495,7 +497,7 @@ def _apply_inverse(T_inv: np.ndarray, B: np.ndarray, p: int, buf: np.ndarray) ->
     for j in range(0, n, cols):
         Bj = B[:, j : j + cols]
         T = _scratch(buf, r, Bj.shape[1])
-        np.matmul(T_inv, Bj, out=T)
+        dgemm(T_inv, Bj, out=T)
         _reduce_rows(T, Bj, p)
 
 
