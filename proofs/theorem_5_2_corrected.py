@@ -10,7 +10,7 @@ width-W shallow relu network has odd-even rank ≤ W·T·M (Lemma A.1; checked o
 Instances: for each (M, R, T) of the table, a certificate of odd-even rank ≥ K for the
 Lemma A.2 network, from the whole grid for small T, giving the proven width bound
 ⌈K / (MT)⌉; at M = R = 2, T = 32 (a 2^32-entry grid; and T = 64 in full mode) a rank ≥ k
-certificate from a principal k × k minor evaluated lazily (k = 256, 1024 in full mode),
+certificate from a principal k × k minor evaluated lazily (k = 512, 1024 in full mode),
 giving width ≥ ⌈k / (MT)⌉; next to it the width K + 1 of the shallow network that does
 realize the grid (``theorem_5_2``), so the least width lies between the two. In full mode
 M = R = 2, T = 16, 18, 20 add the table where the proven bound bites: ⌈K/(MT)⌉ = 8, 15, 26,
@@ -41,7 +41,7 @@ CLAIM = "the Lemma A.2 grid needs shallow relu width >= min(M,R)^(T/2)/(MT) (Lem
 EXPECTED = "PASS"
 QUICK = [(2, 2, 4), (3, 2, 6), (3, 3, 6), (4, 2, 8), (2, 2, 32)]
 FULL = QUICK + [(4, 4, 8), (2, 2, 16), (2, 2, 18), (2, 2, 20), (2, 2, 64)]
-LAZY_MINOR = {False: 256, True: 1024}  # the minor certified when the grid cannot be built
+LAZY_MINOR = {False: 512, True: 1024}  # the minor certified when the grid cannot be built
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
