@@ -386,3 +386,17 @@ def test_cli_refusals_are_one_line(args, message, capsys):
     assert cli.main(["experiment", *args, "--quiet"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and message in err, err
+
+
+def test_dask_workers_get_the_allocator_of_a_plain_process(client):
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ (fig3 tasks 2-3x slower under it, see
+    backends._unpin_malloc): every task on a worker runs after the allocator is reset."""
+    from exactrank.experiments import backends
+
+    def probe():
+        return os.environ.get("MALLOC_TRIM_THRESHOLD_"), backends._unpin_malloc.cache_info()
+
+    run_experiment("fig3", 5, seed=7, progress=False, params=TINY, client=client)
+    after = client.run(probe)
+    assert {env for env, _ in after.values()} == {"65536"}  # what the nanny set
+    assert any(info.currsize == 1 for _, info in after.values()), after
