@@ -15,9 +15,11 @@ all inputs and all points of the box, bottom-up:
   dominate its siblings channel by channel (its smallest value ≥ their largest); then max
   pooling keeps that child's values, the output is a function g(x_0), and if g ≥ 0 the
   width-1 shallow network λ = 1, v^(0) = F^(−1)·g, v^(t) = 0 realizes it.
-* mean pooling: every pre-activation must be ≥ 0 (relu is then the identity and the
-  network linear: Σ_t u_t(x_t)) and every weight above the leaves ≥ 0 (so u_t ≥ 0); then
-  λ = N, v^(t) = F^(−1)·u_t (one channel of average pooling) realizes it.
+* mean pooling: every pre-activation above the leaves must be ≥ 0 (relu is then the
+  identity there and the network linear in the leaf outputs: Σ_t u_t(x_t), u_t a
+  combination of the relu outputs of leaf t, functions of x_t alone whatever their sign
+  before the relu) and every weight above the leaves ≥ 0 (so u_t ≥ 0); then λ = N,
+  v^(t) = F^(−1)·u_t (one channel of average pooling) realizes it.
 * both: δ·M < 1, so F is strictly diagonally dominant, hence invertible.
 
 The largest δ = k/2^12 certified is found by bisection (the test is monotone in δ). Then,
@@ -32,10 +34,12 @@ such network has, proven by a few entries re-evaluated by the brute-force evalua
 (:class:`exactrank.realizability.NotRankOne` for max pooling: a rank-1 max-form fails;
 :class:`~exactrank.realizability.MeanNotRankOne` for mean pooling: not additively
 separable, or both signs): the largest box around the base lies between r_lo and that
-r_hi. The bracket is loose (r_hi/r_lo ≈ 1.5 for max pooling, ≈ 3 for mean pooling): the
-certificates are sufficient conditions only (for mean pooling, leaf pre-activations may
-turn negative without harm: relu at the leaves acts on one input each), and the witness
-points are sampled, not constructed.
+r_hi. The bracket is loose (r_hi/r_lo ≈ 1.5–2 for max pooling, 2–3 for mean pooling):
+the certificates are sufficient conditions only, and the witness points are sampled, not
+constructed. For mean pooling r_lo is 1/M (F may turn singular beyond) and the witnesses
+appear near δ = 1, where weights above the leaves turn negative; between, the grids stay
+separable with parts of one sign, and whether one hidden channel with the *same*,
+singular, F replicates them is not decided here.
 
 Instances: (M, N, r) ∈ {(2, 4, 2), (3, 4, 2), (2, 8, 2)} ((3, 8, 3), (2, 16, 2) in full
 mode). A PASS proves, for these sizes, an open box of deep networks replicated by one
@@ -93,8 +97,6 @@ def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
             hull(interval_sum(W[g, n] * F[m, n] for n in range(M)) for m in range(M))
             for g in range(W.shape[0])
         ]
-        if mean and min(p.lo for p in pre) < 0:
-            return False
         channels[mode] = ([interval_max(p, 0) for p in pre], mode == 0)
     for l in range(1, base.L + 1):
         for k, node in enumerate(base.levels[l]):
