@@ -56,17 +56,15 @@ def test_structured_search_meets_the_bound(lemma_a1):
     assert result.quantity.startswith("best structured rank 19 = 0.396·RTM (RTM = 48)")
 
 
-def test_broken_extremal_construction_turns_the_verdict(lemma_a1, monkeypatch):
-    """Without distinct values (every extremal u_t[m] = t + 1) the bound is not met: FAIL."""
-    real = lemma_a1.structured_candidates
+def test_a_rank_past_the_bound_turns_the_verdict(lemma_a1, monkeypatch):
+    """A rank reported above (†) (a broken rank or construction) is a FAIL, named."""
+    real = lemma_a1.best_structured
 
-    def flattened(M, T, R, rng, tries):
-        for family, lam, V in real(M, T, R, rng, tries):
-            if family == "distinct alternating values":
-                V = [[[t + 1] * M for t in range(T)] for _ in range(R)]
-            yield family, lam, V
+    def inflated(M, T, R, rng, tries):
+        rank, family, model = real(M, T, R, rng, tries)
+        return rank + 2, family, model
 
-    monkeypatch.setattr(lemma_a1, "structured_candidates", flattened)
+    monkeypatch.setattr(lemma_a1, "best_structured", inflated)
     result = lemma_a1.check()
     assert result.verdict == "FAIL"
-    assert any("NOT met" in line for line in result.details)
+    assert sum("EXCEEDED" in line for line in result.details) == 3
