@@ -42,7 +42,13 @@ import numpy as np
 from _common import blas_note, timed
 
 import exactrank as er
-from exactrank.experiments import get_experiment, rnn_figures, run_experiment, sample_seed
+from exactrank.experiments import (
+    get_experiment,
+    relu_ranks,
+    rnn_figures,
+    run_experiment,
+    sample_seed,
+)
 from exactrank.experiments.registry import merge_parameters
 from exactrank.modular import random_prime
 
@@ -69,7 +75,7 @@ def main() -> None:
     params = merge_parameters(get_experiment("fig3"), {})
     rng = np.random.default_rng(sample_seed("fig3", args.R, args.index, args.seed))
     model = rnn_figures.sample_rnn(params, args.R, rng)
-    bits = rnn_figures.prime_bits(params["prime_bits"], (params["M"] ** (params["T"] // 2)) ** 2)
+    bits = relu_ranks.prime_bits(params["prime_bits"], (params["M"] ** (params["T"] // 2)) ** 2)
     p = random_prime(bits, rng)
     print(blas_note())
     print(f"fig3 instance R = {args.R}, index {args.index}, seed {args.seed}: {model!r}")
@@ -84,13 +90,13 @@ def main() -> None:
     print(f"grid storage {grid.storage}, matrix {matrix.shape[0]} x {matrix.shape[1]}")
     print(f"{'pipeline':34} {'rank':>5} {'seconds':>8} {'/ float':>8}")
     print(f"{'float: grid + matrix_rank':34} {r_float:5d} {float_total:8.2f} {1:8.1f}")
-    t_record, record = timed(lambda: rnn_figures._integer_lines(matrix, p).rank_mod(p))
+    t_record, record = timed(lambda: relu_ranks.integer_lines(matrix, p).rank_mod(p))
     rows = [
         ("proven lower: grid QQ + rank mod p", record, t_grid + t_record),
         ("  the same through rank(GF(p))", lower.rank, t_grid + t_mod),
     ]
     if not args.no_exact:
-        t_exact, exact = timed(rnn_figures.exact_rank, matrix)
+        t_exact, exact = timed(relu_ranks.exact_rank, matrix)
         rows.append(("exact: grid QQ + FLINT rank", exact, t_grid + t_exact))
     for name, value, seconds in rows:
         print(f"{name:34} {value:5d} {seconds:8.2f} {seconds / float_total:8.1f}")

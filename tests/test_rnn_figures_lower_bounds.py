@@ -12,16 +12,22 @@ from hypothesis import strategies as st
 
 import exactrank as er
 from exactrank.errors import InvalidInputError
-from exactrank.experiments import get_experiment, rnn_figures, run_experiment, sample_seed
+from exactrank.experiments import (
+    get_experiment,
+    relu_ranks,
+    rnn_figures,
+    run_experiment,
+    sample_seed,
+)
 from exactrank.experiments.registry import merge_parameters
 from exactrank.modular import FAST_PRIME_BITS, random_prime
 from exactrank.rank import monte_carlo_error_bound
 
 
 def test_auto_prime_bits_follow_the_matrix_size():
-    assert rnn_figures.prime_bits("auto", rnn_figures.FLINT_ENTRIES) == 62
-    assert rnn_figures.prime_bits("auto", rnn_figures.FLINT_ENTRIES + 1) == FAST_PRIME_BITS
-    assert rnn_figures.prime_bits(40, 10**6) == 40
+    assert relu_ranks.prime_bits("auto", relu_ranks.FLINT_ENTRIES) == 62
+    assert relu_ranks.prime_bits("auto", relu_ranks.FLINT_ENTRIES + 1) == FAST_PRIME_BITS
+    assert relu_ranks.prime_bits(40, 10**6) == 40
 
 
 @pytest.mark.parametrize("bad", ["23", 1, 63, True, 2.5])
@@ -51,7 +57,7 @@ def integer_matrices(draw):
 @settings(max_examples=25, deadline=None)
 def test_rank_mod_small_prime_on_blas_equals_flint(A, seed):
     p = random_prime(FAST_PRIME_BITS, np.random.default_rng(seed))
-    lines = rnn_figures._IntegerLines(A)
+    lines = relu_ranks.IntegerLines(A)
     assert lines.rank_mod(p) == _flint_rank_mod(A, p)
     assert lines.rank_mod(p) <= lines.rank()  # a lower bound on the exact rank
 
@@ -67,11 +73,11 @@ def test_large_matricizations_take_a_small_prime_and_say_so():
     record = rnn_figures.run_sample(params, 2, 0, sample_seed("fig3", 2, 0, 0))
     model = rnn_figures.sample_rnn(params, 2, np.random.default_rng(sample_seed("fig3", 2, 0, 0)))
     matrix = er.matricize(er.grid_tensor(model), "odd-even")
-    assert matrix.values.size > rnn_figures.FLINT_ENTRIES
+    assert matrix.values.size > relu_ranks.FLINT_ENTRIES
     p = record["prime"]
     assert p < 2**FAST_PRIME_BITS
     assert record["rank_lower"] == _flint_rank_mod(matrix.values, p)
-    assert record["rank_lower"] <= rnn_figures.exact_rank(matrix)
+    assert record["rank_lower"] <= relu_ranks.exact_rank(matrix)
     if not record["exact"]:
         bound = monte_carlo_error_bound(matrix.values, FAST_PRIME_BITS)
         assert record["mod_p_error_bound"] == float(f"{bound:.3g}")
