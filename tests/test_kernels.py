@@ -238,3 +238,6 @@ def test_dgemm_in_blocks_is_the_product(shape):
     B = rng.integers(-(2**20), 2**20, (k, m)).astype(np.float64)
     expected = A.astype(np.int64).astype(object) @ B.astype(np.int64).astype(object)
     assert (dgemm(A, B).astype(np.int64).astype(object) == expected).all()
+    out = np.full((n, m), np.nan)  # into a given array, every row written
+    assert dgemm(A, B, out=out) is out
+    assert (out.astype(np.int64).astype(object) == expected).all()
