@@ -178,3 +178,22 @@ def test_a_family_beyond_the_limits_is_exit_2(tmp_path: Path):
     proc = run("verify", tmp_path / "big.json")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "tensor.family.block: M^p = 2^13 inputs, more than 4096" in proc.stderr
+
+
+@pytest.mark.parametrize(("M", "R"), [(1, 1), (2, 1), (2, 3), (3, 2), (4, 4), (5, 2)])
+def test_the_symbolic_transition_tables_are_the_computed_ones(M, R):
+    from exactrank.allsizes.automaton import transition_tables
+    from exactrank.allsizes.symbolic import a, b, cores_match, k, symbolic_identity
+
+    symbolic = symbolic_identity()
+    family = lemma_a2_family(M, R)
+    _, states = reachable_states(family)
+    computed = transition_tables(family, states)
+    for (s, t), entry in symbolic.items():
+        table = computed.get((0, (s,), (t,)), np.zeros((M, M), dtype=object))
+        if (s,) not in states:
+            continue
+        want = [[entry.subs({a: x, b: y, k: min(M, R)}) for y in range(M)] for x in range(M)]
+        assert (table == np.array(want, dtype=object)).all(), (s, t)
+    assert cores_match(pairwise_similarity_rnn(M, R, 2))
+    assert not cores_match(_broken(M, R, 2))

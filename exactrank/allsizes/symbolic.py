@@ -1,7 +1,24 @@
-"""Seed 001, Lemma A.2's rank symbolic in M and R, from its identity A_n = J^{⊗n} − D_k^{⊗n}.
+"""Seed 001, Lemma A.2 symbolic in M and R: the identity A_n = J^{⊗n} − D_k^{⊗n} and its rank.
 
-J is the M × M all-ones matrix and D_k = diag(1, …, 1, 0, …, 0) with k = min(M, R) ones. The
-rules of :mod:`.rules`, with their side conditions decided for symbolic M and k:
+J is the M × M all-ones matrix and D_k = diag(1, …, 1, 0, …, 0) with k = min(M, R) ones.
+
+**Identity** (:func:`symbolic_identity`). The cores of the construction as functions of their
+indices (:func:`symbolic_cores`, compared entry by entry with
+exactrank.constructions.pairwise_similarity_rnn by :func:`cores_match`): C1[i, m] = 1 − δ_im,
+G1[i, 0, j] = δ_ij; C2[i, m] = 1 − δ_im (i < M), C2[M, m] = 1, G2[i, j, 0] = δ_ij (i < M),
+G2[M, j, 0] = (1 − k) δ_j0. One pair of steps from the state h ∈ {0, 1} on inputs (a, b):
+h1_i = max(1 − δ_ia, h) for i < k, and δ_ij collapses the double sum over G2 to i = j < k:
+
+    h' = Σ_{i<k} max(1 − δ_ib, 1 − δ_ia, h, 0) + (1 − k)·max(1, h1_0, 0).
+
+For 0/1 values max(1 − x, 1 − y, 0) = 1 − xy (checked on the four cases) and max(1, h1_0) = 1,
+so sympy's summation gives h' = 1 − δ_ab·[a < k] from h = 0 and h' = 1 from h = 1: the
+states {0, 1} are closed for every M, R, and P(0 → 0) = D_k, P(0 → 1) = J − D_k,
+P(1 → 1) = J, P(1 → 0) = 0 as functions of (a, b). The base case and the inductive step of
+:mod:`.identity` with the terms J (c = 0, 1) and D_k (c = 1, −1) are then sympy identities in
+a, b, k, decided in the cases a < k and a >= k.
+
+**Rank**: the rules of :mod:`.rules`, with their side conditions decided for symbolic M, k:
 
 - rank D_k = k (a diagonal matrix: its nonzero entries), so rank(−D_k^{⊗n}) = k^n;
 - J^{⊗n} = u vᵀ with u = v = 1^{⊗n}; col D_k = span(e_0, …, e_{k−1}) and 1 has no zero
@@ -13,9 +30,9 @@ rules of :mod:`.rules`, with their side conditions decided for symbolic M and k:
 
 The result Piecewise((k^n + 1, k < M), (M^n, True)) at k = min(M, R) is compared with the
 lemma's Piecewise((R^{T/2} + 1, R < M), (M^{T/2}, True)) at T = 2n in the two cases R = M − d
-(d >= 1) and R = M + e (e >= 0), which cover every R; sympy decides each. The identity itself
-is proven per (M, R) (:func:`~.families.lemma_a2_family`); this module derives the rank from
-it for every M >= 2 and R >= 1 at once.
+(d >= 1) and R = M + e (e >= 0), which cover every R; sympy decides each. What is read off
+the code, not proven: that the construction's cores are the symbolic ones for every M, R
+(they are compared at the sizes of the checks' tables).
 """
 
 from __future__ import annotations
@@ -26,6 +43,80 @@ from .identity import ProofStepFailed
 from .rules import RankStep, n
 
 M, R, k = (sympy.Symbol(s, integer=True, positive=True) for s in ("M", "R", "k"))
+a, b, i = (sympy.Symbol(s, integer=True, nonnegative=True) for s in ("a", "b", "i"))
+delta = sympy.KroneckerDelta
+
+
+def symbolic_cores(size_M, size_R, kk):
+    """(C1, G1, C2, G2) of one pair of steps as functions of indices (see above); with
+    numbers for size_M, size_R, kk they give the construction's entries."""
+
+    def C2(row, m):
+        return 1 if row == size_M else 1 - delta(row, m)
+
+    def G2(row, j):
+        return (1 - kk) * delta(j, 0) if row == size_M else delta(row, j)
+
+    return (lambda row, m: 1 - delta(row, m)), delta, C2, G2
+
+
+def cores_match(model) -> bool:
+    """The first two steps of a Lemma A.2 network (M, R from its shapes) are the symbolic
+    cores evaluated at its M, R, entry by entry."""
+    size_M, size_R = model.M, model.G[0].shape[2]
+    C1, G1, C2, G2 = symbolic_cores(size_M, size_R, min(size_M, size_R))
+    checks = [
+        (model.C[0], lambda x: C1(*x)),
+        (model.G[0][:, 0, :], lambda x: G1(*x)),
+        (model.C[1], lambda x: C2(*x)),
+        (model.G[1][:, :, 0], lambda x: G2(*x)),
+    ]
+    return all(
+        all(sympy.Integer(int(A[x])) == sympy.sympify(f(x)) for x in _indices(A.shape))
+        for A, f in checks
+    )
+
+
+def _indices(shape):
+    import itertools
+
+    return itertools.product(*(range(s) for s in shape))
+
+
+def _equal_for_all_a(x, y) -> bool:
+    """x = y for every integer a >= 0, in the cases a = k − 1 − e and a = k + e (e >= 0)."""
+    e = sympy.Symbol("e", integer=True, nonnegative=True)
+    return all(sympy.simplify((x - y).subs(a, value)) == 0 for value in (k - 1 - e, k + e))
+
+
+def symbolic_identity() -> dict:
+    """The transition tables P(s → s') of one pair, symbolic in a, b, k (every M, R), after
+    checking each step above; raises :class:`ProofStepFailed` naming the failing one."""
+    if any(max(1 - x, 1 - y, 0) != 1 - x * y for x in (0, 1) for y in (0, 1)):
+        raise ProofStepFailed("identity (symbolic): max(1 − x, 1 − y, 0) ≠ 1 − xy on 0/1")
+    new = {
+        0: sympy.Sum(1 - delta(i, a) * delta(i, b), (i, 0, k - 1)).doit() + (1 - k),
+        1: sympy.Sum(1, (i, 0, k - 1)).doit() + (1 - k),
+    }
+    D = sympy.Piecewise((delta(a, b), a < k), (0, True))
+    P = {(0, 0): D, (0, 1): 1 - D, (1, 0): sympy.Integer(0), (1, 1): sympy.Integer(1)}
+    if not _equal_for_all_a(new[0], 1 - D) or sympy.simplify(new[1] - 1) != 0:
+        raise ProofStepFailed(
+            f"identity (symbolic): one pair gives {new[0]} from 0 and {new[1]} from 1, not "
+            "1 − δ_ab·[a < k] and 1"
+        )
+    terms = {"J": ({0: 0, 1: 1}, sympy.Integer(1)), "D_k": ({0: 1, 1: -1}, D)}
+    for s in (0, 1):  # n = 0: S^(s) = [s = 0], the unit state 0
+        if sum(c[s] for c, _ in terms.values()) != int(s == 0):
+            raise ProofStepFailed(f"identity (symbolic): base case, state {s}")
+    for name, (c, X) in terms.items():
+        for target in (0, 1):
+            lhs = sum(c[s] * P[(s, target)] for s in (0, 1))
+            if not _equal_for_all_a(lhs, c[target] * X):
+                raise ProofStepFailed(
+                    f"identity (symbolic): inductive step of term {name}, state {target}"
+                )
+    return P  # the score is the state: A_n = S^(1) = J^{⊗n} − D_k^{⊗n}
 
 
 def power_minus_one_positive() -> bool:
