@@ -49,11 +49,8 @@ def relu_last_step(A: np.ndarray, a_den: int, S: np.ndarray, s_den: int, G: np.n
     s_max = max_abs(S) * s_scale
     if s_max >= INT64_SAFE or max_abs(a) >= INT64_SAFE:
         return None
-    s = np.maximum(to_storage(S, np.int64), 0)
-    if s_scale != 1:
-        s *= s_scale
     L, M = a.shape
-    R = s.shape[1]
+    P, R = S.shape
     g = to_storage(G, object).reshape(L, R)
     if max_abs(a) * column_abs_sums(g) >= INT64_SAFE:
         return None  # |U| could leave int64
@@ -72,23 +69,24 @@ def relu_last_step(A: np.ndarray, a_den: int, S: np.ndarray, s_den: int, G: np.n
     np.cumsum(U, axis=1, out=U)
     U += (a.T @ g)[:, None, :]
     U, W = (np.ascontiguousarray(X.transpose(2, 1, 0)) for X in (U, W))  # (R, K + 1, M)
-    s_max = int(s.max(initial=0))
     u_max = np.abs(U).max(axis=1).astype(object)  # (R, M), Python integers from here
     w_max = np.abs(W).max(axis=1).astype(object)
     if int((u_max + s_max * w_max).sum(axis=0).max()) >= INT64_SAFE:
         return None
-    states = np.ascontiguousarray(s.T)  # (R, P): one state coordinate per row
-    counts = np.stack([np.searchsorted(edges, row, side="left") for row in states])
-    out = np.zeros((s.shape[0], M), dtype=np.int64)
+    out = np.empty((P, M), dtype=np.int64)
     step = max(1, _BLOCK_ENTRIES // M)
-    for start in range(0, s.shape[0], step):  # blocks of rows that stay in cache
-        block, rows = out[start : start + step], slice(start, start + step)
+    for start in range(0, P, step):  # blocks of prefixes: every temporary stays in cache
+        states = np.maximum(to_storage(S[start : start + step], np.int64), 0).T.copy()
+        if s_scale != 1:
+            states *= s_scale  # (R, rows): one state coordinate per row
+        block = out[start : start + step]
+        block.fill(0)
         term = np.empty_like(block)
         for j in range(R):
-            c = counts[j, rows]
+            c = np.searchsorted(edges, states[j], side="left")
             block += U[j].take(c, axis=0)  # rows of M contiguous entries
             W[j].take(c, axis=0, out=term)
-            term *= states[j, rows, None]
+            term *= states[j, :, None]
             block += term
     return out.reshape(-1), den
 
