@@ -306,7 +306,10 @@ def _rnn_grid(model: GeneralizedRNN, arith):
     whose inner dimension is the bond R_{T//2−1}, instead of a chain of products over
     ever longer state arrays. Over QQ, when the proven bound on that product's entries
     (:func:`_product_bound`) reaches 2^53, it runs modulo primes and is rebuilt by CRT
-    (:func:`exactrank.multimodular.multimodular_product`).
+    (:func:`exactrank.multimodular.multimodular_product`). Other ξ form the ξ-outer block
+    of each step and contract it (:func:`_rnn_step`; past 2^53 by
+    :func:`~exactrank.arithmetic.split_product`), except the last relu step over QQ,
+    which :func:`~exactrank.relu_step.relu_last_step` runs without the block.
     """
     M = model.M
     S, s_den = arith.scalar(model.xi.unit)
