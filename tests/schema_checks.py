@@ -38,6 +38,7 @@ def _load(name: str) -> dict:
 
 MODEL_SCHEMA = _load("model.schema.json")
 CERTIFICATE_SCHEMA = _load("certificate.schema.json")
+STRUCTURAL_SCHEMA = _load("structural-certificate.schema.json")
 # certificate.schema.json refers to "model.schema.json", beside it
 REGISTRY = Registry().with_resource("model.schema.json", Resource.from_contents(MODEL_SCHEMA))
 StrictValidator = validators.extend(

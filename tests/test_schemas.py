@@ -27,6 +27,7 @@ from schema_checks import (
     MODEL_SCHEMA,
     REGISTRY,
     SCHEMAS,
+    STRUCTURAL_SCHEMA,
     certificate_errors,
     check_certificates_made,
     model_errors,
@@ -76,7 +77,11 @@ def round_trip(document):
 # ------------------------------------------------------------------------------ the schemas
 
 
-@pytest.mark.parametrize("schema", [MODEL_SCHEMA, CERTIFICATE_SCHEMA], ids=["model", "cert"])
+@pytest.mark.parametrize(
+    "schema",
+    [MODEL_SCHEMA, CERTIFICATE_SCHEMA, STRUCTURAL_SCHEMA],
+    ids=["model", "cert", "structural"],
+)
 def test_schemas_are_valid_draft_2020_12(schema):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(schema)
@@ -87,6 +92,7 @@ def test_the_certificate_schema_refers_to_the_model_schema_beside_it():
     assert {p.name for p in SCHEMAS.glob("*.json")} == {
         "model.schema.json",
         "certificate.schema.json",
+        "structural-certificate.schema.json",
     }
     assert "model.schema.json" in json.dumps(CERTIFICATE_SCHEMA)
     validator = Draft202012Validator(CERTIFICATE_SCHEMA, registry=REGISTRY)
