@@ -77,9 +77,22 @@ def load(name: str):
 
 
 def run(name: str, full: bool = False, certs=None) -> CheckResult:
-    """Run one check, timing it."""
+    """Run one check, timing it. A check that raises (a bug, not a verdict) is a FAIL whose
+    detail names the exception, so that the checks after it still run; an unknown name and
+    running out of memory still raise."""
     start = time.perf_counter()
-    result = load(name).check(full=full, certs=certs)
+    module = None
+    try:
+        module = load(name)
+        result = module.check(full=full, certs=certs)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        if module is None and name not in available():
+            raise
+        claim, expected = getattr(module, "CLAIM", "?"), getattr(module, "EXPECTED", "?")
+        detail = f"the check raised {type(exc).__name__}: {exc}"
+        result = CheckResult(name, claim, "FAIL", expected, 0, details=[detail])
     if result.verdict not in VERDICTS:
         raise InvalidInputError(f"check {name} returned the verdict {result.verdict!r}")
     return CheckResult(**{**asdict(result), "seconds": time.perf_counter() - start})

@@ -112,3 +112,19 @@ def test_check_v_prints_the_details_json_holds(capsys):
     assert f"    counterexample: {check['counterexample']}" in out
     assert check["largest"] == "M = 2, R = 2, T = 6"
     assert check["quantity"] == ("width 9 realizes the grid; printed bound MT·min(M,R)^(T/2) = 96")
+
+
+def test_a_check_that_raises_is_a_fail_and_the_next_checks_run(monkeypatch, capsys):
+    module = theorems.load("theorem_5_2")
+
+    def boom(full=False, certs=None):
+        raise ZeroDivisionError("a bug in the check")
+
+    monkeypatch.setattr(module, "check", boom)
+    monkeypatch.setattr(theorems, "load", lambda name: module)
+    result = theorems.run("theorem_5_2")
+    assert (result.verdict, result.expected, result.claim) == ("FAIL", "REFUTED", module.CLAIM)
+    assert result.details == ["the check raised ZeroDivisionError: a bug in the check"]
+    assert cli.main(["check", "theorem_5_2", "theorem_5_2"]) == 1
+    rows = capsys.readouterr().out.splitlines()
+    assert [row.split()[:2] for row in rows[1:]] == [["theorem_5_2", "FAIL"]] * 2
