@@ -14,6 +14,7 @@ import importlib.util
 import re
 import sys
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -91,7 +92,11 @@ def run(name: str, full: bool = False, certs=None) -> CheckResult:
         if module is None and name not in available():
             raise
         claim, expected = getattr(module, "CLAIM", "?"), getattr(module, "EXPECTED", "?")
-        detail = f"the check raised {type(exc).__name__}: {exc}"
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        detail = (
+            f"the check raised {type(exc).__name__}: {exc} "
+            f"({Path(where.filename).name}, line {where.lineno})"
+        )
         result = CheckResult(name, claim, "FAIL", expected, 0, details=[detail])
     if result.verdict not in VERDICTS:
         raise InvalidInputError(f"check {name} returned the verdict {result.verdict!r}")

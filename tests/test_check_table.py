@@ -124,7 +124,9 @@ def test_a_check_that_raises_is_a_fail_and_the_next_checks_run(monkeypatch, caps
     monkeypatch.setattr(theorems, "load", lambda name: module)
     result = theorems.run("theorem_5_2")
     assert (result.verdict, result.expected, result.claim) == ("FAIL", "REFUTED", module.CLAIM)
-    assert result.details == ["the check raised ZeroDivisionError: a bug in the check"]
+    (detail,) = result.details
+    assert detail.startswith("the check raised ZeroDivisionError: a bug in the check (")
+    assert detail.endswith(f"test_check_table.py, line {boom.__code__.co_firstlineno + 1})")
     assert cli.main(["check", "theorem_5_2", "theorem_5_2"]) == 1
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[:2] for row in rows[1:]] == [["theorem_5_2", "FAIL"]] * 2
