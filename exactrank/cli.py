@@ -284,8 +284,7 @@ def _run_check(args) -> int:
             f"no proof checks found in {theorems.PROOFS}: they ship with a checkout of the "
             "repository (install it with pip install -e .)"
         )
-    for name in names:  # an unknown name is refused before anything runs
-        theorems.load(name)
+    theorems.require(names)  # an unknown name is refused before anything runs
     results = []
     if not args.json:
         print(check_table.HEADER, flush=True)

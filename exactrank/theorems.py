@@ -65,11 +65,19 @@ def _natural(path: Path) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.stem)]
 
 
+def require(names) -> dict[str, Path]:
+    """:func:`available`, after refusing the first of ``names`` that is not a check."""
+    scripts = available()
+    for name in names:
+        if name not in scripts:
+            known = ", ".join(scripts) or "none"
+            raise InvalidInputError(f"unknown check {name!r}; known: {known}")
+    return scripts
+
+
 def load(name: str):
     """The module of check ``name`` (its script imported by path)."""
-    scripts = available()
-    if name not in scripts:
-        raise InvalidInputError(f"unknown check {name!r}; known: {', '.join(scripts) or 'none'}")
+    scripts = require([name])
     spec = importlib.util.spec_from_file_location(f"exactrank_proofs_{name}", scripts[name])
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and pickling look their module up here

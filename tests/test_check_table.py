@@ -81,7 +81,7 @@ def test_rows_stream_as_each_check_finishes(monkeypatch, capsys):
         seen.append(capsys.readouterr().out)
         return _result(name=name)
 
-    monkeypatch.setattr(theorems, "load", lambda name: None)
+    monkeypatch.setattr(theorems, "require", lambda names: {})
     monkeypatch.setattr(theorems, "run", run)
     assert cli.main(["check", "first", "second"]) == 0
     assert seen[0] == check_table.HEADER + "\n"
