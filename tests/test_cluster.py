@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import exactrank as er
 from exactrank import cli
@@ -36,6 +38,7 @@ from exactrank.experiments import (
 )
 from exactrank.experiments import records as records_file
 from exactrank.experiments.registry import merge_parameters
+from exactrank.experiments.tasks import in_shard, plan
 
 distributed = pytest.importorskip("distributed")
 
@@ -400,3 +403,66 @@ def test_dask_workers_get_the_allocator_of_a_plain_process(client):
     after = client.run(probe)
     assert {env for env, _ in after.values()} == {"65536"}  # what the nanny set
     assert any(info.currsize == 1 for _, info in after.values()), after
+
+
+# ---------------------------------------------------------------------------- checks as tasks
+
+
+def test_checks_as_tasks_give_the_verdicts_of_theorems_run(client, monkeypatch):
+    from exactrank import theorems
+    from exactrank.experiments.check_tasks import ERROR, run_checks
+
+    names = ["lemma_3_1", "lemma_5_1", "prop_a4"]
+    expected = {n: theorems.run(n) for n in names}
+
+    def essentials(result):
+        return (result.name, result.verdict, result.expected, result.instances, result.details)
+
+    for backend in ({"jobs": 1}, {"jobs": 2}, {"client": client}):
+        results = list(run_checks(names, **backend))
+        assert sorted(map(essentials, results)) == sorted(map(essentials, expected.values()))
+    with pytest.raises(er.InvalidInputError, match="unknown check 'no_such_check'"):
+        run_checks(["lemma_3_1", "no_such_check"])
+
+    def broken(name, full=False, certs=None):
+        raise ZeroDivisionError("division by zero in the construction")
+
+    monkeypatch.setattr(theorems, "run", broken)
+    (result,) = run_checks(["lemma_3_1"])
+    assert result.verdict == ERROR and not result.as_expected
+    assert result.details == ["ZeroDivisionError: division by zero in the construction"]
+
+
+# ---------------------------------------------------------------------------- invariants
+
+
+@settings(max_examples=50, deadline=None)
+@given(groups=st.integers(1, 4), samples=st.integers(1, 6), n=st.integers(1, 9))
+def test_shards_partition_the_tasks_in_order(groups, samples, n):
+    tasks = plan("fig3", {}, list(range(1, groups + 1)), samples, 0)
+    shards = [in_shard(tasks, (k, n)) for k in range(1, n + 1)]
+    assert sorted(t.key for s in shards for t in s) == sorted(t.key for t in tasks)
+    assert sum(map(len, shards)) == len(tasks)
+    for k, shard in enumerate(shards, 1):
+        assert [tasks.index(t) for t in shard] == list(range(k - 1, len(tasks), n))
+
+
+@settings(max_examples=40, deadline=None)
+@given(cut=st.floats(0, 1))
+def test_a_records_file_cut_anywhere_reads_as_a_prefix_of_its_outcomes(tmp_path_factory, cut):
+    folder = tmp_path_factory.mktemp("cut")
+    path = folder / "fig3.records.jsonl"
+    head = records_file.header("fig3", {"samples": 3}, None, 3)
+    outcomes = [
+        {"group": 1, "index": i, "seed": i, "record": {"R": 1, "x": "é" * i}} for i in range(3)
+    ]
+    with records_file.open_run(path, head, resume=False)[0] as writer:
+        for outcome in outcomes:
+            writer.append(outcome)
+    data = path.read_bytes()
+    first = data.index(b"\n") + 1  # the header is written whole, atomically
+    path.write_bytes(data[: first + int(cut * (len(data) - first))])
+    read_head, found, end = records_file.read(path)
+    assert read_head == head
+    assert list(found.values()) == outcomes[: len(found)]
+    assert path.read_bytes()[:end].count(b"\n") == 1 + len(found)
