@@ -213,7 +213,7 @@ def test_relu_last_step_equals_the_pairwise_sum(case):
 
 def test_relu_grids_take_the_sorted_last_step(monkeypatch):
     """The relu grid over QQ runs its last step sorted; its grid equals the dense route's."""
-    import exactrank.grid as grid_module
+    import exactrank.rnn_grid as grid_module
 
     rng = np.random.default_rng(5)
     C = [rng.integers(-9, 10, size=(3, 3)) for _ in range(3)]
