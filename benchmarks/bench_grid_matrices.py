@@ -5,7 +5,8 @@ rnn_figures.sample_rnn`, the grid over QQ, the odd-even matricization, zero and 
 lines removed as rank() does). For each it times, side by side in this one process (best of
 ``--repeat``): numpy's float ``matrix_rank``, exactrank's proven lower bound, exactrank's
 proven exact rank (the route it chooses), python-flint's ``fmpz_mat.rank``, and the
-upper-bound routes of :mod:`exactrank.upper_bound` forced one at a time on the same pivots
+upper-bound routes of :mod:`exactrank.upper_bound` forced one at a time on the same pivots,
+each with fmpz_mat.rank's time over its own in parentheses
 (small witness; p-adic, which needs entries small enough for float64 lifting, about 2^40,
 so '-' on these 50- to 62-bit grids; multimodular/output-sensitive route 3; '-' where a
 route gives up). It prints the ratios to fmpz_mat.rank and their median over the matrices
@@ -54,15 +55,17 @@ def grid_matrix(figure: str, R: int, seed: int) -> np.ndarray:
     return distinct_nonzero(integer_matrix(matrix, matrix.field)).matrix
 
 
-def route_seconds(A: np.ndarray, repeat: int) -> dict:
-    """Each upper-bound route alone on the pivots of one rank profile ('-' if it gives up)."""
+def route_seconds(A: np.ndarray, repeat: int, t_fmpz: float) -> dict:
+    """Each upper-bound route alone on the pivots of one rank profile, with fmpz_mat.rank's
+    time over its own in parentheses ('-' if it gives up)."""
     profile = rank_profile_mod_p(A, random_prime(62, random.Random(1)))
     out = {}
     for name, route in ROUTES.items():
         seconds, proof = timed(
             route, A, profile.rows, profile.cols, random.Random(2), repeat=repeat
         )
-        out[name] = f"{seconds:.3f}" if proof is not None and proof.proven else "-"
+        ok = proof is not None and proof.proven
+        out[name] = f"{seconds:.3f} ({t_fmpz / seconds:.2f})" if ok else "-"
     return out
 
 
@@ -78,7 +81,7 @@ def main() -> None:
     header = (
         f"{'matrix':14} {'shape':>10} {'rank':>5} {'float':>7} {'lower':>7} {'exact':>7} "
         f"{'fmpz':>7} {'fmpz/exact':>10} "
-        + " ".join(f"{name:>12}" for name in ROUTES)
+        + " ".join(f"{name:>15}" for name in ROUTES)
         + "  route chosen"
     )
     print(header)
@@ -96,7 +99,7 @@ def main() -> None:
             t_fmpz, r_fmpz = timed(Z.rank, repeat=repeat)
             assert exact.exact and exact.rank == r_fmpz, (exact, r_fmpz)
             needs_upper = exact.rank < min(A.shape)  # else the lower bound settles it
-            routes = route_seconds(A, repeat) if needs_upper else {}
+            routes = route_seconds(A, repeat, t_fmpz) if needs_upper else {}
             if needs_upper:
                 ratios.append(t_fmpz / t_exact)
                 if A.size >= 10**4:  # below, both are a few milliseconds of overhead
@@ -106,7 +109,7 @@ def main() -> None:
                 f"{figure + ' R=' + str(R):14} {str(A.shape):>10} {exact.rank:5d} "
                 f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {t_fmpz:7.3f} "
                 f"{t_fmpz / t_exact:10.2f} "
-                + " ".join(f"{routes.get(name, '-'):>12}" for name in ROUTES)
+                + " ".join(f"{routes.get(name, '-'):>15}" for name in ROUTES)
                 + f"  {chosen[:90]}",
                 flush=True,
             )
