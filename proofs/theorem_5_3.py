@@ -41,13 +41,16 @@ Three parts:
    x_1 = 0 and x_1 = w have a state below the input x_2 = 1, by different amounts, so
    grid[0, 1, 0…] exceeds both grid[0, 0, 0…] and grid[w, 1, 0…]: an "above" witness.
    r_hi is the smallest k/2^40 where the witness holds; the same point at r_lo is
-   re-verified with the sampled ones (so an inflated r_lo turns the verdict).
+   re-verified with the sampled ones, and its witness must fail there (so an inflated
+   r_lo turns the verdict).
    *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for the (C, G) box at every size and for
    the (C, G, F) box when M >= 3 (w = 2). For M = 2 with F moving, the step-1 threshold is
    not the true radius: w must be 1, the row of F that also raises the input, and a single
    dominated x_1 keeps the grid rank-1 (its entries are then the minima of their columns
    of the (x_1, x_2) matrix, which stays of the form max(u_1[x_1], u_2[x_2])); the bracket
-   is reported as found (e.g. 1/7 < δ* <= (5 − √17)/4 for R = 1).
+   is reported as found: r_lo = 1/7 (what the certificate proves) and r_hi = (5 − √17)/4
+   ≈ 0.2192 (where both rows fall below the input with F = [[1 − δ, δ], [δ, 1 − δ]]; for
+   R = 1 the argument above makes this the true radius, not proven here).
 Inside δ = 1/100, sampled perturbations must be reproduced exactly by the paper's weights.
 
 A PASS proves the theorem for the (M, R, T) listed (an open box around the base network),
