@@ -84,12 +84,15 @@ def test_relu_mean_rank_one_by_hand(G, expected):
     assert (found is None) if expected is None else found[0] == expected
 
 
-def test_claim_6_mean_box_is_one_third_at_M_2():
-    """Leaf pre-activations at the worst vertex: (1 − δ)² − (1 + δ)·δ = 1 − 3δ ≥ 0."""
+def test_claim_6_mean_box_is_the_open_box_of_radius_one_half_at_M_2():
+    """r_lo = 1/M for mean pooling (seed000_claim_6's docstring: F may turn singular beyond;
+    the leaf pre-activations need not be >= 0, relu at a leaf acts on one input): every
+    radius below 1/2 is certified, 1/2 itself (the open box's edge) and beyond are not."""
     module = theorems.load("seed000_claim_6")
     base = collapsing_conv(2, 4, 2, "mean")
-    assert module.certified_box(base, Fraction(1, 3))
-    assert not module.certified_box(base, Fraction(1, 3) + Fraction(1, 10**9))
+    assert module.certified_box(base, Fraction(1, 3) + Fraction(1, 10**9))
+    assert module.certified_box(base, Fraction(1, 2) - Fraction(1, 10**9))
+    assert not module.certified_box(base, Fraction(1, 2))
 
 
 @pytest.mark.parametrize("name", ["seed000_claim_5", "seed000_claim_6"])
