@@ -106,7 +106,8 @@ def check(full: bool = False, certs=None) -> CheckResult:
         details,
         saved,
         largest=f"{figure}: M = {params['M']}, T = {params['T']}, R = {R}",
-        quantity="; ".join(summary),
+        quantity=f"{sum(counterexamples.values())} of {instances} samples with bound 1 are not "
+        f"rank-1 ({'; '.join(line for line in summary if ': 0 of' not in line)})",
     )
 
 
