@@ -49,6 +49,11 @@ from the entries' values alone, e.g. T + 1 exact scores of a network too large t
 They are complete: if G ≥ 0 is not realizable, the procedure above fails at some i with
 max(0, max_t ũ_t[i_t]) < G[i], and the minimizers j^t of the slabs give an "above" witness
 (likewise "below" for G ≤ 0); a grid of both signs has a "mixed" one.
+
+**Also here:** :func:`tt_rank_one_as_shallow`, the rank-1 shallow network of any relu RNN
+of TT-rank 1 (seed 001, §6, Figure 3's R = 1); and for average pooling with one hidden
+channel (seed 000, Claim 6) the decision :func:`relu_mean_rank_one` and its witnesses
+:class:`MeanNotRankOne` (:func:`mean_not_rank_one_witness`).
 """
 
 from __future__ import annotations
