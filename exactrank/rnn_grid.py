@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arithmetic import ExactArithmetic
+from .arithmetic import ExactArithmetic, features_times
 from .kernels import FLOAT_EXACT, align, max_abs, to_storage
 from .models import GeneralizedRNN
 from .multimodular import multimodular_product
@@ -37,19 +37,11 @@ def _blocks(n: int, entries_per_row: int):
 
 
 def _rnn_cores(model: GeneralizedRNN, arith, t: int):
-    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix.
-
-    With F = I (the default) A is C[t] itself: no product of Fractions (a third of the
-    time of a relu grid at M = 10, R = 8 went to it)."""
-    CF = model.C[t] if _is_identity(model.F) else model.C[t].dot(model.F.T)
+    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix."""
+    CF = features_times(model.F, model.C[t].T).T
     A, a_den = arith.lift(CF, f"C[{t}]·F^T")
     G, g_den = arith.lift(model.G[t], f"G[{t}]")
     return A, a_den, G.reshape(-1, G.shape[2]), g_den
-
-
-def _is_identity(F: np.ndarray) -> bool:
-    """Whether the square matrix F (exact or float) is the identity."""
-    return all(F[i, j] == (i == j) for i in range(F.shape[0]) for j in range(F.shape[1]))
 
 
 def rnn_grid(model: GeneralizedRNN, arith):

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .arithmetic import features_times
 from .domains import Field, fraction_to_residue
 from .kernels import align, max_abs
 from .models.hierarchical import HierarchicalNetwork
@@ -72,7 +73,8 @@ def pool_rows(arith, pool, children):
 
 def leaf_conv(model: HierarchicalNetwork, arith, mode: int):
     """Row m is W_mode f(x^(m)): the leaf conv of every template, F W^T of shape (M, r_0)."""
-    return arith.lift(model.F.dot(model.weights[0][mode].T), f"F·weights[0][{mode}]^T")
+    FW = features_times(model.F, model.weights[0][mode].T)
+    return arith.lift(FW, f"F·weights[0][{mode}]^T")
 
 
 def conv(model: HierarchicalNetwork, arith, l: int, k: int):
