@@ -14,12 +14,13 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 from . import __version__, check_table, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError, ResourceError
-from .experiments import get_experiment, list_experiments, merge_runs, run_experiment
+from .experiments import list_experiments, merge_runs, run_experiment
+from .experiments.report import print_shard, print_summary
+from .experiments.runner import TasksFailed
 from .files import check_output
 from .grid import grid_tensor
 from .modelfile import load_model
@@ -346,25 +347,29 @@ def _run_experiment(args) -> int:
         )
     if scheduler is None and args.jobs is None:  # an explicit --jobs keeps the work here
         scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
-    document = run_experiment(
-        args.name,
-        args.samples,
-        jobs=args.jobs,
-        seed=args.seed,
-        out=args.out,
-        progress=not (args.quiet or args.json),
-        quick=args.quick,
-        params=dict(args.set),
-        scheduler=scheduler,
-        resume=args.resume,
-        shard=args.shard,
-    )
+    try:
+        document = run_experiment(
+            args.name,
+            args.samples,
+            jobs=args.jobs,
+            seed=args.seed,
+            out=args.out,
+            progress=not (args.quiet or args.json),
+            quick=args.quick,
+            params=dict(args.set),
+            scheduler=scheduler,
+            resume=args.resume,
+            shard=args.shard,
+        )
+    except TasksFailed as exc:  # the exit code of failed tasks, not of bad input
+        print(f"exactrank: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(document))
     elif "shard" in document:
-        _print_shard(document, args.out)
+        print_shard(document, args.out)
     else:
-        _print_summary(document, args.out)
+        print_summary(document, args.out)
     return 1 if document["failed"] else 0
 
 
@@ -378,55 +383,17 @@ def _run_merge(args) -> int:
         )
     if not args.folders:
         raise UsageError("experiment merge: give the folders of the shards' records (DIR...)")
-    documents = merge_runs(args.folders, out=args.out)
+    try:
+        documents = merge_runs(args.folders, out=args.out)
+    except TasksFailed as exc:
+        print(f"exactrank: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(documents[0] if len(documents) == 1 else {"merged": documents}))
     else:
         for document in documents:
-            _print_summary(document, args.out)
+            print_summary(document, args.out)
     return 1 if any(d["failed"] for d in documents) else 0
-
-
-def _print_summary(document: dict, out: str) -> None:
-    experiment = get_experiment(document["experiment"])
-    run = document["run"]
-    where = f"{run['jobs']} jobs" if run["jobs"] else run["backend"]
-    print(f"{document['experiment']}: {document['title']}")
-    print(
-        f"{document['parameters']['samples']} samples per {experiment.group_key}, "
-        f"{run['seconds']:.0f} s on {where}"
-        + (f" ({run['resumed']} tasks from the records file)" if run["resumed"] else "")
-    )
-    for line in experiment.describe(document):
-        print(line)
-    _print_failed(document)
-    for key in ("json", "png", "records"):
-        if key in document["files"]:
-            print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
-
-
-def _print_shard(document: dict, out: str) -> None:
-    k, n = document["shard"]
-    done = len(document["samples"]) + len(document["failed"])
-    print(f"{document['experiment']}: shard {k}/{n}, {done} tasks")
-    _print_failed(document)
-    print(
-        f"wrote {Path(out) / document['files']['records']}; when every shard is done: "
-        "exactrank experiment merge DIR...",
-        file=sys.stderr,
-    )
-
-
-def _print_failed(document: dict) -> None:
-    """How many tasks failed and the first error (every error is in the JSON)."""
-    failed = document["failed"]
-    if failed:
-        first = failed[0]
-        print(
-            f"FAILED: {len(failed)} tasks raised; the first (group {json.dumps(first['group'])}, "
-            f"index {first['index']}): {first['error']}"
-        )
-        print("their errors are under 'failed' in the JSON; --resume runs them again")
 
 
 def main(argv=None) -> int:

@@ -466,3 +466,28 @@ def test_a_records_file_cut_anywhere_reads_as_a_prefix_of_its_outcomes(tmp_path_
     assert read_head == head
     assert list(found.values()) == outcomes[: len(found)]
     assert path.read_bytes()[:end].count(b"\n") == 1 + len(found)
+
+
+def test_a_summary_that_needs_the_failed_tasks_is_one_line_and_exit_1(
+    tmp_path, monkeypatch, capsys
+):
+    from exactrank.experiments import conv_tables
+
+    def run_sample(params, tree, index, seed):
+        if tree == "mirror":
+            raise MemoryError
+        return conv_tables.run_theorem8(params, tree, index, seed)
+
+    patched = tuple(
+        dataclasses.replace(e, run_sample=run_sample) if e.name == "theorem8" else e
+        for e in conv_tables.EXPERIMENTS
+    )
+    monkeypatch.setattr(conv_tables, "EXPERIMENTS", patched)
+    args = ["experiment", "theorem8", "--samples", "1", "--jobs", "1", "--quiet"]
+    args += ["--set", "N=4", "--set", "M=2", "--set", "r=2", "--out", str(tmp_path)]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("exactrank: 1 of 3 tasks failed (the first, group")
+    assert '"mirror" index 0: MemoryError), and the summary cannot be made' in err[0]
+    assert "--resume runs the failed tasks again" in err[0]
+    assert os.listdir(tmp_path) == ["theorem8.records.jsonl"]

@@ -1,8 +1,13 @@
-"""How a run reports: a progress bar on stderr (tqdm), and the histogram PNG."""
+"""How a run reports: a progress bar on stderr (tqdm), the summary the command line prints,
+and the histogram PNG."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
+
+from .registry import get_experiment
 
 
 class Progress:
@@ -37,6 +42,51 @@ class Progress:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def print_summary(document: dict, out: str) -> None:
+    """What ``exactrank experiment`` prints after a run: its summary on stdout, the files
+    written on stderr."""
+    experiment = get_experiment(document["experiment"])
+    run = document["run"]
+    where = f"{run['jobs']} jobs" if run["jobs"] else run["backend"]
+    print(f"{document['experiment']}: {document['title']}")
+    print(
+        f"{document['parameters']['samples']} samples per {experiment.group_key}, "
+        f"{run['seconds']:.0f} s on {where}"
+        + (f" ({run['resumed']} tasks from the records file)" if run["resumed"] else "")
+    )
+    for line in experiment.describe(document):
+        print(line)
+    print_failed(document)
+    for key in ("json", "png", "records"):
+        if key in document["files"]:
+            print(f"wrote {Path(out) / document['files'][key]}", file=sys.stderr)
+
+
+def print_shard(document: dict, out: str) -> None:
+    """What ``exactrank experiment --shard K/N`` prints after its shard."""
+    k, n = document["shard"]
+    done = len(document["samples"]) + len(document["failed"])
+    print(f"{document['experiment']}: shard {k}/{n}, {done} tasks")
+    print_failed(document)
+    print(
+        f"wrote {Path(out) / document['files']['records']}; when every shard is done: "
+        "exactrank experiment merge DIR...",
+        file=sys.stderr,
+    )
+
+
+def print_failed(document: dict) -> None:
+    """How many tasks failed and the first error (every error is in the JSON)."""
+    failed = document["failed"]
+    if failed:
+        first = failed[0]
+        print(
+            f"FAILED: {len(failed)} tasks raised; the first (group {json.dumps(first['group'])}, "
+            f"index {first['index']}): {first['error']}"
+        )
+        print("their errors are under 'failed' in the JSON; --resume runs them again")
 
 
 def plot_histograms(document: dict, path: str) -> None:

@@ -22,17 +22,19 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import InvalidInputError
+from ..errors import ExactRankError, InvalidInputError
 from ..files import check_output, output, output_path
 from . import records as records_file
 from .backends import WorkerDied, connect, outcomes
 from .params import refuse_sample_count
 from .registry import Experiment, get_experiment, merge_parameters
 from .report import Progress
-from .tasks import in_shard, parse_shard, plan, task_key
+from .tasks import error_text, in_shard, parse_shard, plan, task_key
 
 FORMAT = "exactrank-experiment"
 VERSION = 1
@@ -105,23 +107,23 @@ def run_experiment(
     finally:
         if own is not None:
             own.close()
-    document = build_document(experiment, params, parameters, found, shard)
-    document["run"] = {
-        "backend": _backend(jobs, client, scheduler),
-        "jobs": None if cluster is not None else jobs,
-        "resumed": resumed,
-        "seconds": round(time.perf_counter() - start, 2),
-    }
-    if folder is not None:
-        path = records_file.records_path(folder, name, shard)
-        if shard is None:
+    path = None if folder is None else records_file.records_path(folder, name, shard)
+    with _summary_of_failed_runs(found, path):
+        document = build_document(experiment, params, parameters, found, shard)
+        document["run"] = {
+            "backend": _backend(jobs, client, scheduler),
+            "jobs": None if cluster is not None else jobs,
+            "resumed": resumed,
+            "seconds": round(time.perf_counter() - start, 2),
+        }
+        if path is not None and shard is None:
             _write(experiment, document, folder, path)
-        else:
+        elif path is not None:
             document["files"] = {"records": path.name}
     return document
 
 
-def merge_runs(folders, out=".", progress: bool = False) -> list[dict]:
+def merge_runs(folders, out=".") -> list[dict]:
     """NAME.json and NAME.png in ``out`` for each experiment whose records files
     (``NAME.records.jsonl``, ``NAME.shard-K-of-N.records.jsonl``) are in ``folders``: the
     shards of one run combined into the outputs of that run in one piece. Refused, in one
@@ -158,14 +160,15 @@ def merge_runs(folders, out=".", progress: bool = False) -> list[dict]:
         tasks = plan(name, params, experiment.groups(params), *seeds)
         outcomes_ = _union(tasks, files)
         folder = _writable(out, name, None)
-        document = build_document(experiment, params, parameters, outcomes_, None)
-        document["run"] = {
-            "backend": f"merge of {len(files)} records files",
-            "jobs": None,
-            "resumed": None,
-            "seconds": round(time.perf_counter() - start, 2),
-        }
-        _write(experiment, document, folder, None)
+        with _summary_of_failed_runs(outcomes_, None):
+            document = build_document(experiment, params, parameters, outcomes_, None)
+            document["run"] = {
+                "backend": f"merge of {len(files)} records files",
+                "jobs": None,
+                "resumed": None,
+                "seconds": round(time.perf_counter() - start, 2),
+            }
+            _write(experiment, document, folder, None)
         documents.append(document)
     return documents
 
@@ -192,6 +195,32 @@ def _union(tasks: list, files: list) -> list[dict]:
             "the missing shards (or resume them) first"
         )
     return [merged[t.key][1] for t in tasks]
+
+
+class TasksFailed(ExactRankError):
+    """Tasks failed, and the summary or the figure could not be made without them."""
+
+
+@contextmanager
+def _summary_of_failed_runs(found: list, path) -> Iterator[None]:
+    """An error of the summary or the plot of a run with failed tasks (a group left with
+    no record, say) becomes one line: how many failed, the first error, where the records
+    are; other errors pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        failed = [o for o in found if "record" not in o]
+        if not failed or isinstance(exc, ExactRankError):
+            raise
+        first = failed[0]
+        where = (
+            f"; the records are in {path}, and --resume runs the failed tasks again" if path else ""
+        )
+        raise TasksFailed(
+            f"{len(failed)} of {len(found)} tasks failed (the first, group "
+            f"{json.dumps(first['group'])} index {first['index']}: {first['error']}), and the "
+            f"summary cannot be made without them ({error_text(exc)}){where}"
+        ) from None
 
 
 def _timeless(outcome: dict) -> dict:
