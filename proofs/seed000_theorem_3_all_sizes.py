@@ -15,8 +15,11 @@ Why one weight setting suffices: each grid entry is a polynomial in the weights,
 measure zero: rank >= ρ^{N/2} for almost every weight setting (the upper bound, rank <=
 ρ^{N/2} for every weight setting, is checked per size by seed000_theorem_3).
 
-Cross-checked against the exact rank and against κ D^{⊗N/2} entry by entry at N = 2, 4, 8
-while M^N <= 2^14 (the sizes of seed000_theorem_3's quick table).
+Proven for every N: the statement for the family of the per-level weights of
+exactrank.allsizes.hierarchical.proof_weights. Cross-checked at N = 2, 4, 8 while
+M^N <= 2^14 (the sizes of seed000_theorem_3's quick table): the network evaluated
+(proof_network) carries those weights at every node, its exact rank is the formula and its
+matricization is κ D^{⊗N/2} entry by entry.
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ import numpy as np
 
 import exactrank as er
 from exactrank.allsizes import AllSizesError, n
-from exactrank.allsizes.hierarchical import ht_formula, proof_network, prove_ht_rank
+from exactrank.allsizes.hierarchical import (
+    ht_formula,
+    proof_network,
+    proof_weights,
+    prove_ht_rank,
+    same_network,
+)
 from exactrank.allsizes.structural import compare
 from exactrank.theorems import CheckResult, outcome, script_main
 
@@ -40,7 +49,8 @@ EXPECTED = "PASS"
 QUICK = [(2, 1, 2), (2, 2, 2), (2, 3, 1), (3, 2, 2), (3, 3, 2), (4, 2, 3)]  # (M, r_0, r)
 FULL = QUICK + [(4, 4, 2), (5, 3, 2), (6, 6, 1)]
 CROSS_CHECK_ENTRIES = 1 << 14
-construction = proof_network  # tests replace it by a broken one
+construction = proof_network  # tests replace it (or the weights) by a broken one
+weights = proof_weights  # the family proven for all N: the weights of each level
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
@@ -49,7 +59,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         instances += 1
         rho = min(r0, M)
         try:
-            step, states = prove_ht_rank(construction, M, r0, r)
+            step, states = prove_ht_rank(weights, M, r0, r)
             formula = ht_formula().subs(_values(M, r0))
             compare(step.rank, formula)
         except AllSizesError as exc:
@@ -89,7 +99,10 @@ def _cross_check(M: int, r0: int, r: int, rho: int) -> tuple[list[int], str]:
     sizes, N = [], 2
     D = np.array([[int(i == j < rho) for j in range(M)] for i in range(M)], dtype=object)
     while M**N <= CROSS_CHECK_ENTRIES:
-        A = er.matricize(er.grid_tensor(construction(M, r0, r, N)).to_fractions(), "odd-even")
+        model = construction(M, r0, r, N)
+        if not same_network(model, proof_network(M, r0, r, N, weights)):
+            return sizes + [N], f"N={N}: the network is not the family's (its weights differ)"
+        A = er.matricize(er.grid_tensor(model).to_fractions(), "odd-even")
         expected = np.array([[1]], dtype=object)
         for _ in range(N // 2):
             expected = np.kron(expected, D)

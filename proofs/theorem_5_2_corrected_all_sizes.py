@@ -39,7 +39,8 @@ QUICK = [(2, 2), (3, 2), (3, 3), (4, 2)]
 FULL = QUICK + [(4, 4), (5, 3)]
 LEMMA_A1_SAMPLES = [(3, 4, 1), (3, 6, 1), (2, 6, 2), (4, 4, 2)]  # (M, T, W)
 CROSS_CHECK_ENTRIES = 1 << 12
-construction = pairwise_similarity_rnn  # tests replace it by a broken one
+construction = pairwise_similarity_rnn  # tests replace it (or the family) by a broken one
+family_of = lemma_a2_family  # the family proven for all T, from the cores' definitions
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
@@ -61,13 +62,14 @@ def check(full: bool = False, certs=None) -> CheckResult:
     for M, R in FULL if full else QUICK:
         instances += 1
         try:
-            proof = prove_rank_formula(lemma_a2_family(M, R, construction), paper(M, R))
+            family = family_of(M, R)
+            proof = prove_rank_formula(family, paper(M, R))
             corrected, sharper = width_bound(proof.formula, M, R)
         except AllSizesError as exc:
             failures += 1
             details.append(f"M={M} R={R}: no proof for all T: {exc}")
             continue
-        wrong = _cross_check(M, R, proof.formula, sharper)
+        wrong = _cross_check(family, M, R, proof.formula, sharper)
         instances += 1
         failures += bool(wrong)
         details.append(
@@ -86,12 +88,15 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def _cross_check(M: int, R: int, formula, sharper) -> str:
-    """The exact rank and the realizing shallow width at T = 2, 4, … (M^T bounded)."""
+def _cross_check(family, M: int, R: int, formula, sharper) -> str:
+    """The construction against the family, its exact rank and the realizing shallow width
+    at T = 2, 4, … (M^T bounded)."""
     size = 1
     while M ** (2 * size) <= CROSS_CHECK_ENTRIES:
         T = 2 * size
         model = construction(M, R, T)
+        if not family.same_network(model, size):
+            return f"T={T}: the construction's network is not the family's"
         rank = er.certify(model, "odd-even")["claim"]["r"]
         shallow = pairwise_similarity_shallow(M, R, T)
         same = (

@@ -28,7 +28,31 @@ def test_lemma_5_2_all_sizes_fails_on_a_broken_construction(monkeypatch):
     monkeypatch.setattr(module, "construction", _twice_one_hot)
     result = module.check()
     assert result.verdict == "FAIL"
+    assert "M=2 T=1: the grid differs from E^(j) at j = (0,)" in "\n".join(result.details)
+
+
+def test_lemma_5_2_all_sizes_fails_on_a_broken_family(monkeypatch):
+    from exactrank.allsizes import one_hot_family
+
+    module = load("lemma_5_2_all_sizes")
+    monkeypatch.setattr(module, "family_of", lambda M: one_hot_family(M, _twice_one_hot))
+    result = module.check()
+    assert result.verdict == "FAIL"
     assert "letter 0: the matched term is not e_ℓ ⊗ e_ℓ ⊗ … ⊗ e_ℓ" in "\n".join(result.details)
+
+
+def test_the_one_hot_family_from_definitions_is_the_construction_read_off():
+    import itertools
+
+    from exactrank.allsizes import one_hot_family
+    from exactrank.constructions import one_hot_rnn
+
+    for M in (2, 3):
+        ours, read = one_hot_family(M), one_hot_family(M, one_hot_rnn)
+        for j in itertools.product(range(M), repeat=4):
+            model = one_hot_rnn(j, M)
+            assert ours.same_network(model, 2, j) and read.same_network(model, 2, j)
+            assert not ours.same_network(_twice_one_hot(j, M), 2, j)
 
 
 def test_seed000_claim_2_all_sizes_passes():
@@ -76,6 +100,20 @@ def test_seed000_theorem_3_all_sizes_fails_on_broken_weights(monkeypatch):
     monkeypatch.setattr(module, "construction", all_ones_leaves)
     result = module.check()
     assert result.verdict == "FAIL"
+    assert "N=2: the network is not the family's (its weights differ)" in "\n".join(result.details)
+
+
+def test_seed000_theorem_3_all_sizes_fails_on_a_broken_family(monkeypatch):
+    from exactrank.allsizes.hierarchical import proof_weights
+
+    def all_ones_leaves(M, r0, r):
+        leaf, level1, inner, out = proof_weights(M, r0, r)
+        return leaf * 0 + 1, level1, inner, out
+
+    module = load("seed000_theorem_3_all_sizes")
+    monkeypatch.setattr(module, "weights", all_ones_leaves)
+    result = module.check()
+    assert result.verdict == "FAIL"
     assert "base case: the level-1 conv output 0 is not c · D" in "\n".join(result.details)
 
 
@@ -91,8 +129,14 @@ def test_theorem_5_2_corrected_all_sizes_passes():
 def test_theorem_5_2_corrected_all_sizes_fails_on_a_broken_construction(monkeypatch):
     from test_allsizes_lemma_a2 import _broken
 
+    from exactrank.allsizes import lemma_a2_family
+
     module = load("theorem_5_2_corrected_all_sizes")
     monkeypatch.setattr(module, "construction", _broken)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    assert "T=2: the construction's network is not the family's" in "\n".join(result.details)
+    monkeypatch.setattr(module, "family_of", lambda M, R: lemma_a2_family(M, R, _broken))
     result = module.check()
     assert result.verdict == "FAIL"
     assert "M=2 R=2: no proof for all T: reachable states" in "\n".join(result.details)

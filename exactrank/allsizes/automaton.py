@@ -88,6 +88,17 @@ class BlockFamily:
         steps = self.steps(word)
         return GeneralizedRNN(self.xi, [c for c, _ in steps], [g for _, g in steps])
 
+    def same_network(self, model, n: int, word=None) -> bool:
+        """Whether ``model`` (e.g. a construction at T = length(n)) is this family's network
+        at size n for ``word``, core by core (exactly)."""
+        ours = self.model(n, word)
+        pairs = ((model.C, ours.C), (model.G, ours.G))
+        return model.T == ours.T and all(
+            a.shape == b.shape and bool((a == b).all())
+            for x, y in pairs
+            for a, b in zip(x, y, strict=True)
+        )
+
     def modes(self, n: int) -> tuple[list[int], list[int]]:
         """(row modes, col modes) of the family's matricization at size n."""
         lengths = [len(self.first[0])] + [len(self.block[0])] * n + [len(self.last[0])]

@@ -3,7 +3,12 @@
 ρ = min(r_0, M). The proof's weight setting (COLT 2016, proof of Theorem 1; F = I, identity
 activation, product pooling, the contiguous tree of pairs): leaf convs a^{0,j,α} = e_α for
 α < ρ and 0 otherwise; level-1 convs a^{1,j,γ}_α = [α < ρ]; inner convs at levels 2 … L−1
-a^{l,j,γ}_α = [α = 0]; the dense output all ones. :func:`proof_network` builds it.
+a^{l,j,γ}_α = [α = 0]; the dense output all ones. :func:`proof_weights` defines the family
+by these per-level weights; :func:`proof_network` places them on the tree of N = 2^L leaves
+(every node of a level carries its level's weights). The proof reads the weights from
+:func:`proof_weights` only, so it is a proof for the family they define, at every L; that
+:func:`proof_network` (the network the cross-checks evaluate) is that family's network is its
+definition, compared weight by weight at the checked sizes.
 
 Proof for every L by induction over the network's own recursion (the tree, level by level).
 Invariant: the odd-even matricization of every level-l conv output γ (l >= 1) is
@@ -41,37 +46,53 @@ from .rules import KroneckerTerm, RankStep, kronecker_rank
 MAX_VECTORS = 64  # reachable coefficient vectors c_l
 
 
-def proof_network(M: int, r0: int, r: int, N: int) -> HierarchicalNetwork:
-    """The HT network of the proof's weight setting at N = 2^L modes (inner widths r)."""
-    rho = min(r0, M)
-    L = N.bit_length() - 1
-    leaf = [[int(g == m < rho) for m in range(M)] for g in range(r0)]
-    level1 = [[int(a < rho) for a in range(r0)] for _ in range(r)]
-    inner = [[int(a == 0) for a in range(r)] for _ in range(r)]
-    shapes = [leaf] + [level1] + [inner] * (L - 2)
-    weights = [[w] * (N >> l) for l, w in enumerate(shapes[:L])]
-    width = r if L > 1 else r0
-    return HierarchicalNetwork(contiguous_tree(N), weights, [1] * width)
-
-
 def _frac(A) -> np.ndarray:
     return np.vectorize(Fraction, otypes=[object])(np.asarray(A, dtype=object))
 
 
-def prove_ht_rank(construction=proof_network, M=2, r0=2, r=2) -> tuple[RankStep, str]:
-    """The Kronecker rank of A_N = κ D^{⊗N/2} for every N = 2^L >= 4, and the states seen;
-    raises :class:`ProofStepFailed` naming the failing step. The family's weights are read
-    off ``construction`` at N = 8 (leaf, level 1, inner, output) and N = 4."""
+def proof_weights(M: int, r0: int, r: int) -> tuple:
+    """(leaf, level 1, inner, output): the proof's weights per level, as Fraction arrays; the
+    output has width r (r_0 at N = 2, where it follows the leaves)."""
+    rho = min(r0, M)
+    leaf = [[int(g == m < rho) for m in range(M)] for g in range(r0)]
+    level1 = [[int(a < rho) for a in range(r0)] for _ in range(r)]
+    inner = [[int(a == 0) for a in range(r)] for _ in range(r)]
+    return tuple(_frac(w) for w in (leaf, level1, inner, [1] * r))
+
+
+def proof_network(M: int, r0: int, r: int, N: int, weights=proof_weights) -> HierarchicalNetwork:
+    """The HT network at N = 2^L modes whose every node of level l carries the level's
+    weights from ``weights(M, r0, r)`` (default: the proof's)."""
+    leaf, level1, inner, out = weights(M, r0, r)
+    L = N.bit_length() - 1
+    levels = [leaf, level1] + [inner] * (L - 2)
+    tree_weights = [[w] * (N >> l) for l, w in enumerate(levels[:L])]
+    output = out if L > 1 else _frac([1] * leaf.shape[0])
+    return HierarchicalNetwork(contiguous_tree(N), tree_weights, output)
+
+
+def same_network(a: HierarchicalNetwork, b: HierarchicalNetwork) -> bool:
+    """The same tree, and the same weights at every node and output (exactly)."""
+    shapes = [[len(level) for level in net.weights] for net in (a, b)]
+    if a.tree != b.tree or shapes[0] != shapes[1]:
+        return False
+    arrays = [
+        (x, y)
+        for la, lb in zip(a.weights, b.weights, strict=True)
+        for x, y in zip(la, lb, strict=True)
+    ] + [(a.output, b.output)]
+    return all(
+        _frac(x).shape == _frac(y).shape and bool((_frac(x) == _frac(y)).all()) for x, y in arrays
+    )
+
+
+def prove_ht_rank(weights=proof_weights, M=2, r0=2, r=2) -> tuple[RankStep, str]:
+    """The Kronecker rank of A_N = κ D^{⊗N/2} for every N = 2^L >= 4, and the states seen,
+    for the family of the per-level ``weights(M, r0, r)`` (leaf, level 1, inner, output);
+    raises :class:`ProofStepFailed` naming the failing step."""
     rho = min(r0, M)
     D = _frac([[int(i == j < rho) for j in range(M)] for i in range(M)])
-    net8, net4 = construction(M, r0, r, 8), construction(M, r0, r, 4)
-    leaf, level1, inner = (_frac(net8.weights[l][0]) for l in range(3))
-    out = _frac(net8.output)
-    same = all(
-        (_frac(w) == _frac(net8.weights[l][0])).all() for l in range(3) for w in net8.weights[l]
-    ) and all((_frac(w) == leaf).all() for w in net4.weights[0])
-    if not same or not (_frac(net4.weights[1][0]) == level1).all():
-        raise ProofStepFailed("family: the weights differ between nodes of one level or sizes")
+    leaf, level1, inner, out = weights(M, r0, r)
     c = []
     for g in range(level1.shape[0]):
         conv = sum(level1[g, a] * np.outer(leaf[a], leaf[a]) for a in range(leaf.shape[0]))

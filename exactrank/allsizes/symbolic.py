@@ -2,9 +2,9 @@
 
 J is the M × M all-ones matrix and D_k = diag(1, …, 1, 0, …, 0) with k = min(M, R) ones.
 
-**Identity** (:func:`symbolic_identity`). The cores of the construction as functions of their
-indices (:func:`symbolic_cores`, compared entry by entry with
-exactrank.constructions.pairwise_similarity_rnn by :func:`cores_match`): C1[i, m] = 1 − δ_im,
+**Identity** (:func:`symbolic_identity`). The cores as functions of their indices
+(:func:`symbolic_cores`; the numeric families of :func:`~.families.lemma_a2_family` are built
+from the same function, so they are these cores at each M, R): C1[i, m] = 1 − δ_im,
 G1[i, 0, j] = δ_ij; C2[i, m] = 1 − δ_im (i < M), C2[M, m] = 1, G2[i, j, 0] = δ_ij (i < M),
 G2[M, j, 0] = (1 − k) δ_j0. One pair of steps from the state h ∈ {0, 1} on inputs (a, b):
 h1_i = max(1 − δ_ia, h) for i < k, and δ_ij collapses the double sum over G2 to i = j < k:
@@ -30,9 +30,9 @@ a, b, k, decided in the cases a < k and a >= k.
 
 The result Piecewise((k^n + 1, k < M), (M^n, True)) at k = min(M, R) is compared with the
 lemma's Piecewise((R^{T/2} + 1, R < M), (M^{T/2}, True)) at T = 2n in the two cases R = M − d
-(d >= 1) and R = M + e (e >= 0), which cover every R; sympy decides each. What is read off
-the code, not proven: that the construction's cores are the symbolic ones for every M, R
-(they are compared at the sizes of the checks' tables).
+(d >= 1) and R = M + e (e >= 0), which cover every R; sympy decides each. Not proven: that
+exactrank.constructions.pairwise_similarity_rnn(M, R, T) is this family's network for every
+M, R, T (lemma_a2_all_sizes compares it core by core at the sizes of its table).
 """
 
 from __future__ import annotations
@@ -58,29 +58,6 @@ def symbolic_cores(size_M, size_R, kk):
         return (1 - kk) * delta(j, 0) if row == size_M else delta(row, j)
 
     return (lambda row, m: 1 - delta(row, m)), delta, C2, G2
-
-
-def cores_match(model) -> bool:
-    """The first two steps of a Lemma A.2 network (M, R from its shapes) are the symbolic
-    cores evaluated at its M, R, entry by entry."""
-    size_M, size_R = model.M, model.G[0].shape[2]
-    C1, G1, C2, G2 = symbolic_cores(size_M, size_R, min(size_M, size_R))
-    checks = [
-        (model.C[0], lambda x: C1(*x)),
-        (model.G[0][:, 0, :], lambda x: G1(*x)),
-        (model.C[1], lambda x: C2(*x)),
-        (model.G[1][:, :, 0], lambda x: G2(*x)),
-    ]
-    return all(
-        all(sympy.Integer(int(A[x])) == sympy.sympify(f(x)) for x in _indices(A.shape))
-        for A, f in checks
-    )
-
-
-def _indices(shape):
-    import itertools
-
-    return itertools.product(*(range(s) for s in shape))
 
 
 def _equal_for_all_a(x, y) -> bool:
