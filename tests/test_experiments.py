@@ -602,11 +602,11 @@ def test_quick_runs_at_the_papers_sizes(name, tmp_path):
 
 
 def test_workers_get_single_threaded_blas_and_the_parent_keeps_its_setting(monkeypatch):
-    from exactrank.experiments import backends as runner
+    from exactrank.experiments import backends
 
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    with runner._single_threaded_blas():
-        assert [os.environ[n] for n in runner._BLAS_THREADS] == ["1", "1", "1"]
+    with backends._single_threaded_blas():
+        assert [os.environ[n] for n in backends._BLAS_THREADS] == ["1", "1", "1"]
     assert os.environ["OPENBLAS_NUM_THREADS"] == "2"
     assert "OMP_NUM_THREADS" not in os.environ
