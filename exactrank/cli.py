@@ -305,14 +305,18 @@ def _run_check(args) -> int:
 def _run_verify(args) -> int:
     cert = load_certificate(args.certificate)
     verdict = verify_certificate(cert)
+    proven = ""
+    if verdict and isinstance(cert["claim"], dict) and cert["claim"].get("kind") == "formula":
+        from .allsizes.certificate import proven_by  # a structural certificate (issue 14)
+
+        proven = proven_by(cert)
     if args.json:
-        print(
-            json.dumps(
-                {"verified": verdict.verified, "reason": verdict.reason, "claim": cert["claim"]}
-            )
-        )
+        document = {"verified": verdict.verified, "reason": verdict.reason, "claim": cert["claim"]}
+        print(json.dumps({**document, "proven": proven} if proven else document))
     else:
         print("s VERIFIED" if verdict else f"s NOT VERIFIED: {verdict.reason}")
+        if proven:
+            print(f"proven: {proven}")
     return 0 if verdict else 1
 
 

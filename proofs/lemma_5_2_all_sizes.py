@@ -18,7 +18,9 @@ units. T = 1 is the single step e_ℓ, checked directly.
 Proven for every T >= 2: the statement for the family built from the cores' definitions.
 Checked, not proven beyond the sizes checked: that one_hot_rnn(j, M) is that family's network
 for the word j (core by core) and that its grid is E^(j), for every j at each T up to the
-quick table's largest.
+quick table's largest. With --certs each M saves a structural certificate (claim kind
+"formula", relation "grid": the grid is e_(j_0) ⊗ … ⊗ e_(j_(T−1)) for every T >= 2 and j, the
+hidden sizes at most 2) that `exactrank verify` re-checks.
 """
 
 from __future__ import annotations
@@ -30,9 +32,15 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
-from exactrank.allsizes import AllSizesError, one_hot_family, prove_identity
+from exactrank.allsizes import (
+    AllSizesError,
+    make_grid_certificate,
+    one_hot_family,
+    prove_identity,
+)
+from exactrank.certificates import verify_certificate
 from exactrank.constructions import one_hot_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_5_2_all_sizes"
 CLAIM = (
@@ -68,12 +76,24 @@ def prove_one_hot(M: int) -> str:
     return f"reachable states {shown}, closed; Γ = E^(j) for every T >= 2 and j"
 
 
+def grid_certificate(M: int) -> dict:
+    """The structural certificate of Γ = e_(j_0) ⊗ … ⊗ e_(j_(T−1)) for every T >= 2 and j,
+    with hidden sizes at most 2 (raises AllSizesError when it does not verify)."""
+    e = [[[int(m == ell)] for m in range(M)] for ell in range(M)]  # e_ℓ as M × 1, per ℓ
+    grid = [{"name": "e", "pre": e, "base": e, "post": e}]
+    return make_grid_certificate(family_of(M), grid, 2, "seed 001, Lemma 5.2")
+
+
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, failures, instances = [], 0, 0
+    details, failures, instances, saved = [], 0, 0, []
     for M in FULL if full else QUICK:
         instances += 1
         try:
             details.append(f"M={M}: {prove_one_hot(M)}")
+            if certs is not None:
+                cert = grid_certificate(M)
+                failures += not verify_certificate(cert)
+                saved += keep(certs, f"lemma_5_2_all_sizes_M{M}.json", cert)
         except AllSizesError as exc:
             failures += 1
             details.append(f"M={M}: no proof for all T: {exc}")
@@ -96,6 +116,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         instances,
         failures,
         details,
+        saved,
         largest=f"all sizes (every T), M = {min(sizes)} … {max(sizes)}",
         quantity="grid = E^(j), ranks 2",
     )

@@ -13,6 +13,12 @@ for each (M, R) and T = 2, 4, … up to the quick table's largest, the exact ran
 Lemma A.2 grid and the width min(M, R)^{T/2} + 1 of the shallow network that realizes it
 (exactrank.constructions.pairwise_similarity_shallow, grids compared entry by entry), which
 must be >= the proven bound.
+
+With --certs each (M, R) saves the structural certificate of the Lemma A.2 rank formula the
+bound rests on (claim kind "formula", as lemma_a2_all_sizes writes it). The width bound itself
+is not a certificate claim: Lemma A.1 is a statement about every shallow network of width W,
+proven by sympy on symbols, and the format holds one family of exact cores
+(docs/all-sizes.md, "Certificates").
 """
 
 from __future__ import annotations
@@ -22,11 +28,19 @@ import random
 import sys
 
 import exactrank as er
-from exactrank.allsizes import AllSizesError, lemma_a2_family, n, prove_rank_formula, shallow_relu
+from exactrank.allsizes import (
+    AllSizesError,
+    lemma_a2_family,
+    make_certificate,
+    n,
+    prove_rank_formula,
+    shallow_relu,
+)
 from exactrank.allsizes.shallow_relu import lemma_a1_bound, width_bound
+from exactrank.certificates import verify_certificate
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
 from exactrank.sampling import random_shallow
-from exactrank.theorems import CheckResult, load, outcome, script_main
+from exactrank.theorems import CheckResult, keep, load, outcome, script_main
 
 NAME = "theorem_5_2_corrected_all_sizes"
 CLAIM = (
@@ -44,7 +58,7 @@ family_of = lemma_a2_family  # the family proven for all T, from the cores' defi
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, failures, instances = [], 0, 1
+    details, failures, instances, saved = [], 0, 1, []
     try:
         a1 = lemma_a1_bound()
         details.append(f"Lemma A.1 for every T = 2n: rank <= {a1.rank} <= W·T·M ({a1.reason})")
@@ -65,6 +79,11 @@ def check(full: bool = False, certs=None) -> CheckResult:
             family = family_of(M, R)
             proof = prove_rank_formula(family, paper(M, R))
             corrected, sharper = width_bound(proof.formula, M, R)
+            if certs is not None:
+                cert = make_certificate(family, str(paper(M, R)), "seed 001, Lemma A.2")
+                failures += not verify_certificate(cert)
+                name = f"theorem_5_2_corrected_all_sizes_lemma_a2_M{M}_R{R}.json"
+                saved += keep(certs, name, cert)
         except AllSizesError as exc:
             failures += 1
             details.append(f"M={M} R={R}: no proof for all T: {exc}")
@@ -83,6 +102,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         instances,
         failures,
         details,
+        saved,
         largest="all sizes (every even T)",
         quantity="W >= min(M,R)^(T/2)/(MT)",
     )

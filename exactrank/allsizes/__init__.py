@@ -6,12 +6,13 @@ of Kronecker products of fixed exact matrices), proven by induction over the net
 recursion with a finite exact check (:mod:`.automaton`, :mod:`.identity`); its rank by rules
 whose side conditions are checked exactly on the fixed factors (:mod:`.rules`); the resulting
 sympy expression compared with the paper's formula (:mod:`.structural`). The certificates of
-claim kind "formula" live in :mod:`.certificate`; the papers' families in :mod:`.families`.
+claim kind "formula" (a rank formula, or a grid identity) live in :mod:`.certificate`; the
+papers' families in :mod:`.families`.
 docs/all-sizes.md works seed 001, Lemma A.2 through end to end.
 """
 
 from .automaton import BlockFamily, FamilyError, reachable_states
-from .certificate import make_certificate, verify_structural
+from .certificate import make_certificate, make_grid_certificate, verify_structural
 from .families import lemma_a2_family, lemma_a2_witness, one_hot_family, one_hot_witness
 from .identity import IdentityTerm, ProofStepFailed, prove_identity
 from .rules import AllSizesError, KroneckerTerm, RankStep, RuleRefused, n
@@ -31,6 +32,7 @@ __all__ = [
     "lemma_a2_family",
     "lemma_a2_witness",
     "make_certificate",
+    "make_grid_certificate",
     "n",
     "one_hot_family",
     "one_hot_witness",

@@ -4,10 +4,19 @@ The file (docs/certificates.md, "Structural certificates"; docs/schemas/
 structural-certificate.schema.json) holds the family's cores (tensor.family: a
 :class:`~exactrank.allsizes.automaton.BlockFamily`, first part, block and last part, F = I),
 the identity's witness (witness.terms: per term its X per letter, optional Pre per letter and
-the coefficient of each state) and the claimed formula in n (claim.formula; claim.T says how
-the number of steps depends on n, e.g. "2*n"). :func:`verify_structural` trusts nothing else:
-it recomputes the reachable states from the cores, checks the base case and the inductive
-step, derives the rank by the rules and compares it with the formula. The stand-alone
+the coefficient of each state) and the claim (claim.T says how the number of steps depends on
+n, e.g. "2*n"), one of two relations:
+
+- "eq": rank(A_n) = claim.formula for every n >= 1 (one letter; :func:`make_certificate`);
+- "grid": for every n >= n_min (0 or 1) and every word of letters, the grid is the
+  Kronecker expression claim.grid, Σ_k Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ X_k(ℓ_n) ⊗ Post_k(ℓ_last),
+  and every core has hidden sizes at most claim.ranks (:func:`make_grid_certificate`; seed
+  001, Lemma 5.2: the one-hot tensor e_(j_0) ⊗ … ⊗ e_(j_(T−1)) with ranks 2).
+
+:func:`verify_structural` trusts nothing else: it recomputes the reachable states from the
+cores, checks the base case and the inductive step, and then derives the rank by the rules
+and compares it with the formula ("eq"), or compares the proven identity's terms, those not
+zero for every word dropped, factor by factor with claim.grid ("grid"). The stand-alone
 checker proofs/verify_certificate.py does not read this kind (it says so and exits 2).
 """
 
@@ -23,8 +32,8 @@ from .. import __version__
 from ..domains import fraction_to_text, to_fraction
 from ..errors import ExactRankError, LimitError
 from .automaton import BlockFamily
-from .identity import IdentityTerm, ProofStepFailed
-from .rules import n
+from .identity import IdentityTerm, ProofStepFailed, pre_factor, prove_identity
+from .rules import exact_matrix, n
 from .structural import parse_formula, prove_rank_formula
 
 KIND = "formula"
@@ -51,14 +60,49 @@ def make_certificate(family: BlockFamily, formula: str, theorem: str = "") -> di
         },
         "tensor": {"family": _family_json(family)},
         "witness": {"terms": [_term_json(t) for t in family.witness]},
-        "provenance": {
-            "tool": f"exactrank {__version__}",
-            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "theorem": theorem,
-        },
+        "provenance": _provenance(theorem),
     }
     verify_structural(cert)
     return cert
+
+
+def make_grid_certificate(family: BlockFamily, grid, ranks: int, theorem: str = "") -> dict:
+    """A structural certificate that for every n >= 0 and every word the family's grid is
+    Σ_k Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ Post_k(ℓ_last), ``grid`` the terms as dicts with "name"
+    and "pre", "base", "post" (one matrix per letter each), with hidden sizes at most
+    ``ranks``; checked before it is returned."""
+    cert = {
+        "format": "exactrank-certificate",
+        "version": 1,
+        "claim": {
+            "kind": KIND,
+            "relation": "grid",
+            "field": "QQ",
+            "size": "n",
+            "n_min": 0,
+            "T": str(family.length(n)),
+            "grid": [
+                {"name": t["name"], **{f: [_text(X) for X in t[f]] for f in _FACTORS}} for t in grid
+            ],
+            "ranks": ranks,
+        },
+        "tensor": {"family": _family_json(family)},
+        "witness": {"terms": [_term_json(t) for t in family.witness]},
+        "provenance": _provenance(theorem),
+    }
+    verify_structural(cert)
+    return cert
+
+
+def _provenance(theorem: str) -> dict:
+    return {
+        "tool": f"exactrank {__version__}",
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "theorem": theorem,
+    }
+
+
+_FACTORS = ("pre", "base", "post")
 
 
 def verify_structural(cert: dict) -> str:
@@ -66,19 +110,95 @@ def verify_structural(cert: dict) -> str:
     :class:`ProofStepFailed` (or a rule's refusal) when its claim does not follow and
     :class:`LimitError` when it is beyond the limits."""
     claim, tensor, witness = (_object(cert.get(k), k) for k in ("claim", "tensor", "witness"))
-    if claim.get("relation") != "eq" or claim.get("field") != "QQ" or claim.get("n_min") != 1:
-        raise ProofStepFailed('claim: expected "relation": "eq", "field": "QQ", "n_min": 1')
+    relation = claim.get("relation")
+    n_min = (0, 1) if relation == "grid" else (1,)
+    if relation not in ("eq", "grid") or claim.get("field") != "QQ":
+        raise ProofStepFailed('claim: expected "relation": "eq" or "grid", "field": "QQ"')
+    if type(claim.get("n_min")) is not int or claim["n_min"] not in n_min:
+        raise ProofStepFailed(f'claim: expected "n_min" in {list(n_min)} for "{relation}"')
     family = _family(_object(tensor.get("family"), "tensor.family"))
     terms = [
         _term(_object(t, "witness.terms[]")) for t in _list(witness.get("terms"), "witness.terms")
     ]
-    formula = parse_formula(claim.get("formula"))
     T = parse_formula(claim.get("T"))
     if sympy.simplify(T - family.length(n)) != 0:
         raise ProofStepFailed(
             f"claim.T: the family has {family.length(n)} steps at size n, not {T}"
         )
+    if relation == "grid":
+        return _verify_grid(claim, family, terms)
+    formula = parse_formula(claim.get("formula"))
     return prove_rank_formula(family, formula, terms).describe()
+
+
+def proven_by(cert: dict) -> str:
+    """What a certificate that verify_certificate verified proves, when it is structural
+    (claim kind "formula"): :func:`verify_structural`'s description, re-derived (its checks
+    take milliseconds); "" for every other kind."""
+    claim = cert.get("claim")
+    if not isinstance(claim, dict) or claim.get("kind") != KIND:
+        return ""
+    return verify_structural(cert)
+
+
+def _verify_grid(claim: dict, family: BlockFamily, terms) -> str:
+    """The identity proven by induction (for every n >= 0), its terms that are zero for every
+    word (a zero Pre or Post for every letter) dropped, equal factor by factor to claim.grid;
+    and every core's hidden sizes at most claim.ranks."""
+    ranks = claim.get("ranks")
+    if type(ranks) is not int or ranks < 1:
+        raise ProofStepFailed(f"claim.ranks: expected an integer >= 1, got {str(ranks)[:40]}")
+    widest = max(
+        max(G.shape[1:])
+        for part in (family.first, family.block, family.last)
+        for steps in part
+        for _, G in steps
+    )
+    if widest > ranks:
+        raise ProofStepFailed(f"claim.ranks: a core has a hidden size {widest} > {ranks}")
+    identity = prove_identity(family, terms)
+    letters = (len(family.first), family.letters, len(family.last))
+    proven = [
+        (t.name, tuple(pre_factor(t, ell) for ell in range(letters[0])), t.base, post)
+        for t, post in zip(identity.terms, identity.post, strict=True)
+    ]
+    live = [p for p in proven if not (_all_zero(p[1]) or _all_zero(p[3]))]
+    claimed = [
+        _claimed_term(_object(t, "claim.grid[]"), letters)
+        for t in _list(claim.get("grid"), "claim.grid")
+    ]
+    if len(live) != len(claimed):
+        raise ProofStepFailed(
+            f"claim.grid: {len(claimed)} terms, the proven identity has {len(live)} nonzero"
+        )
+    for (name, *factors), want in zip(live, claimed, strict=True):
+        for f, got, expected in zip(_FACTORS, factors, want, strict=True):
+            if tuple(got) != expected:
+                raise ProofStepFailed(
+                    f"claim.grid: term {name}: the proven {f} factors are not the claimed ones"
+                )
+    shown = " + ".join(f"{name} ⊗ …" for name, *_ in live)
+    return (
+        f"grid = {shown} (Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ Post_k(ℓ_last), as claimed) for every "
+        f"n >= 0 and every word of {family.letters} letters; hidden sizes <= {ranks}; "
+        f"reachable states {len(identity.states)}, closed"
+    )
+
+
+def _all_zero(matrices) -> bool:
+    return all(v == 0 for X in matrices for row in X for v in row)
+
+
+def _claimed_term(data: dict, letters) -> tuple:
+    out = []
+    for f, count in zip(_FACTORS, letters, strict=True):
+        matrices = _list(data.get(f), f"claim.grid[].{f}")
+        if len(matrices) != count:
+            raise ProofStepFailed(
+                f"claim.grid[].{f}: expected one matrix per letter ({count}), got {len(matrices)}"
+            )
+        out.append(tuple(exact_matrix(_numbers(X, f"claim.grid[].{f}"), f) for X in matrices))
+    return tuple(out)
 
 
 def _object(value, where: str) -> dict:

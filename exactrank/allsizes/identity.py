@@ -81,12 +81,13 @@ class Identity:
     def kronecker_terms(self, first=0, letter=0, last=0) -> list[KroneckerTerm]:
         """The terms for a word whose blocks all carry ``letter``: c · Pre ⊗ X^{⊗n} ⊗ Post."""
         return [
-            KroneckerTerm(1, _pre(term, first), term.base[letter], self.post[k][last])
+            KroneckerTerm(1, pre_factor(term, first), term.base[letter], self.post[k][last])
             for k, term in enumerate(self.terms)
         ]
 
 
-def _pre(term: IdentityTerm, letter: int) -> tuple:
+def pre_factor(term: IdentityTerm, letter: int) -> tuple:
+    """Pre_k for the first letter ``letter`` ([[1]] when the term has none)."""
     return ((Fraction(1),),) if term.pre is None else term.pre[letter]
 
 
@@ -112,7 +113,7 @@ def prove_identity(family: BlockFamily, terms=None) -> Identity:
     start = first_tables(family)
     for letter in range(len(family.first)):
         for s in states:
-            got = _sum([(t.weight(s), _as_array(_pre(t, letter))) for t in terms])
+            got = _sum([(t.weight(s), _as_array(pre_factor(t, letter))) for t in terms])
             want = start.get((letter, _unit(start, letter), s))
             if not _equal(got, want):
                 raise ProofStepFailed(

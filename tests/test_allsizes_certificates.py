@@ -1,0 +1,151 @@
+"""Structural certificates of the all-sizes checks other than Lemma A.2's own: Lemma 5.2's
+grid certificate (relation "grid") and the Lemma A.2 certificates theorem_5_2_corrected saves;
+`exactrank verify` printing what was proven; tampering is NOT VERIFIED, naming the step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from process_cli import run
+from test_allsizes_lemma_a2 import VALIDATOR
+
+import exactrank as er
+from exactrank.theorems import load
+
+
+@pytest.fixture(scope="module")
+def one_hot_certs(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("certs")
+    result = load("lemma_5_2_all_sizes").check(certs=folder)
+    assert result.verdict == "PASS", result.details
+    return [Path(p) for p in result.certificates]
+
+
+def _copy(cert: dict) -> dict:
+    return json.loads(json.dumps(cert))
+
+
+def test_lemma_5_2_saves_a_grid_certificate_per_M(one_hot_certs):
+    assert [p.name for p in one_hot_certs] == [f"lemma_5_2_all_sizes_M{M}.json" for M in (2, 3, 4)]
+    for path in one_hot_certs:
+        cert = er.load_certificate(path)
+        assert not list(VALIDATOR.iter_errors(cert))
+        assert cert["claim"]["relation"] == "grid" and cert["claim"]["ranks"] == 2
+        assert cert["claim"]["T"] == "n + 2" and cert["claim"]["n_min"] == 0
+        assert er.verify_certificate(cert)
+
+
+def test_verify_prints_what_the_grid_certificate_proves(one_hot_certs):
+    proc = run("verify", one_hot_certs[0])
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 0 and lines[0] == "s VERIFIED", proc
+    assert lines[1] == (
+        "proven: grid = e ⊗ … (Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ Post_k(ℓ_last), as claimed) for "
+        "every n >= 0 and every word of 2 letters; hidden sizes <= 2; reachable states 2, closed"
+    )
+    document = json.loads(run("verify", one_hot_certs[0], "--json").stdout)
+    assert document["verified"] and document["proven"] == lines[1].removeprefix("proven: ")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (
+            lambda c: c["claim"]["grid"][0]["post"][1][0].__setitem__(0, 1),
+            "claim.grid: term e: the proven post factors are not the claimed ones",
+        ),
+        (
+            lambda c: c["claim"]["grid"][0]["base"].pop(),
+            "claim.grid[].base: expected one matrix per letter (2), got 1",
+        ),
+        (
+            lambda c: c["claim"]["grid"].append(c["claim"]["grid"][0]),
+            "claim.grid: 2 terms, the proven identity has 1 nonzero",
+        ),
+        (lambda c: c["claim"].__setitem__("ranks", 1), "a core has a hidden size 2 > 1"),
+        (lambda c: c["claim"].__setitem__("n_min", 2), 'expected "n_min" in [0, 1] for "grid"'),
+        (lambda c: c["claim"].__setitem__("T", "n + 3"), "claim.T: the family has n + 2 steps"),
+        (  # λ_1 = 2: the last step scores the unmatched inputs 1, not 0 (a second term)
+            lambda c: c["tensor"]["family"]["last"][0][0]["G"][1][1].__setitem__(0, 2),
+            "claim.grid: 1 terms, the proven identity has 2 nonzero",
+        ),
+        (  # an inner step that forgets a mismatch: the identity's step fails
+            lambda c: c["tensor"]["family"]["block"][1][0]["C"][0].__setitem__(0, 0),
+            "inductive step: term e (0), letter 1",
+        ),
+        (
+            lambda c: c["witness"]["terms"][0]["weights"].pop(),
+            "ProofStepFailed: base case: the inputs reaching state (1, 1) after the first part",
+        ),
+    ],
+)
+def test_a_tampered_grid_certificate_is_not_verified(one_hot_certs, tamper, reason):
+    cert = _copy(er.load_certificate(one_hot_certs[0]))
+    tamper(cert)
+    verdict = er.verify_certificate(cert)
+    assert not verdict and reason in verdict.reason, verdict.reason
+
+
+def test_a_tampered_grid_certificate_fails_on_the_command_line(one_hot_certs, tmp_path):
+    cert = _copy(er.load_certificate(one_hot_certs[0]))
+    cert["claim"]["ranks"] = 1
+    er.save_certificate(cert, tmp_path / "bad.json")
+    proc = run("verify", tmp_path / "bad.json")
+    assert proc.returncode == 1 and proc.stdout.startswith("s NOT VERIFIED: ")
+    assert "proven" not in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_theorem_5_2_corrected_saves_the_lemma_a2_certificates(tmp_path):
+    result = load("theorem_5_2_corrected_all_sizes").check(certs=tmp_path)
+    assert result.verdict == "PASS", result.details
+    names = [Path(p).name for p in result.certificates]
+    assert names == [
+        f"theorem_5_2_corrected_all_sizes_lemma_a2_M{M}_R{R}.json"
+        for M, R in ((2, 2), (3, 2), (3, 3), (4, 2))
+    ]
+    cert = er.load_certificate(tmp_path / names[1])
+    assert not list(VALIDATOR.iter_errors(cert)) and er.verify_certificate(cert)
+    proc = run("verify", tmp_path / names[1])
+    assert proc.stdout.splitlines() == [
+        "s VERIFIED",
+        "proven: rank = 2**n + 1 for every n >= 1 (rank_one_update: u ∉ col B and v ∉ row B "
+        "(decided on the factors): rank B + 1)",
+    ]
+    tampered = _copy(cert)
+    tampered["claim"]["formula"] = "3**(T/2) + 1"
+    verdict = er.verify_certificate(tampered)
+    assert not verdict and "formula: the rules give 2**n + 1, the formula is 3**n + 1" in (
+        verdict.reason
+    )
+    tampered = _copy(cert)
+    tampered["tensor"]["family"]["block"][0][1]["G"][3][0][0] = 0  # b = 0
+    assert "reachable states: more than" in er.verify_certificate(tampered).reason
+
+
+def test_an_eq_claim_keeps_n_min_1_and_needs_a_formula():
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+
+    cert = make_certificate(lemma_a2_family(2, 1), "2", "seed 001, Lemma A.2")
+    zero = _copy(cert)
+    zero["claim"]["n_min"] = 0
+    assert 'expected "n_min" in [1] for "eq"' in er.verify_certificate(zero).reason
+    assert list(VALIDATOR.iter_errors(zero))
+    missing = _copy(cert)
+    del missing["claim"]["formula"]
+    assert "formula: expected integers" in er.verify_certificate(missing).reason
+    assert list(VALIDATOR.iter_errors(missing))
+
+
+def test_verify_json_says_what_was_proven_only_for_structural_certificates(tmp_path):
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+    from exactrank.constructions import pairwise_similarity_rnn
+
+    er.save_certificate(make_certificate(lemma_a2_family(3, 2), "2**n + 1"), tmp_path / "f.json")
+    document = json.loads(run("verify", tmp_path / "f.json", "--json").stdout)
+    assert document["proven"].startswith("rank = 2**n + 1 for every n >= 1 (rank_one_update")
+    plain = er.certify(pairwise_similarity_rnn(2, 2, 2), "odd-even")
+    er.save_certificate(plain, tmp_path / "plain.json")
+    document = json.loads(run("verify", tmp_path / "plain.json", "--json").stdout)
+    assert document["verified"] and "proven" not in document
