@@ -149,3 +149,15 @@ def test_verify_json_says_what_was_proven_only_for_structural_certificates(tmp_p
     er.save_certificate(plain, tmp_path / "plain.json")
     document = json.loads(run("verify", tmp_path / "plain.json", "--json").stdout)
     assert document["verified"] and "proven" not in document
+
+
+def test_the_documented_transcript_is_the_output(one_hot_certs):
+    """docs/certificates.md, "Structural certificates": the transcript of exactrank verify."""
+    import re
+
+    from process_cli import ROOT
+
+    text = (ROOT / "docs" / "certificates.md").read_text("utf-8")
+    (block,) = [b for b in re.findall(r"```console\n(.*?)```", text, re.S) if "M2.json" in b]
+    shown = block.splitlines()[2:]
+    assert run("verify", one_hot_certs[0]).stdout.splitlines() == shown
