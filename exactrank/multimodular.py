@@ -2,7 +2,7 @@
 
 An integer array whose entries are proven to satisfy |x| <= bound is computed modulo
 primes p_1, …, p_k below 2^CRT_PRIME_BITS (the float64 BLAS kernels of
-:mod:`exactrank.modular`) with P = p_1 ⋯ p_k > 2·bound, and rebuilt from the residues in
+:mod:`exactrank.ple`) with P = p_1 ⋯ p_k > 2·bound, and rebuilt from the residues in
 balanced mixed radix (Garner):
 
     x = d_1 + p_1 (d_2 + p_2 (d_3 + …)),   |d_i| <= (p_i − 1)/2.
@@ -20,12 +20,12 @@ import flint
 import numpy as np
 
 from .kernels import INT64_SAFE
-from .modular import _reduce_vec
+from .ple import _reduce_vec
 from .residues import centered_product
 
 CRT_PRIME_BITS = 25
 """The primes are below 2^25: centered residues are at most 2^24 + 1, so dgemm sums 31
-products of them exactly (:func:`exactrank.modular._max_inner`), a bond dimension up to 31
+products of them exactly (:func:`exactrank.ple._max_inner`), a bond dimension up to 31
 in one product."""
 
 
@@ -42,7 +42,7 @@ def primes_for(bound: int) -> list[int]:
 
 
 def balanced(x: np.ndarray, p: int) -> np.ndarray:
-    """Centered float64 residues (|x| <= p/2 + 2, as :mod:`exactrank.modular` leaves them)
+    """Centered float64 residues (|x| <= p/2 + 2, as :mod:`exactrank.ple` leaves them)
     moved into [−(p−1)/2, (p−1)/2], in place (p odd)."""
     half = (p - 1) // 2
     np.subtract(x, p, out=x, where=x > half)

@@ -2,7 +2,7 @@
 
 Residues are int64 arrays with values in [0, p). Every operation is exact; two regimes:
 
-* ``p < 2^SMALL_PRIME_BITS`` (2^26): the float64 kernels of :mod:`exactrank.modular`
+* ``p < 2^SMALL_PRIME_BITS`` (2^26): the float64 kernels of :mod:`exactrank.ple`
   (centered residues of magnitude at most p/2 + 2, dgemm on pieces of the inner dimension
   short enough that every partial sum stays below 2^53, reduction by a rounded quotient).
   A product of two residues is below 2^52, so elementwise products are exact in float64 too.
@@ -31,7 +31,7 @@ import math
 import numpy as np
 
 from .kernels import dgemm
-from .modular import (
+from .ple import (
     _float_residues,
     _max_inner,
     _reduce_rows,
@@ -42,9 +42,9 @@ from .modular import (
 )
 
 SMALL_PRIME_BITS = 26
-"""Primes below 2^SMALL_PRIME_BITS use the kernels of :mod:`exactrank.modular`: products of
+"""Primes below 2^SMALL_PRIME_BITS use the kernels of :mod:`exactrank.ple`: products of
 centered residues are at most about 2^50, so dgemm sums seven or more of them exactly
-between reductions (:func:`exactrank.modular._max_inner`; longer sums are cut there)."""
+between reductions (:func:`exactrank.ple._max_inner`; longer sums are cut there)."""
 
 RESIDUE_PRIME_BOUND = 1 << 62
 """Residue arrays here need p below this (:func:`_combine` needs (−p, p) inside int64, with
@@ -56,7 +56,7 @@ _OBJECT_ENTRIES = 256  # elementwise products this small run faster on Python in
 
 
 def is_small(p: int) -> bool:
-    """Whether ``p`` takes the float64 kernels of :mod:`exactrank.modular`."""
+    """Whether ``p`` takes the float64 kernels of :mod:`exactrank.ple`."""
     return p < 1 << SMALL_PRIME_BITS
 
 

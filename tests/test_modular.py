@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactrank import modular
+from exactrank import modular, ple
 from exactrank.modular import (
     FAST_PRIME_BITS,
     FAST_PRIME_BOUND,
@@ -190,15 +190,15 @@ def test_inputs_are_reduced_whatever_their_dtype():
 @pytest.mark.parametrize("p", [2, 3, 5, 7, 65521, NEAR_THRESHOLD])
 def test_float_reduction_is_exact_up_to_its_budget(p):
     """The rounding argument of _reduce_rows, checked at the extremes it claims to cover."""
-    budget = modular._budget(p)
+    budget = ple._budget(p)
     rng = np.random.default_rng(p)
     T = np.concatenate([budget - 1 - np.arange(500), rng.integers(-budget + 1, budget, 500)])
     T = np.concatenate([T, -T]).astype(np.float64).reshape(4, -1)
     assert all(abs(int(t)) < budget for t in T.flat)  # exact as float64
     out = np.empty_like(T)
-    modular._reduce_rows(T.copy(), out, p)
+    ple._reduce_rows(T.copy(), out, p)
     assert all((int(o) - int(t)) % p == 0 for o, t in zip(out.flat, T.flat, strict=True))
-    assert np.abs(out).max() <= modular._bound(p) and np.abs(out).max() < p
+    assert np.abs(out).max() <= ple._bound(p) and np.abs(out).max() < p
 
 
 def test_bad_inputs_raise_clear_errors():
@@ -313,7 +313,7 @@ def test_matmul(p, shape):
 @pytest.mark.parametrize("p", [4194301, NEAR_THRESHOLD])
 def test_matmul_long_inner_dimension_stays_exact(p):
     """Residues near p/2 everywhere and an inner dimension past one exact dgemm chunk."""
-    k = 2 * modular._max_inner(p) + 7
+    k = 2 * ple._max_inner(p) + 7
     h = p // 2
     A, B = np.full((2, k), h, dtype=np.int64), np.full((k, 3), p - h, dtype=np.int64)
     assert matmul_mod_p(A, B, p).tolist() == [[k * h * (p - h) % p] * 3] * 2
@@ -322,8 +322,8 @@ def test_matmul_long_inner_dimension_stays_exact(p):
 def test_exactness_invariants_of_the_float_path():
     """Panels and triangle inverses form dot products up to their widths: those must be exact."""
     assert FAST_PRIME_BOUND == 2**FAST_PRIME_BITS
-    inner = modular._max_inner(FAST_PRIME_BOUND - 1)
-    assert inner >= modular._PANEL_COLS and inner >= modular._TRIANGLE_ROWS
+    inner = ple._max_inner(FAST_PRIME_BOUND - 1)
+    assert inner >= ple._PANEL_COLS and inner >= ple._TRIANGLE_ROWS
 
 
 # --------------------------------------------------------------------------- random_prime
