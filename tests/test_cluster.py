@@ -223,9 +223,13 @@ def test_records_file_torn_and_corrupt_lines(tmp_path):
 def test_a_second_writer_of_a_records_file_is_refused(tmp_path):
     path = tmp_path / "fig3.records.jsonl"
     head = records_file.header("fig3", {}, None, 2)
-    refused = pytest.raises(er.InvalidInputError, match="another exactrank run is writing it")
-    with records_file.open_run(path, head, resume=False)[0], refused:
-        records_file.open_run(path, head, resume=True)
+    other = records_file.header("fig3", {"M": 4}, None, 2)
+    with records_file.open_run(path, head, resume=False)[0]:
+        for mine, resume in ((head, True), (other, False)):  # resume it, or replace it
+            with pytest.raises(er.InvalidInputError, match="another exactrank run is writing"):
+                records_file.open_run(path, mine, resume=resume)
+    records_file.open_run(path, other, resume=False)[0].close()  # once it is done: replaced
+    assert records_file.read(path)[0] == other
 
 
 def test_records_file_must_be_a_regular_file(tmp_path):

@@ -129,9 +129,14 @@ class Writer:
 def open_run(path: Path, head: dict, resume: bool) -> tuple[Writer, dict]:
     """A :class:`Writer` on ``path`` and the outcomes already there (resume), or on a new
     file holding only ``head``. Without ``resume`` an unfinished file of this same run is
-    refused (its work would be lost); a finished one, or one of another run, is replaced."""
-    existing = _existing(path)
-    if existing and (resume or _unfinished(path, head)):
+    refused (its work would be lost); a finished one, or one of another run, is replaced.
+    A file another run is writing is refused either way."""
+    if not _existing(path):
+        return _new(path, head), {}
+    fd = _open_locked(path)
+    try:
+        if not (resume or _unfinished(path, head)):
+            return _new(path, head), {}
         theirs, outcomes, end = read(path)
         differ = difference(_identity(head), _identity(theirs))
         if differ:
@@ -145,12 +150,18 @@ def open_run(path: Path, head: dict, resume: bool) -> tuple[Writer, dict]:
                 f"{path} holds {done} of {head['tasks']} records of this run, unfinished: "
                 "--resume (resume=True) continues it; remove the file to start again"
             )
-        fd = _open_locked(path)
         os.truncate(fd, end)  # a torn last line goes
-        return Writer(path, fd), outcomes
+        writer, fd = Writer(path, fd), -1
+        return writer, outcomes
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _new(path: Path, head: dict) -> Writer:
     with output(path) as handle:  # atomically: the header line whole, or the old file
         handle.write(json.dumps(head, separators=(",", ":")) + "\n")
-    return Writer(path, _open_locked(path)), {}
+    return Writer(path, _open_locked(path))
 
 
 def _existing(path: Path) -> bool:
