@@ -6,14 +6,21 @@ J is the M × M all-ones matrix and D_k = diag(1, …, 1, 0, …, 0) with k = mi
 (:func:`symbolic_cores`; the numeric families of :func:`~.families.lemma_a2_family` are built
 from the same function, so they are these cores at each M, R): C1[i, m] = 1 − δ_im,
 G1[i, 0, j] = δ_ij; C2[i, m] = 1 − δ_im (i < M), C2[M, m] = 1, G2[i, j, 0] = δ_ij (i < M),
-G2[M, j, 0] = (1 − k) δ_j0. One pair of steps from the state h ∈ {0, 1} on inputs (a, b):
-h1_i = max(1 − δ_ia, h) for i < k, and δ_ij collapses the double sum over G2 to i = j < k:
+G2[M, j, 0] = (1 − k) δ_j0. One pair of steps from the state h ∈ {0, 1} on inputs (a, b) is
+the recursion (eq. 16) on these cores, ξ = max(x, y, 0), derived by :func:`one_pair` with
+nothing written by hand:
 
-    h' = Σ_{i<k} max(1 − δ_ib, 1 − δ_ia, h, 0) + (1 − k)·max(1, h1_0, 0).
+    h1_j = Σ_{i<M} G1[i, 0, j] ξ(C1[i, a], h),
+    h'   = Σ_{i<=M} Σ_{j<R} G2[i, j, 0] ξ(C2[i, b], h1_j).
 
-For 0/1 values max(1 − x, 1 − y, 0) = 1 − xy (checked on the four cases) and max(1, h1_0) = 1,
-so sympy's summation gives h' = 1 − δ_ab·[a < k] from h = 0 and h' = 1 from h = 1: the
-states {0, 1} are closed for every M, R, and P(0 → 0) = D_k, P(0 → 1) = J − D_k,
+sympy's delta summation collapses Σ_i δ_ij f(i) (leaving "j <= M − 1" conditions); the row
+i = M is the last term of the sum over i; the sum over j < R is taken by
+:func:`~.deltas.range_sum` in the cases R <= M (k = R, M = k + d) and R > M (k = M,
+R = k + 1 + e, the range split at k), where each condition is decided on its range; the
+relu of deltas, e.g. max(1 − δ_jb, 1 − δ_ja, 0), becomes a polynomial in the deltas by exact
+interpolation on their 0/1 values (:func:`~.deltas.on_deltas`). The result is compared with
+h' = 1 − δ_ab·[a < k] from h = 0 and h' = 1 from h = 1, in both cases, for a < k and a >= k:
+the states {0, 1} are closed for every M, R, and P(0 → 0) = D_k, P(0 → 1) = J − D_k,
 P(1 → 1) = J, P(1 → 0) = 0 as functions of (a, b). The base case and the inductive step of
 :mod:`.identity` with the terms J (c = 0, 1) and D_k (c = 1, −1) are then sympy identities in
 a, b, k, decided in the cases a < k and a >= k.
@@ -39,6 +46,7 @@ from __future__ import annotations
 
 import sympy
 
+from .deltas import range_sum
 from .identity import ProofStepFailed
 from .rules import RankStep, n
 
@@ -66,22 +74,41 @@ def _equal_for_all_a(x, y) -> bool:
     return all(sympy.simplify((x - y).subs(a, value)) == 0 for value in (k - 1 - e, k + e))
 
 
+def relu(x, y):
+    """ξ of a relu RNN (seed 001): max(x, y, 0)."""
+    return sympy.Max(x, y, 0)
+
+
+def one_pair(h) -> dict:
+    """The state after one pair of steps from the state h on inputs (a, b), derived from
+    :func:`symbolic_cores` by sympy (see above): {case: expression in a, b, k} for the cases
+    "R <= M" and "R > M"."""
+    j, i1, d, e = (sympy.Symbol(s, integer=True, nonnegative=True) for s in ("j", "i1", "d", "e"))
+    C1, G1, C2, G2 = symbolic_cores(M, R, k)
+    h1 = sympy.Sum(G1(i1, j) * relu(C1(i1, a), h), (i1, 0, M - 1)).doit()
+    rows = sympy.Sum(G2(i, j) * relu(C2(i, b), h1), (i, 0, M - 1)).doit()
+    summand = rows + G2(M, j) * relu(C2(M, b), h1)  # Σ_{i<=M}: the rows i < M, then i = M
+    small = summand.subs(M, k + d).subs(R, k)
+    large = summand.subs(R, k + 1 + e).subs(M, k)
+    return {
+        "R <= M": range_sum(small, j, 0, k - 1),
+        "R > M": range_sum(large, j, 0, k - 1) + range_sum(large, j, k, k + e, from_top=False),
+    }
+
+
 def symbolic_identity() -> dict:
     """The transition tables P(s → s') of one pair, symbolic in a, b, k (every M, R), after
     checking each step above; raises :class:`ProofStepFailed` naming the failing one."""
-    if any(max(1 - x, 1 - y, 0) != 1 - x * y for x in (0, 1) for y in (0, 1)):
-        raise ProofStepFailed("identity (symbolic): max(1 − x, 1 − y, 0) ≠ 1 − xy on 0/1")
-    new = {
-        0: sympy.Sum(1 - delta(i, a) * delta(i, b), (i, 0, k - 1)).doit() + (1 - k),
-        1: sympy.Sum(1, (i, 0, k - 1)).doit() + (1 - k),
-    }
     D = sympy.Piecewise((delta(a, b), a < k), (0, True))
+    want = {0: 1 - D, 1: sympy.Integer(1)}
+    for h in (0, 1):
+        for case, got in one_pair(h).items():
+            if not _equal_for_all_a(got, want[h]):
+                raise ProofStepFailed(
+                    f"identity (symbolic): one pair from state {h} ({case}) gives "
+                    f"{sympy.simplify(got)}, not {want[h]}"
+                )
     P = {(0, 0): D, (0, 1): 1 - D, (1, 0): sympy.Integer(0), (1, 1): sympy.Integer(1)}
-    if not _equal_for_all_a(new[0], 1 - D) or sympy.simplify(new[1] - 1) != 0:
-        raise ProofStepFailed(
-            f"identity (symbolic): one pair gives {new[0]} from 0 and {new[1]} from 1, not "
-            "1 − δ_ab·[a < k] and 1"
-        )
     terms = {"J": ({0: 0, 1: 1}, sympy.Integer(1)), "D_k": ({0: 1, 1: -1}, D)}
     for s in (0, 1):  # n = 0: S^(s) = [s = 0], the unit state 0
         if sum(c[s] for c, _ in terms.values()) != int(s == 0):
