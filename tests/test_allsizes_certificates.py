@@ -61,6 +61,10 @@ def test_verify_prints_what_the_grid_certificate_proves(one_hot_certs):
             "claim.grid[].base: expected one matrix per letter (2), got 1",
         ),
         (
+            lambda c: c["claim"]["grid"][0].__setitem__("pre", [5, 5]),
+            "claim.grid[].pre: expected matrices (non-empty lists of rows)",
+        ),
+        (
             lambda c: c["claim"]["grid"].append(c["claim"]["grid"][0]),
             "claim.grid: 2 terms, the proven identity has 1 nonzero",
         ),

@@ -197,7 +197,10 @@ def _claimed_term(data: dict, letters) -> tuple:
             raise ProofStepFailed(
                 f"claim.grid[].{f}: expected one matrix per letter ({count}), got {len(matrices)}"
             )
-        out.append(tuple(exact_matrix(_numbers(X, f"claim.grid[].{f}"), f) for X in matrices))
+        arrays = [_numbers(X, f"claim.grid[].{f}") for X in matrices]
+        if any(A.ndim != 2 or 0 in A.shape for A in arrays):
+            raise ProofStepFailed(f"claim.grid[].{f}: expected matrices (non-empty lists of rows)")
+        out.append(tuple(exact_matrix(A, f) for A in arrays))
     return tuple(out)
 
 
