@@ -71,7 +71,8 @@ import numpy as np
 import exactrank as er
 from exactrank.constructions import exact_inverse, perturbation_base_rnn
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import NotRankOne, relu_rank_one_shallow
+from exactrank.realizability import NotRankOne, rank_one_shallow_network
+from exactrank.row_boxes import corners_dominate, row_dominates
 from exactrank.theorems import CheckResult, difference_certificate, outcome, script_main
 
 NAME = "theorem_5_3"
@@ -89,12 +90,69 @@ def certified_box(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True)
     argument of part 2."""
     if moves_F and delta * M >= 1:
         return False
-    for states, inputs in enclosures(M, R, T, delta, moves_F):
+    by_rows = rows_route(M, R, moves_F)
+    for t, (states, inputs) in enumerate(enclosures(M, R, T, delta, moves_F), start=1):
         if inputs is None:
             return states[0].lo >= 0
-        if not states_dominate_inputs(states, inputs):
+        if t == 1 and by_rows:
+            if not rows_dominate(M, R, T, delta):
+                return False
+        elif not states_dominate_inputs(states, inputs):
             return False
     raise AssertionError("enclosures() ends with the score")
+
+
+def rows_route(M: int, R: int, moves_F: bool) -> bool:
+    """Whether step 1 is certified row by row of F (part 2, M = 2 and R = 1)."""
+    return moves_F and M == 2 and R == 1
+
+
+def rows_dominate(M: int, R: int, T: int, delta: Fraction, corners_only: bool = False) -> bool:
+    """Step 1 of part 2 for M = 2, R = 1: for each template m, the state after x^(m) dominates
+    the input x^(m), over the box with row m of F shared (:func:`row_boxes.row_dominates`),
+    and every G(t), t >= 1, is positive (the weights w of the lemma in the docstring)."""
+    base = perturbation_base_rnn(M, R, T)
+
+    def box(A):
+        return np.vectorize(lambda g: Interval.around(g, delta), otypes=[object])(np.asarray(A))
+
+    if any(g.lo <= 0 for t in range(1, T) for g in box(base.G[t]).flat):
+        return False
+    C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
+    test = corners_dominate if corners_only else row_dominates
+    return all(
+        test(
+            C0,
+            G0,
+            C1,
+            [Interval.around(int(m == n), delta) for n in range(M)],
+            states_dominate_inputs,
+        )
+        for m in range(M)
+    )
+
+
+ROWS_BELOW = Fraction(1, 10**5)  # r_lo of the row route: this far below its corner threshold
+
+
+def rows_certified(M: int, R: int, T: int) -> Fraction:
+    """r_lo on the row route (part 2, M = 2, R = 1): the corner threshold k_c/2^40, the
+    largest radius at which every corner of the boxes of F's rows dominates (bisection; past
+    it a corner is a point where a state is below its input, so no certificate of this route
+    reaches further), then the largest k/2^40 <= k_c·(1 − 10^-5·2^j), j = 0, 1, …, that
+    :func:`certified_box` proves."""
+    lo, hi = 0, SCALE // M + 1  # corners hold at 0, δ·M >= 1 fails
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        ok = rows_dominate(M, R, T, Fraction(mid, SCALE), corners_only=True)
+        lo, hi = (mid, hi) if ok else (lo, mid)
+    below = ROWS_BELOW
+    while below < 1:
+        k = int(lo * (1 - below))
+        if certified_box(M, R, T, Fraction(k, SCALE)):
+            return Fraction(k, SCALE)
+        below *= 2
+    return Fraction(0)
 
 
 def enclosures(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True):
@@ -123,11 +181,15 @@ def enclosures(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True):
         for k in range(G0.shape[2])
     ]
     for t in range(1, T):
-        yield h, [a for m in range(M) for a in inputs(t, m)]
+        a = [inputs(t, m) for m in range(M)]
+        yield h, [x for row in a for x in row]
         Gt = G(t)
         L, R_in, R_out = Gt.shape
+        a = [hull(row[i] for row in a) for i in range(L)]  # ξ(a_i, h_j): = h_j if dominated
         h = [
-            interval_sum(Gt[i, j, k] * h[j] for i in range(L) for j in range(R_in))
+            interval_sum(
+                Gt[i, j, k] * interval_max(a[i], h[j], 0) for i in range(L) for j in range(R_in)
+            )
             for k in range(R_out)
         ]
     yield h, None
@@ -146,6 +208,8 @@ def largest_certified(M: int, R: int, T: int, moves_F: bool = True) -> Fraction:
     floats guesses k; exact certifications then walk to k with certified_box(k) true and
     certified_box(k + 1) false (the test is monotone in δ), doubling the step, then bisecting.
     """
+    if rows_route(M, R, moves_F):
+        return rows_certified(M, R, T)
     top = SCALE // M + 1 if moves_F else SCALE  # certified_box fails there (δ·M >= 1, or δ = 1)
     k = min(max(int(_margin_root(M, R, T, top / SCALE, moves_F) * SCALE), 0), top - 1)
 
@@ -310,7 +374,7 @@ def rank_one_shallow(model: er.GeneralizedRNN) -> er.GeneralizedShallow:
 MAX_WHOLE_GRID = 4**6  # larger grids are re-verified on sampled entries only
 SAMPLED_ENTRIES = 32
 MAX_STANDALONE = 64  # grid entries the stand-alone checker re-evaluates (it is slow)
-THEOREM = "seed 001, Theorem 5.3: RNN in the certified box minus the paper's rank-1 network"
+THEOREM = "seed 001, Theorem 5.3: RNN in the certified box minus a rank-1 shallow network"
 
 
 def reverify(M: int, R: int, T: int, delta, rng: random.Random, samples: int, moves_F: bool = True):
@@ -335,11 +399,13 @@ def reverify(M: int, R: int, T: int, delta, rng: random.Random, samples: int, mo
 
 
 def point_problem(model: er.GeneralizedRNN, rng: random.Random) -> str | None:
-    """None when the RNN's grid is realized by the paper's rank-1 shallow network, checked
-    exactly over QQ: F invertible; the grid decided rank-1 shallow relu realizable by
-    :func:`relu_rank_one_shallow`; grid(RNN) − grid(paper's network) of rank <= 0, as a
-    certificate re-checked entry by entry by the stand-alone checker (grids of at most
-    MAX_STANDALONE entries; larger ones compared entry by entry here). A grid of more than
+    """None when the RNN's grid is realized by a rank-1 shallow network, checked exactly over
+    QQ: F invertible; the grid decided rank-1 shallow relu realizable
+    (:func:`~exactrank.realizability.rank_one_shallow_network`); grid(RNN) − grid(network) of
+    rank <= 0, as a certificate re-checked entry by entry by the stand-alone checker (grids
+    of at most MAX_STANDALONE entries; larger ones compared entry by entry here). The network
+    is the paper's (:func:`rank_one_shallow`) where the grid depends on x^(1) alone, else
+    the decided one (M = 2, R = 1 past the paper's regime, part 2). A grid of more than
     MAX_WHOLE_GRID entries is compared with the paper's network on SAMPLED_ENTRIES entries."""
     M, T = model.M, model.T
     if er.rank(model.F).rank < M:
@@ -352,18 +418,23 @@ def point_problem(model: er.GeneralizedRNN, rng: random.Random) -> str | None:
                 return f"the paper's rank-1 network differs from the RNN at x = {x}"
         return None
     grid = er.grid_tensor(model)
-    if relu_rank_one_shallow(grid) is None:
+    decided = rank_one_shallow_network(grid, model.F)
+    if decided is None:
         return "the grid is not realizable by a rank-1 shallow relu network (decided exactly)"
+    values = grid.to_fractions()
+    first = values[(slice(None),) + (slice(0, 1),) * (T - 1)]  # the grid at x^(2…T) = 0
+    if not np.array_equal(values, np.broadcast_to(first, values.shape)):
+        shallow = decided  # the grid depends on more than x^(1): the paper's network cannot
     if M**T > MAX_STANDALONE:
-        same = np.array_equal(grid.to_fractions(), er.grid_tensor(shallow).to_fractions())
-        return None if same else "the paper's rank-1 network has another grid"
+        same = np.array_equal(values, er.grid_tensor(shallow).to_fractions())
+        return None if same else "the rank-1 network has another grid"
     try:
         cert = difference_certificate(model, shallow, "le", THEOREM)
     except er.ExactRankError as exc:
-        return f"the paper's rank-1 network has another grid ({exc})"
+        return f"the rank-1 network has another grid ({exc})"
     verified, reason = _standalone().check(cert)
     return (
-        None if verified else f"the stand-alone checker rejects grid(RNN) = grid(paper's): {reason}"
+        None if verified else f"the stand-alone checker rejects grid(RNN) = grid(rank-1): {reason}"
     )
 
 
