@@ -13,12 +13,28 @@ C(0), G(0) and C(1) occurs once in these formulas, so for a fixed f their interv
 enclosures are exact) until the given domination test holds on every piece. The corners
 of the box of f are tried first: one that fails is a point where domination fails (for
 those f, the enclosures are attained), and no proof is attempted.
+
+**Lemma (M = 2, R = 1: why this certifies Theorem 5.3's box).** Suppose, at a point of the
+box, (i) a_i(m) <= s(m) := h^(0)(m) for both m and every i, (ii) every G(t), t >= 1, is
+positive and every later step dominated (its state above 0 and every input). Then the grid
+is c·H(x_1, x_2), c > 0, with H(m, m') = Σ_i w_i·max(a_i(m'), s(m)), w_i = G(1)[i] > 0. A
+positive 2 × 2 matrix has the form max(u[m], v[m'], 0) unless some entry exceeds both its
+row-mate and its column-mate (:mod:`exactrank.realizability`, the "above" witness). By (i),
+H(m, m) = W·s(m), W = Σ w_i, the least of its row: no witness on the diagonal. If
+H(0, 1) > H(0, 0), some a_i(1) > s(0); if s(0) <= s(1), H(0, 1) <= Σ w_i·max(s(1), s(0))
+= H(1, 1); otherwise a_i(1) <= s(1) < s(0) for every i, and H(0, 1) = H(0, 0), a
+contradiction. Likewise for (1, 0). So the grid is rank-1 shallow realizable (with F
+invertible, v^(t) = F^(−1)·u_t). For R >= 2 the state is a vector whose components can
+order differently for x^(0) and x^(1), and the lemma does not apply.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from fractions import Fraction
+
+import numpy as np
 
 from .intervals import Interval, interval_max, interval_sum
 
@@ -74,3 +90,39 @@ def corners_dominate(C0, G0, C1, f: list[Interval], dominate) -> bool:
         if not dominate(step0_states(C0, G0, point), step_inputs(C1, point)):
             return False
     return True
+
+
+def rows_dominate(base, delta: Fraction, dominate, corners_only: bool = False) -> bool:
+    """Step 1 of the relu RNN ``base`` (F = I) moved by δ everywhere, F included: for each
+    template m, the states after x^(0) = x^(m) dominate the inputs of x^(1) = x^(m), with row m
+    of F shared (:func:`row_dominates`, or :func:`corners_dominate` only), and every G(t),
+    t >= 1, is positive. Seed 001, Theorem 5.3 (proofs/theorem_5_3.py, part 2)."""
+
+    def box(A):
+        return np.vectorize(lambda g: Interval.around(g, delta), otypes=[object])(np.asarray(A))
+
+    if any(g.lo <= 0 for t in range(1, base.T) for g in box(base.G[t]).flat):
+        return False
+    C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
+    test = corners_dominate if corners_only else row_dominates
+    rows = [[Interval.around(int(m == n), delta) for n in range(base.M)] for m in range(base.M)]
+    return all(test(C0, G0, C1, f, dominate) for f in rows)
+
+
+def rows_certified(base, scale: int, dominate, certified, below=Fraction(1, 10**5)) -> Fraction:
+    """The corner threshold k_c/scale, the largest radius at which every corner of the boxes
+    of F's rows dominates (:func:`rows_dominate` with ``corners_only``, by bisection; past it
+    a corner is a point where a state is below its input, so no certificate of this kind
+    reaches further); then the first k/scale = k_c·(1 − below·2^j)/scale, j = 0, 1, …, at
+    which ``certified`` (radius → bool, the whole certificate) holds, or 0."""
+    lo, hi = 0, scale // base.M + 1  # corners hold at 0; δ·M >= 1 is refused
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        ok = rows_dominate(base, Fraction(mid, scale), dominate, corners_only=True)
+        lo, hi = (mid, hi) if ok else (lo, mid)
+    while below < 1:
+        k = int(lo * (1 - below))
+        if certified(Fraction(k, scale)):
+            return Fraction(k, scale)
+        below *= 2
+    return Fraction(0)

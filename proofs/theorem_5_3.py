@@ -23,12 +23,24 @@ Three parts:
    walking from a float guess (the test is monotone in δ: interval arithmetic is
    inclusion isotone, so k certified and k + 1 not pins it down). The
    same is done for the box of the RNN's own weights C, G with F = I fixed (the templates).
+   *Row by row of F (M = 2, R = 1, F moving).* Enclosing states and inputs apart lets row m
+   of F be low in the state after x^(1) = x^(m) and high in the input x^(2) = x^(m) at once;
+   for M = 2 that gives only 1/7. There step 1 is certified instead by (i) for each m, the
+   state after x^(m) dominates the input x^(m), enclosed with row m of F shared
+   (:func:`exactrank.row_boxes.rows_dominate`, exact interval arithmetic on a bisection of
+   that row's box), (ii) every G(t), t >= 1, positive, and the later steps dominated as
+   above (the state enclosure after step 1 uses ξ(a, h) = max(a, h, 0) itself). Then no
+   grid entry is above both its row-mate and its column-mate, so the grid is rank-1 (the
+   lemma in :mod:`exactrank.row_boxes`; not the paper's network: past 1/7 it may depend on
+   x_2 too). r_lo is 10^-5 below the radius where a corner of a row's box fails (i): a
+   point fails it there, so no certificate of this kind goes further. The lemma needs
+   R = 1: with R >= 2 the state's components can order differently for x^(0) and x^(1).
    *Re-verified by another route*, so that a broken certifier turns the verdict: at the
    adversarial "low" vertex, random vertices and rational interior points of the certified
    box, exactly over QQ and without intervals, F must be invertible, the grid decided
    rank-1 shallow realizable (:func:`exactrank.realizability.relu_rank_one_shallow`) and
-   equal to the grid of the paper's rank-1 network, the equality as a "rank <= 0"
-   certificate of their difference checked by the stand-alone checker
+   equal to the grid of that network (the paper's where the grid depends on x_1 alone),
+   a "rank <= 0" certificate of their difference checked by the stand-alone checker
    (proofs/verify_certificate.py) for grids of at most 64 entries; the (8, 8, 8) box of
    the full run, whose grid is too large to hold, at 4 points on 32 sampled entries each.
 3. *The bracket.* A point at radius r_hi (:func:`bracket_point`) whose grid no rank-1
@@ -43,14 +55,13 @@ Three parts:
    r_hi is the smallest k/2^40 where the witness holds; the same point at r_lo is
    re-verified with the sampled ones, and its witness must fail there (so an inflated
    r_lo turns the verdict).
-   *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for the (C, G) box at every size and for
-   the (C, G, F) box when M >= 3 (w = 2). For M = 2 with F moving, the step-1 threshold is
-   not the true radius: w must be 1, the row of F that also raises the input, and a single
-   dominated x_1 keeps the grid rank-1 (its entries are then the minima of their columns
-   of the (x_1, x_2) matrix, which stays of the form max(u_1[x_1], u_2[x_2])); the bracket
-   is reported as found: r_lo = 1/7 (what the certificate proves) and r_hi = (5 − √17)/4
-   ≈ 0.2192 (where both rows fall below the input with F = [[1 − δ, δ], [δ, 1 − δ]]; for
-   R = 1 the argument above makes this the true radius, not proven here).
+   *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for the (C, G) box at every size, for
+   the (C, G, F) box when M >= 3 (w = 2), and when M = 2, R = 1 (the row route of part 2;
+   w = 1, the row of F that also raises the input). Not closed: M = 2, R >= 2 with F
+   moving. There r_lo = 1/7 (the states and inputs enclosed apart) and r_hi = (5 − √17)/4
+   ≈ 0.2192 (both rows of F low, F = [[1 − δ, δ], [δ, 1 − δ]]: where a state falls below
+   the input of its own row); a local search found no witness below r_hi for R = 2, T = 3,
+   but the lemma above does not cover R >= 2, so the bracket is reported as found.
 Inside δ = 1/100, sampled perturbations must be reproduced exactly by the paper's weights.
 
 A PASS proves the theorem for the (M, R, T) listed (an open box around the base network),
@@ -69,10 +80,10 @@ from pathlib import Path
 import numpy as np
 
 import exactrank as er
+from exactrank import row_boxes
 from exactrank.constructions import exact_inverse, perturbation_base_rnn
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
 from exactrank.realizability import NotRankOne, rank_one_shallow_network
-from exactrank.row_boxes import corners_dominate, row_dominates
 from exactrank.theorems import CheckResult, difference_certificate, outcome, script_main
 
 NAME = "theorem_5_3"
@@ -91,11 +102,12 @@ def certified_box(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True)
     if moves_F and delta * M >= 1:
         return False
     by_rows = rows_route(M, R, moves_F)
+    dominate = states_dominate_inputs  # looked up here, so that a test can replace it
     for t, (states, inputs) in enumerate(enclosures(M, R, T, delta, moves_F), start=1):
         if inputs is None:
             return states[0].lo >= 0
         if t == 1 and by_rows:
-            if not rows_dominate(M, R, T, delta):
+            if not row_boxes.rows_dominate(perturbation_base_rnn(M, R, T), delta, dominate):
                 return False
         elif not states_dominate_inputs(states, inputs):
             return False
@@ -107,52 +119,14 @@ def rows_route(M: int, R: int, moves_F: bool) -> bool:
     return moves_F and M == 2 and R == 1
 
 
-def rows_dominate(M: int, R: int, T: int, delta: Fraction, corners_only: bool = False) -> bool:
-    """Step 1 of part 2 for M = 2, R = 1: for each template m, the state after x^(m) dominates
-    the input x^(m), over the box with row m of F shared (:func:`row_boxes.row_dominates`),
-    and every G(t), t >= 1, is positive (the weights w of the lemma in the docstring)."""
-    base = perturbation_base_rnn(M, R, T)
-
-    def box(A):
-        return np.vectorize(lambda g: Interval.around(g, delta), otypes=[object])(np.asarray(A))
-
-    if any(g.lo <= 0 for t in range(1, T) for g in box(base.G[t]).flat):
-        return False
-    C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
-    test = corners_dominate if corners_only else row_dominates
-    return all(
-        test(
-            C0,
-            G0,
-            C1,
-            [Interval.around(int(m == n), delta) for n in range(M)],
-            states_dominate_inputs,
-        )
-        for m in range(M)
-    )
-
-
-ROWS_BELOW = Fraction(1, 10**5)  # r_lo of the row route: this far below its corner threshold
-
-
 def rows_certified(M: int, R: int, T: int) -> Fraction:
-    """r_lo on the row route (part 2, M = 2, R = 1): the corner threshold k_c/2^40, the
-    largest radius at which every corner of the boxes of F's rows dominates (bisection; past
-    it a corner is a point where a state is below its input, so no certificate of this route
-    reaches further), then the largest k/2^40 <= k_c·(1 − 10^-5·2^j), j = 0, 1, …, that
-    :func:`certified_box` proves."""
-    lo, hi = 0, SCALE // M + 1  # corners hold at 0, δ·M >= 1 fails
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        ok = rows_dominate(M, R, T, Fraction(mid, SCALE), corners_only=True)
-        lo, hi = (mid, hi) if ok else (lo, mid)
-    below = ROWS_BELOW
-    while below < 1:
-        k = int(lo * (1 - below))
-        if certified_box(M, R, T, Fraction(k, SCALE)):
-            return Fraction(k, SCALE)
-        below *= 2
-    return Fraction(0)
+    """r_lo on the row route (part 2, M = 2, R = 1): below the corner threshold of
+    :func:`exactrank.row_boxes.rows_certified`, the largest radius :func:`certified_box`
+    proves among k_c·(1 − 10^-5·2^j)."""
+    base = perturbation_base_rnn(M, R, T)
+    return row_boxes.rows_certified(
+        base, SCALE, states_dominate_inputs, lambda d: certified_box(M, R, T, d)
+    )
 
 
 def enclosures(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True):
@@ -512,7 +486,7 @@ def bracket(M: int, R: int, T: int, moves_F: bool, rng: random.Random, samples: 
     )
     if not witness.holds(values) or r_hi <= r_lo:
         return True, f"{line}: the witness does NOT hold", shown
-    if (M >= 3 or not moves_F) and gap > TIGHT:
+    if (M >= 3 or R == 1 or not moves_F) and gap > TIGHT:
         return True, f"{line}: NOT tight (at most {float(TIGHT):g} expected)", shown
     return False, line, shown
 
