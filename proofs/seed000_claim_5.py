@@ -24,8 +24,9 @@ poolings: the grid compared entry by entry with D, the rank certified (--certs).
 the sizes where the bounds bite, M = 4, 5, 6 at N = 8 (quick mode: M = 4 only), from a
 rank ≥ M^4 certificate on the principal M^4 × M^4 minor (J − I or I), evaluated lazily:
 width ≥ 8, 16, 27 (max) and 128, 313, 648 (mean); in full mode their tables, N = 8 and
-M = 2 … 6. A PASS proves the rank half for these sizes and rests on the shallow rank bounds (proven in the
-docstring and by Lemma A.1) for the width; "exponential" is read off the formula.
+M = 2 … 6. A PASS proves the rank half for these sizes and rests on the shallow rank
+bounds (proven in the docstring and by Lemma A.1) for the width; "exponential" is read off
+the formula.
 """
 
 from __future__ import annotations
