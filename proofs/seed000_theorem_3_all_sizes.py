@@ -19,7 +19,10 @@ Proven for every N: the statement for the family of the per-level weights of
 exactrank.allsizes.hierarchical.proof_weights. Cross-checked at N = 2, 4, 8 while
 M^N <= 2^14 (the sizes of seed000_theorem_3's quick table): the network evaluated
 (proof_network) carries those weights at every node, its exact rank is the formula and its
-matricization is κ D^{⊗N/2} entry by entry.
+matricization is κ D^{⊗N/2} entry by entry. With --certs each (M, r_0, r) saves a
+structural certificate of a tree family (claim kind "formula", family kind "ht-levels": the
+per-level weights; rank = min(r_0, M)^(T/2) for every N = T = 2^L >= 4) that `exactrank
+verify` re-checks by the same induction over the levels.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from exactrank.allsizes.hierarchical import (
     same_network,
 )
 from exactrank.allsizes.structural import compare
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.allsizes.tree_certificate import make_tree_certificate
+from exactrank.certificates import verify_certificate
+from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_theorem_3_all_sizes"
 CLAIM = (
@@ -54,7 +59,7 @@ weights = proof_weights  # the family proven for all N: the weights of each leve
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    details, failures, instances = [], 0, 0
+    details, failures, instances, saved = [], 0, 0, []
     for M, r0, r in FULL if full else QUICK:
         instances += 1
         rho = min(r0, M)
@@ -62,6 +67,12 @@ def check(full: bool = False, certs=None) -> CheckResult:
             step, states = prove_ht_rank(weights, M, r0, r)
             formula = ht_formula().subs(_values(M, r0))
             compare(step.rank, formula)
+            if certs is not None:
+                cert = make_tree_certificate(
+                    weights(M, r0, r), f"{rho}**(T/2)", "seed 000, Theorem 3 (the proof's weights)"
+                )
+                failures += not verify_certificate(cert)
+                saved += keep(certs, f"seed000_theorem_3_all_sizes_M{M}_r0{r0}_r{r}.json", cert)
         except AllSizesError as exc:
             failures += 1
             details.append(f"M={M} r_0={r0} r={r}: no proof for all N: {exc}")
@@ -85,6 +96,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         instances,
         failures,
         details,
+        saved,
         largest="all sizes (every N = 2^L)",
         quantity="rank min(r_0, M)^(N/2) at the proof's weights",
     )

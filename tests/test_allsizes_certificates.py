@@ -165,3 +165,67 @@ def test_the_documented_transcript_is_the_output(one_hot_certs):
     (block,) = [b for b in re.findall(r"```console\n(.*?)```", text, re.S) if "M2.json" in b]
     shown = block.splitlines()[2:]
     assert run("verify", one_hot_certs[0]).stdout.splitlines() == shown
+
+
+@pytest.fixture(scope="module")
+def tree_certs(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("tree")
+    result = load("seed000_theorem_3_all_sizes").check(certs=folder)
+    assert result.verdict == "PASS", result.details
+    return [Path(p) for p in result.certificates]
+
+
+def test_theorem_3_saves_a_tree_certificate_per_instance(tree_certs):
+    assert (
+        len(tree_certs) == 6 and tree_certs[-1].name == "seed000_theorem_3_all_sizes_M4_r02_r3.json"
+    )
+    for path in tree_certs:
+        cert = er.load_certificate(path)
+        assert not list(VALIDATOR.iter_errors(cert)) and er.verify_certificate(cert)
+        assert cert["tensor"]["family"]["kind"] == "ht-levels" and cert["witness"] == {}
+    proc = run("verify", tree_certs[-1])
+    assert proc.stdout.splitlines() == [
+        "s VERIFIED",
+        "proven: rank = 2**n for every n = N/2 = 2^l >= 2 (kronecker_rank: rank(A ⊗ B) = rank A "
+        "· rank B: ranks 1, 2^n, 1); 1 coefficient vector(s) [('1', '1', '1')], closed, κ ≠ 0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (
+            lambda f, c: c.__setitem__("formula", "3**(T/2)"),
+            "formula: the rules give 2**n, the formula is 3**n; they differ at n = 1",
+        ),
+        (
+            lambda f, c: f.__setitem__("leaf", [[1] * 4, [1] * 4]),
+            "base case: the level-1 conv output 0 is not c · D",
+        ),
+        (lambda f, c: f.__setitem__("output", [1, -1, 0]), "output: κ = Σ out_α c_α² is 0"),
+        (
+            lambda f, c: f.__setitem__("inner", [[2, 0, 0], [0, 2, 0], [0, 0, 2]]),
+            "a coefficient past 1024 bits, the vectors are not a finite set",
+        ),
+        (lambda f, c: f.__setitem__("level1", [[1, 1, 1]] * 3), "r_0 = 3, but 2 elsewhere"),
+        (lambda f, c: f.__setitem__("M", 3), "tensor.family.M: the leaf has M = 4 columns"),
+        (lambda f, c: f.__setitem__("output", 1), "tensor.family.output: expected r numbers"),
+        (lambda f, c: c.__setitem__("size", "n"), "claim: a tree family expects"),
+        (lambda f, c: c.__setitem__("n_min", 1), "claim: a tree family expects"),
+        (lambda f, c: c.__setitem__("T", "n"), "claim.T: a tree family has N = 2n leaves"),
+    ],
+)
+def test_a_tampered_tree_certificate_is_not_verified(tree_certs, tamper, reason):
+    cert = _copy(er.load_certificate(tree_certs[-1]))
+    tamper(cert["tensor"]["family"], cert["claim"])
+    verdict = er.verify_certificate(cert)
+    assert not verdict and reason in verdict.reason, verdict.reason
+
+
+def test_a_tree_beyond_the_limits_is_exit_2(tree_certs, tmp_path):
+    cert = _copy(er.load_certificate(tree_certs[0]))
+    cert["tensor"]["family"]["inner"] = [[0] * 65 for _ in range(65)]
+    er.save_certificate(cert, tmp_path / "wide.json")
+    proc = run("verify", tmp_path / "wide.json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "tensor.family: a width of 65, more than 64" in proc.stderr

@@ -6,8 +6,8 @@ of Kronecker products of fixed exact matrices), proven by induction over the net
 recursion with a finite exact check (:mod:`.automaton`, :mod:`.identity`); its rank by rules
 whose side conditions are checked exactly on the fixed factors (:mod:`.rules`); the resulting
 sympy expression compared with the paper's formula (:mod:`.structural`). The certificates of
-claim kind "formula" (a rank formula, or a grid identity) live in :mod:`.certificate`; the
-papers' families in :mod:`.families`.
+claim kind "formula" (a rank formula, or a grid identity) live in :mod:`.certificate` (trees,
+seed 000's Theorem 3: :mod:`.tree_certificate`); the papers' families in :mod:`.families`.
 docs/all-sizes.md works seed 001, Lemma A.2 through end to end.
 """
 
@@ -17,6 +17,7 @@ from .families import lemma_a2_family, lemma_a2_witness, one_hot_family, one_hot
 from .identity import IdentityTerm, ProofStepFailed, prove_identity
 from .rules import AllSizesError, KroneckerTerm, RankStep, RuleRefused, n
 from .structural import RankProof, derive_rank, parse_formula, prove_rank_formula
+from .tree_certificate import make_tree_certificate
 
 __all__ = [
     "AllSizesError",
@@ -33,6 +34,7 @@ __all__ = [
     "lemma_a2_witness",
     "make_certificate",
     "make_grid_certificate",
+    "make_tree_certificate",
     "n",
     "one_hot_family",
     "one_hot_witness",

@@ -16,8 +16,10 @@ n, e.g. "2*n"), one of two relations:
 :func:`verify_structural` trusts nothing else: it recomputes the reachable states from the
 cores, checks the base case and the inductive step, and then derives the rank by the rules
 and compares it with the formula ("eq"), or compares the proven identity's terms, those not
-zero for every word dropped, factor by factor with claim.grid ("grid"). The stand-alone
-checker proofs/verify_certificate.py does not read this kind (it says so and exits 2).
+zero for every word dropped, factor by factor with claim.grid ("grid"). A family of kind
+"ht-levels" (a tree: seed 000, Theorem 3) is checked by :mod:`.tree_certificate` instead. The
+stand-alone checker proofs/verify_certificate.py does not read this kind (it says so and exits
+2).
 """
 
 from __future__ import annotations
@@ -110,13 +112,18 @@ def verify_structural(cert: dict) -> str:
     :class:`ProofStepFailed` (or a rule's refusal) when its claim does not follow and
     :class:`LimitError` when it is beyond the limits."""
     claim, tensor, witness = (_object(cert.get(k), k) for k in ("claim", "tensor", "witness"))
+    data = _object(tensor.get("family"), "tensor.family")
+    if data.get("kind") == "ht-levels":  # a tree: seed 000, Theorem 3
+        from .tree_certificate import verify_tree
+
+        return verify_tree(claim, data)
     relation = claim.get("relation")
     n_min = (0, 1) if relation == "grid" else (1,)
     if relation not in ("eq", "grid") or claim.get("field") != "QQ":
         raise ProofStepFailed('claim: expected "relation": "eq" or "grid", "field": "QQ"')
     if type(claim.get("n_min")) is not int or claim["n_min"] not in n_min:
         raise ProofStepFailed(f'claim: expected "n_min" in {list(n_min)} for "{relation}"')
-    family = _family(_object(tensor.get("family"), "tensor.family"))
+    family = _family(data)
     terms = [
         _term(_object(t, "witness.terms[]")) for t in _list(witness.get("terms"), "witness.terms")
     ]

@@ -105,6 +105,10 @@ def prove_ht_rank(weights=proof_weights, M=2, r0=2, r=2) -> tuple[RankStep, str]
         seen.append(state)
         if len(seen) > MAX_VECTORS:
             raise ProofStepFailed(f"inductive step: more than {MAX_VECTORS} coefficient vectors")
+        if max(max(x.numerator.bit_length(), x.denominator.bit_length()) for x in state) > 1024:
+            raise ProofStepFailed(  # squaring doubles the digits: stop before it hangs
+                "inductive step: a coefficient past 1024 bits, the vectors are not a finite set"
+            )
         squares = np.array([x * x for x in state], dtype=object)
         state = tuple(inner.dot(squares))
     kappas = [sum(o * x * x for o, x in zip(out, s, strict=True)) for s in seen]
