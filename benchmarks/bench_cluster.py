@@ -17,8 +17,10 @@ parameters, ``--samples`` per R; the default is fig3's own 500, i.e. 2000 tasks)
 
 Targets of the issue: speedup >= 1.7 on 2 workers, overhead <= 5 % per default-size task.
 Wall times of the best of ``--repeat`` runs; cluster start-up is timed apart (once per
-sweep, not per task). The load average is printed: on a machine shared with other work,
-the 2-worker ratio is what the free cores allowed.
+sweep, not per task). The load average is printed, and for each cluster the tasks' own
+seconds next to the workers' CPU seconds: when the first is well above the second, the
+workers waited for a core (other work on the machine) and the ratios are what the free
+cores allowed, not Dask's.
 
     python benchmarks/bench_cluster.py [--samples 500] [--repeat 1] [--no-by-hand]
 """
@@ -59,8 +61,9 @@ def warm_up(**backend) -> None:
     run_experiment("fig3", 2, progress=False, params=params, **backend)
 
 
-def on_local_cluster(workers: int, samples: int, repeat: int) -> tuple[float, float, dict]:
-    """(start-up seconds, best sweep seconds, document) on a LocalCluster of ``workers``."""
+def on_local_cluster(workers: int, samples: int, repeat: int) -> tuple:
+    """(start-up seconds, best sweep seconds, document, the workers' CPU seconds per sweep)
+    on a LocalCluster of ``workers``."""
     from distributed import Client, LocalCluster
 
     start = time.perf_counter()
@@ -76,13 +79,23 @@ def on_local_cluster(workers: int, samples: int, repeat: int) -> tuple[float, fl
     warm_up(client=client)
     startup = time.perf_counter() - start
     try:
+        before = client.run(time.process_time)
         seconds, document = timed(
             run_experiment, "fig3", samples, progress=False, client=client, repeat=repeat
         )
+        after = client.run(time.process_time)
     finally:
         client.close()
         cluster.close()
-    return startup, seconds, document
+    cpu = sum(after[w] - before[w] for w in before if w in after) / repeat
+    return startup, seconds, document, cpu
+
+
+def contention(document: dict, cpu: float) -> str:
+    """The tasks' own seconds against the workers' CPU seconds: far above it, the workers
+    waited for a core (other jobs on the machine), and the wall times say little."""
+    own = sum(r["seconds"] for r in document["samples"])
+    return f"tasks' own seconds {own:.1f} vs workers' CPU {cpu:.1f}"
 
 
 def by_hand(samples: int, folder: Path) -> tuple[float, float, dict]:
@@ -163,16 +176,17 @@ def main() -> None:
     task_seconds = sum(r["seconds"] for r in reference["samples"]) / tasks
     print(f"one process      {one:8.1f} s   mean task {task_seconds * 1000:.0f} ms")
 
-    up1, dask1, doc1 = on_local_cluster(1, args.samples, args.repeat)
+    up1, dask1, doc1, cpu1 = on_local_cluster(1, args.samples, args.repeat)
     overhead = (dask1 - one) / tasks
     print(
         f"1-worker dask    {dask1:8.1f} s   (start-up {up1:.1f} s)   overhead per task "
-        f"{overhead * 1000:+.1f} ms = {100 * overhead / task_seconds:+.1f} % of a task"
+        f"{overhead * 1000:+.1f} ms = {100 * overhead / task_seconds:+.1f} % of a task; "
+        f"{contention(doc1, cpu1)}"
     )
-    up2, dask2, doc2 = on_local_cluster(2, args.samples, args.repeat)
+    up2, dask2, doc2, cpu2 = on_local_cluster(2, args.samples, args.repeat)
     print(
         f"2-worker dask    {dask2:8.1f} s   (start-up {up2:.1f} s)   speedup {one / dask2:.2f}x "
-        f"(with start-up {one / (dask2 + up2):.2f}x)"
+        f"(with start-up {one / (dask2 + up2):.2f}x); {contention(doc2, cpu2)}"
     )
     same = timeless(doc1) == timeless(reference) == timeless(doc2)
     if not args.no_by_hand:
