@@ -57,11 +57,13 @@ Three parts:
    r_lo turns the verdict).
    *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for the (C, G) box at every size, for
    the (C, G, F) box when M >= 3 (w = 2), and when M = 2, R = 1 (the row route of part 2;
-   w = 1, the row of F that also raises the input). Not closed: M = 2, R >= 2 with F
-   moving. There r_lo = 1/7 (the states and inputs enclosed apart) and r_hi = (5 − √17)/4
-   ≈ 0.2192 (both rows of F low, F = [[1 − δ, δ], [δ, 1 − δ]]: where a state falls below
-   the input of its own row); a local search found no witness below r_hi for R = 2, T = 3,
-   but the lemma above does not cover R >= 2, so the bracket is reported as found.
+   w = 1, the row of F that also raises the input: r_hi = (5 − √17)/4 ≈ 0.2192). Not
+   closed: M = 2, R >= 2 with F moving. There r_lo = 1/7 (states and inputs enclosed
+   apart) and r_hi comes from :func:`exactrank.bracket_points.order_point`, a point where
+   every state still dominates the input of its own template but G(0) orders the state's
+   components differently after x^(0) and x^(1) and G(1) weighs the components where x^(0)
+   is ahead (≈ 0.1917 for R = 2, 0.1859 for R = 3): below (5 − √17)/4, so the lemma of
+   part 2 is false for R >= 2, and the largest box lies in [1/7, r_hi], reported as found.
 Inside δ = 1/100, sampled perturbations must be reproduced exactly by the paper's weights.
 
 A PASS proves the theorem for the (M, R, T) listed (an open box around the base network),
@@ -81,9 +83,10 @@ import numpy as np
 
 import exactrank as er
 from exactrank import row_boxes
+from exactrank.bracket_points import bracket_point
 from exactrank.constructions import exact_inverse, perturbation_base_rnn
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import NotRankOne, rank_one_shallow_network
+from exactrank.realizability import rank_one_shallow_network
 from exactrank.theorems import CheckResult, difference_certificate, outcome, script_main
 
 NAME = "theorem_5_3"
@@ -227,42 +230,6 @@ def _margin_root(M: int, R: int, T: int, top: float, moves_F: bool) -> float:
         if b - a < 1e-13:
             break
     return a
-
-
-def bracket_point(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True):
-    """(offsets, witness): the point of part 3 at radius δ, as offsets in units of δ
-    (:func:`box_point`), and the entries i = (0, 1, 0…), j^1 = (w, 1, 0…), j^t = (0, …, 0)
-    otherwise, of its "above" witness (which holds once δ is past the threshold).
-
-    θ = (B − (2 − δ)·A)/(2δ·A), clipped to [0, 1], raises row 0 of G(0) by half the gap
-    between the largest input B = a_1[1](x^(1)) and the smallest state (2 − δ)·A, with
-    A = a_0[w](x^(w)): row 0 stays dominated, by less than row w. (A, B) are
-    ((1 − δ)² − (M − 1)δ², (1 + δ)² + (M − 1)δ²) for F moving and M >= 3,
-    ((1 − δ)² − δ², 1) for M = 2 (row 1 of F is low too) and (1 − δ, 1 + δ) for F = I.
-    """
-    w = 2 if moves_F and M >= 3 else 1
-    if not moves_F:
-        A, B = 1 - delta, 1 + delta
-    elif M >= 3:
-        A, B = (1 - delta) ** 2 - (M - 1) * delta**2, (1 + delta) ** 2 + (M - 1) * delta**2
-    else:
-        A, B = (1 - delta) ** 2 - delta**2, Fraction(1)
-    theta = min(max((B - (2 - delta) * A) / (2 * delta * A), Fraction(0)), Fraction(1))
-    base = perturbation_base_rnn(M, R, T)
-    F = np.zeros((M, M), dtype=object)
-    if moves_F:
-        for m in {0, 1, w}:
-            F[m] = [Fraction(1)] * M
-        F[0, 0], F[w, w] = Fraction(-1), Fraction(-1)
-    C = [np.zeros((M, M), dtype=object) for _ in range(T)]
-    C[0][:] = Fraction(-1)
-    C[1][1] = Fraction(1)
-    G = [np.zeros(np.shape(g), dtype=object) for g in base.G]
-    G[0][:] = Fraction(-1)
-    G[0][0] = theta - 1
-    rest = (0,) * (T - 2)
-    others = ((0, 0, *rest), (w, 1, *rest)) + ((0, 0, *rest),) * (T - 2)
-    return {"F": [F], "C": C, "G": G}, NotRankOne("above", (0, 1, *rest), others)
 
 
 def upper_bracket(M: int, R: int, T: int, r_lo: Fraction, moves_F: bool = True):

@@ -146,12 +146,14 @@ def test_theorem_5_3_inflated_r_lo_turns_the_verdict(theorem_5_3, monkeypatch):
 def test_theorem_5_3_wrong_witness_turns_the_verdict(theorem_5_3, monkeypatch):
     """A witness pointing at the wrong entries (j^1 in row 0, where grid[0, 1, …] itself
     is) does not hold at any radius, so no r_hi is found: FAIL."""
+    from exactrank.realizability import NotRankOne
+
     real = theorem_5_3.bracket_point
 
     def wrong(M, R, T, delta, moves_F=True):
         offsets, witness = real(M, R, T, delta, moves_F)
         others = (witness.others[0], witness.entry, *witness.others[2:])
-        return offsets, theorem_5_3.NotRankOne("above", witness.entry, others)
+        return offsets, NotRankOne("above", witness.entry, others)
 
     monkeypatch.setattr(theorem_5_3, "bracket_point", wrong)
     result = small(theorem_5_3, monkeypatch, (3, 2, 3)).check()
