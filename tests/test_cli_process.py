@@ -190,22 +190,22 @@ def test_a_sample_count_given_as_a_parameter_points_to_samples(key):
 def test_refuted_checks_print_their_counterexample(tmp_path):
     proc = run("check", "theorem_5_2", "prop_a5", "lemma_a2", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    assert lines[4].startswith("theorem_5_2 counterexample: M=2 R=2 T=2: shallow width 3")
-    assert lines[5].startswith("prop_a5 counterexample: F = [[")
-    assert lines[6] == (
+    lines = proc.stdout.splitlines()  # the header, then two lines per check
+    assert lines[7].startswith("theorem_5_2 counterexample: M=2 R=2 T=2: shallow width 3")
+    assert lines[8].startswith("prop_a5 counterexample: F = [[")
+    assert lines[9] == (
         "(--certs DIR saves the counterexamples as certificates; --json prints every detail)"
     )
-    assert len(lines) == 7, "nothing printed for a check that passed"
+    assert len(lines) == 10, "nothing printed for a check that passed"
 
 
 def test_refuted_checks_say_where_their_certificates_are(tmp_path):
     proc = run("check", "theorem_5_2", "--certs", "certs", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[2].startswith("theorem_5_2 counterexample: ")
+    assert lines[3].startswith("theorem_5_2 counterexample: ")
     saved = sorted(os.listdir(tmp_path / "certs"))
-    assert lines[3:] == [f"  saved as {len(saved)} certificates in certs"] and saved
+    assert lines[4:] == [f"  saved as {len(saved)} certificates in certs"] and saved
     for name in saved[:2]:
         assert er.verify_certificate(er.load_certificate(tmp_path / "certs" / name))
 
