@@ -82,12 +82,17 @@ def check(full: bool = False, certs=None) -> CheckResult:
         failures += bool(wrong)
         details.append(
             f"M={M} r_0={r0} r={r}: rank = {step.rank} = min(r_0, M)^(N/2) for every N = 2n = "
-            f"2^L ({states}); exact ranks and κ·D^(⊗N/2) agree at N = {sizes}"
-            + (f"; {wrong}" if wrong else "")
+            f"2^L ({states}); proof_network carries the weights, exact ranks and κ·D^(⊗N/2) "
+            f"agree at N = {sizes}" + (f"; {wrong}" if wrong else "")
         )
     details.append(
         "generic weights: each ρ^(N/2)-minor is a polynomial in the weights, nonzero at the "
         "proof's weights, so nonzero off a set of measure zero"
+    )
+    details.append(
+        "proven for every N = 2^L: the rank of the tree family of the per-level weights "
+        "(proof_weights); checked at the N above only: that proof_network, the network "
+        "evaluated, places them at every node"
     )
     return outcome(
         NAME,
