@@ -318,13 +318,20 @@ MAX_STANDALONE = 64  # grid entries the stand-alone checker re-evaluates (it is 
 THEOREM = "seed 001, Theorem 5.3: RNN in the certified box minus a rank-1 shallow network"
 
 
-def reverify(M: int, R: int, T: int, delta, rng: random.Random, samples: int, moves_F: bool = True):
+def reverify(M, R, T, delta, rng: random.Random, samples: int, moves_F=True, bracket=True):
     """None, or why a sampled point of the certified box (radius δ) fails: the "low" vertex,
     the bracket point (:func:`bracket_point`), ``samples`` random vertices and ``samples``
     rational interior points, each checked without interval arithmetic
-    (:func:`point_problem`). A broken certifier or an inflated r_lo shows here."""
+    (:func:`point_problem`); and the bracket point at radii jδ/8, j = 1 … 7 (inside the
+    box: its witness must fail there too, as it may stop holding far past r_hi). A broken
+    certifier or an inflated r_lo shows here. ``bracket=False`` leaves the bracket points out."""
     base = perturbation_base_rnn(M, R, T)
-    for mode in ["low", "bracket"] + ["random"] * samples + ["inside"] * samples:
+    for r in (delta * j / 8 for j in range(1, 8) if bracket):
+        offsets, witness = bracket_point(M, R, T, r, moves_F)
+        model = box_point(base, r, offsets)
+        if witness.holds(lambda x, model=model: er.score(model, list(x))):
+            return f"the witness of part 3 holds at the bracket point of radius {r}, in the box"
+    for mode in ["low"] + ["bracket"] * bracket + ["random"] * samples + ["inside"] * samples:
         witness = None
         if mode == "bracket":
             offsets, witness = bracket_point(M, R, T, delta, moves_F)

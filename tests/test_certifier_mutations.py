@@ -42,19 +42,18 @@ def test_theorem_5_3_passes_unmutated(theorem_5_3_result):
 
 def test_theorem_5_3_fails_without_the_domination_test(theorem_5_3, monkeypatch):
     """With "states dominate inputs" always true the search certifies δ just below 1/M
-    ((2^39 − 1)/2^40 for M = 2); the re-verification finds a point of that box where the
-    paper's rank-1 network does not reproduce the grid (or no rank-1 network does), and
-    names it."""
+    ((2^39 − 1)/2^40 for M = 2; the row route of M = 2, R = 1 stops 10^-5 below 1/2); the
+    re-verification finds a point of that box whose grid no rank-1 network has (the bracket
+    point at a smaller radius, inside the box), and names it."""
     monkeypatch.setattr(theorem_5_3, "states_dominate_inputs", lambda states, inputs: True)
-    assert theorem_5_3.largest_certified(2, 1, 3) == Fraction(2**39 - 1, 2**40)
+    assert theorem_5_3.largest_certified(2, 2, 3) == Fraction(2**39 - 1, 2**40)
+    r_lo = theorem_5_3.largest_certified(2, 1, 3)  # the row route: 10^-5 below 1/2
+    assert r_lo == Fraction(int(2**39 * (1 - Fraction(1, 10**5))), 2**40)
     result = small(theorem_5_3, monkeypatch).check()
     assert result.verdict == "FAIL"
     broken = [line for line in result.details if "NOT re-verified" in line]
-    assert broken and broken[0].startswith(
-        "M=2 R=1 T=3: C, G, F box: r_lo = 549755813887/1099511627776 certified but"
-    )
-    assert "has another grid" in broken[0] or "not realizable by a rank-1" in broken[0]
-    assert "point base + δ·(F(0) = " in broken[0]
+    assert broken and broken[0].startswith(f"M=2 R=1 T=3: C, G, F box: r_lo = {r_lo} certified but")
+    assert "holds at the bracket point of radius" in broken[0] and "in the box" in broken[0]
 
 
 def test_theorem_5_3_domination_test_is_the_hand_computed_one(theorem_5_3):
@@ -68,11 +67,14 @@ def test_theorem_5_3_domination_test_is_the_hand_computed_one(theorem_5_3):
 
 
 def test_theorem_5_3_point_outside_the_box_is_caught(theorem_5_3):
-    """The re-verification alone, at 3× the certified radius (past the first violation the
-    search reports for M = 2, R = 1, T = 3), names a failing point; at δ it finds none."""
+    """The re-verification alone, at 3/2 of the certified radius (past the first violation
+    the search reports for M = 2, R = 1, T = 3), names a failing point; at δ it finds none;
+    with the bracket point left out, a sampled point of the larger box is named."""
     delta = theorem_5_3.largest_certified(2, 1, 3)
     assert theorem_5_3.reverify(2, 1, 3, delta, random.Random(1), 4) is None
-    problem = theorem_5_3.reverify(2, 1, 3, 3 * delta, random.Random(1), 4)
+    problem = theorem_5_3.reverify(2, 1, 3, 3 * delta / 2, random.Random(1), 4)
+    assert problem is not None and "the bracket point of radius" in problem
+    problem = theorem_5_3.reverify(2, 1, 3, 3 * delta / 2, random.Random(2), 8, bracket=False)
     assert problem is not None and "point base + δ·(F(0) = " in problem
 
 
@@ -114,15 +116,19 @@ def _bracket_lines(result):
 
 def test_theorem_5_3_brackets_are_tight_where_stated(theorem_5_3_result):
     """Every (M, R, T) of the quick table: r_lo < r_hi, and r_hi/r_lo − 1 <= 10^-4 for the
-    (C, G) box and, when M >= 3, for the (C, G, F) box; the quantity names both."""
+    (C, G) box and, when M >= 3 or R = 1, for the (C, G, F) box; for M = 2, R >= 2 with F
+    moving (open) the point of order_point, below (5 − √17)/4; the quantity names both."""
     result = theorem_5_3_result
     lines = _bracket_lines(result)
     assert len(lines) == 10
     for line in lines:
         gap = float(line.rsplit("r_hi/r_lo − 1 = ", 1)[1])
         assert gap > 0
-        if "(F = I)" in line or not line.startswith("M=2 "):
+        if "(F = I)" in line or not line.startswith("M=2 ") or line.startswith("M=2 R=1 "):
             assert gap <= 1e-4, line
+        else:
+            r_hi = Fraction(line.split("r_hi = ", 1)[1].split("(= ", 1)[1].split(")", 1)[0])
+            assert r_hi**2 < Fraction(2193, 10**4) ** 2 and (4 * r_hi - 5) ** 2 > 17, line
     assert result.largest == "M = 4, R = 4, T = 6"
     assert "C, G, F box: r_lo = 0.12917" in result.quantity
     assert "C, G box (F = I): r_lo = 0.26794" in result.quantity
@@ -161,7 +167,9 @@ def test_theorem_5_3_wrong_witness_turns_the_verdict(theorem_5_3, monkeypatch):
     assert any("no point found past it" in line for line in result.details)
 
 
-@pytest.mark.parametrize("M,R,T,moves_F", [(2, 1, 3, True), (3, 2, 3, True), (2, 2, 3, False)])
+@pytest.mark.parametrize(
+    "M,R,T,moves_F", [(2, 1, 3, True), (3, 2, 3, True), (2, 2, 3, False), (2, 2, 3, True)]
+)
 def test_theorem_5_3_witness_recomputed_with_fractions(theorem_5_3, M, R, T, moves_F):
     """The r_hi point's witness, its scores recomputed by the independent eq. 16 evaluator
     of tests/oracles.py in Fractions; and its whole grid decided not rank-1 by the
