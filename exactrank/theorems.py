@@ -87,14 +87,15 @@ def load(name: str):
 
 def run(name: str, full: bool = False, certs=None) -> CheckResult:
     """Run one check, timing it. A check that raises (a bug, not a verdict) is a FAIL whose
-    detail names the exception, so that the checks after it still run; an unknown name and
-    running out of memory still raise."""
+    detail names the exception, so that the checks after it still run; an unknown name,
+    running out of memory and a system error (e.g. ``certs`` not a writable folder: the
+    user's to fix, not the check's) still raise."""
     start = time.perf_counter()
     module = None
     try:
         module = load(name)
         result = module.check(full=full, certs=certs)
-    except MemoryError:
+    except (MemoryError, OSError):
         raise
     except Exception as exc:
         if module is None and name not in available():
