@@ -227,3 +227,20 @@ def test_relu_grids_take_the_sorted_last_step(monkeypatch):
     dense_grid = er.grid_tensor(model)
     assert calls and np.array_equal(sorted_grid.values, dense_grid.values)
     assert sorted_grid.denominator == dense_grid.denominator
+
+
+@pytest.mark.parametrize("p", [2**61 - 1, 2**26 - 5, 3])
+@pytest.mark.parametrize("shape", [(2, 2, 4), (4, 8, 8), (4, 8, 9), (16, 8, 64)])
+def test_residue_products_on_both_sides_of_the_object_threshold(p, shape):
+    """ResidueArithmetic.matmul: Python integers up to _OBJECT_PRODUCT multiply-adds (4·8·8
+    = 256), the split dgemms beyond (4·8·9); both equal the Python-integer product mod p."""
+    from exactrank.arithmetic import _OBJECT_PRODUCT, ResidueArithmetic
+
+    n, k, m = shape
+    rng = np.random.default_rng(n * k * m)
+    Z = rng.integers(0, p, size=(n, k), dtype=np.int64)
+    G = rng.integers(0, p, size=(k, m), dtype=np.int64)
+    out = ResidueArithmetic(p).matmul(Z, G)
+    assert out.dtype == np.int64 and out.shape == (n, m)
+    assert out.tolist() == [[v % p for v in row] for row in python_product(Z, G)]
+    assert (n * k * m <= _OBJECT_PRODUCT) == (shape in [(2, 2, 4), (4, 8, 8)])
