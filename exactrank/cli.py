@@ -19,6 +19,7 @@ from . import __version__, check_table, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .errors import ExactRankError, ResourceError
 from .experiments import list_experiments, merge_runs, run_experiment
+from .experiments.check_tasks import run_checks
 from .experiments.report import print_shard, print_summary
 from .experiments.runner import TasksFailed
 from .files import check_output
@@ -91,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
         "--verbose",
         action="store_true",
         help="print each check's claim, details, counterexample and certificates",
+    )
+    k.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="run the checks in this many processes here (default 1: this process)",
+    )
+    k.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the checks on the Dask cluster of this scheduler (tcp://HOST:8786; "
+        "default: $DASK_SCHEDULER_ADDRESS if set and --jobs is not given)",
     )
     k.set_defaults(run=_run_check)
 
@@ -286,13 +299,20 @@ def _run_check(args) -> int:
             "repository (install it with pip install -e .)"
         )
     theorems.require(names)  # an unknown name is refused before anything runs
+    scheduler = _scheduler("check", args)
+    if args.certs is not None:  # refused here, in one line, before any check runs
+        os.makedirs(args.certs, exist_ok=True)
     results = []
     if not args.json:
         print(check_table.HEADER, flush=True)
-    for name in names:
-        results.append(theorems.run(name, full=args.full, certs=args.certs))
+    finished = run_checks(
+        names, full=args.full, certs=args.certs, jobs=args.jobs or 1, scheduler=scheduler
+    )
+    for result in finished:
+        results.append(result)
         if not args.json:  # each row as its check finishes
-            print("\n".join(check_table.rows(results[-1], args.verbose)), flush=True)
+            print("\n".join(check_table.rows(result, args.verbose)), flush=True)
+    results.sort(key=lambda r: names.index(r.name))
     if args.json:
         checks = [{**r.to_dict(), "counterexample": check_table.counterexample(r)} for r in results]
         print(json.dumps({"checks": checks}))
@@ -300,6 +320,19 @@ def _run_check(args) -> int:
         for line in check_table.counterexample_lines(results, args.certs):
             print(line)
     return 0 if all(r.as_expected for r in results) else 1
+
+
+def _scheduler(command: str, args) -> str | None:
+    """The Dask scheduler to send the tasks to: --scheduler, else $DASK_SCHEDULER_ADDRESS
+    unless --jobs keeps the work on this machine; None runs them here."""
+    if args.scheduler is not None and args.jobs is not None:
+        raise UsageError(
+            f"{command}: --jobs counts this machine's processes; with --scheduler the "
+            "cluster's workers run the tasks"
+        )
+    if args.scheduler is None and args.jobs is None:
+        return os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    return args.scheduler
 
 
 def _run_verify(args) -> int:
@@ -343,14 +376,7 @@ def _run_experiment(args) -> int:
             f"experiment {args.name}: unexpected {' '.join(args.folders)!r}; folders are "
             "given to 'experiment merge DIR...' only (the output folder is --out DIR)"
         )
-    scheduler = args.scheduler
-    if scheduler is not None and args.jobs is not None:
-        raise UsageError(
-            "experiment: --jobs counts this machine's processes; with --scheduler the "
-            "cluster's workers run the tasks"
-        )
-    if scheduler is None and args.jobs is None:  # an explicit --jobs keeps the work here
-        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    scheduler = _scheduler("experiment", args)
     try:
         document = run_experiment(
             args.name,

@@ -130,3 +130,29 @@ def test_a_check_that_raises_is_a_fail_and_the_next_checks_run(monkeypatch, caps
     assert cli.main(["check", "theorem_5_2", "theorem_5_2"]) == 1
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[:2] for row in rows[1:]] == [["theorem_5_2", "FAIL"]] * 2
+
+
+def test_checks_in_two_processes_give_the_same_json_in_the_names_order(capsys):
+    names = ["prop_a4", "lemma_5_2"]
+    assert cli.main(["check", *names, "--json"]) == 0
+    inline = json.loads(capsys.readouterr().out)["checks"]
+    assert cli.main(["check", *names, "--json", "--jobs", "2"]) == 0
+    pooled = json.loads(capsys.readouterr().out)["checks"]
+    assert [c["name"] for c in pooled] == names
+
+    def without_times(checks):
+        return [{k: v for k, v in c.items() if k != "seconds"} for c in checks]
+
+    assert without_times(pooled) == without_times(inline)
+
+
+def test_jobs_and_a_scheduler_are_refused_together(capsys):
+    assert cli.main(["check", "lemma_5_2", "--jobs", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--jobs counts this machine's processes" in capsys.readouterr().err
+
+
+def test_certs_naming_a_file_is_refused_before_any_check_runs(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(theorems, "run", lambda *a, **k: pytest.fail("a check ran"))
+    (tmp_path / "a-file").write_text("")
+    assert cli.main(["check", "lemma_5_2", "--certs", str(tmp_path / "a-file")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

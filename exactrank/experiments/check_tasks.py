@@ -63,12 +63,7 @@ def run_checks(
     Dask cluster of ``client`` or of the scheduler at ``scheduler``. Unknown names are
     refused before anything runs."""
     names = list(names)
-    known = theorems.available()
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise InvalidInputError(
-            f"unknown check {unknown[0]!r}; known: {', '.join(known) or 'none'}"
-        )
+    theorems.require(names)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InvalidInputError(f"jobs must be an integer >= 1, got {jobs!r}")
     tasks = [CheckTask(name, full, None if certs is None else str(certs)) for name in names]
