@@ -229,3 +229,67 @@ def test_a_tree_beyond_the_limits_is_exit_2(tree_certs, tmp_path):
     proc = run("verify", tmp_path / "wide.json")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "tensor.family: a width of 65, more than 64" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("(2**n + 1)*(n - 1)/(n - 1)", "formula: a division by n - 1 is refused"),
+        ("2**n + (T-2)/(T-2)", "formula: a division by T - 2 is refused"),
+        ("2**n + 1 + TT - TT", "formula: expected integers, n, T, M, R, r_0"),
+        ("3**(n-n+10**9)", "an integer of at most 64, got -n + n + 10**9"),
+        ("2**n + 1 + 2**2**2**2**n", "an exponent must be linear in n, T, M, R, r_0"),
+        ("2**(n*2**60)", "an exponent must be linear"),
+        ("(M+R+r_0+n+T+1)**64", "an expression in the symbols raised to 64 is refused"),
+        ("(n+1)**64*(n+1)**64", "a constant exponent must be an integer of at most 64, got 128"),
+    ],
+)
+def test_formulas_that_could_hang_or_cancel_a_zero_are_refused_in_time(formula, reason):
+    import time
+
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+
+    cert = make_certificate(lemma_a2_family(3, 2), "2**n + 1")
+    cert["claim"]["formula"] = formula
+    start = time.perf_counter()
+    verdict = er.verify_certificate(cert)
+    assert not verdict and reason in verdict.reason, verdict.reason
+    assert time.perf_counter() - start < 5
+
+
+def test_n_over_n_is_one_for_every_n_and_verified():
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+
+    assert er.verify_certificate(make_certificate(lemma_a2_family(3, 2), "2**n + (n/n)"))
+
+
+def test_a_witness_is_refused_for_a_repeated_state_or_a_factor_of_the_wrong_shape(one_hot_certs):
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+
+    cert = make_certificate(lemma_a2_family(2, 1), "2")
+    cert["witness"]["terms"][0]["weights"].insert(0, {"state": [1], "c": 7})
+    assert "the state (1) is listed twice" in er.verify_certificate(cert).reason
+    grid = _copy(er.load_certificate(one_hot_certs[0]))
+    grid["witness"]["terms"][1]["pre"] = [[[1]], [[1]]]  # 1 × 1 where the inputs give 2 × 1
+    assert (
+        "witness: term 1: a factor for the first part has shape 1 × 1, its inputs give 2 × 1"
+        in (er.verify_certificate(grid).reason)
+    )
+
+
+def test_work_past_the_limit_is_exit_2_and_a_huge_true_number_prints(tmp_path):
+    from exactrank.allsizes import lemma_a2_family, make_certificate
+
+    cert = make_certificate(lemma_a2_family(2, 2), "2**n")
+    pair = cert["tensor"]["family"]["block"][0]
+    cert["tensor"]["family"]["block"] = [pair + [pair[1]] * 9] * 64  # 64 letters × 2^11 inputs
+    er.save_certificate(cert, tmp_path / "slow.json")
+    proc = run("verify", tmp_path / "slow.json")
+    assert proc.returncode == 2 and "more than MAX_PART_WORK = 32768" in proc.stderr
+    big = make_certificate(lemma_a2_family(2, 2), "2**n")
+    big["tensor"]["family"]["last"] = [[{"C": [[1, 1], [0, 0]], "G": [[[10**5000 + 1]], [[-1]]]}]]
+    big["claim"]["T"] = "2*n + 1"
+    er.save_certificate(big, tmp_path / "big.json")
+    proc = run("verify", tmp_path / "big.json")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert "vᵀx = (a number of about 5000 digits)·2^n" in proc.stdout

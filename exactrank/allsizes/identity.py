@@ -110,6 +110,7 @@ def prove_identity(family: BlockFamily, terms=None) -> Identity:
             raise ProofStepFailed(
                 f"witness: term {t.name} has {len(t.base)} letters, not {family.letters}"
             )
+    _check_shapes(family, terms)
     start = first_tables(family)
     for letter in range(len(family.first)):
         for s in states:
@@ -149,6 +150,30 @@ def prove_identity(family: BlockFamily, terms=None) -> Identity:
         for t in terms
     )
     return Identity(states, terms, post)
+
+
+def _check_shapes(family: BlockFamily, terms) -> None:
+    """Every Pre_k is shaped like the first part's tables and every X_k like the block's, one
+    per letter (numpy would broadcast a factor of the wrong shape into a false identity)."""
+    parts = {"first": (family.first, family.rows[0]), "block": (family.block, family.rows[1])}
+    for name, (part, rows) in parts.items():
+        want = (family.M ** len(rows), family.M ** (len(part[0]) - len(rows)))
+        for t in terms:
+            if name == "block":
+                factors = list(t.base)
+            else:
+                factors = [((Fraction(1),),)] * len(part) if t.pre is None else list(t.pre)
+            if len(factors) != len(part):
+                raise ProofStepFailed(
+                    f"witness: term {t.name} has {len(factors)} factors for the {name} part, "
+                    f"not one per letter ({len(part)})"
+                )
+            for X in factors:
+                if (len(X), len(X[0])) != want:
+                    raise ProofStepFailed(
+                        f"witness: term {t.name}: a factor for the {name} part has shape "
+                        f"{len(X)} × {len(X[0])}, its inputs give {want[0]} × {want[1]}"
+                    )
 
 
 def _rows(total, like: np.ndarray) -> tuple:

@@ -207,9 +207,16 @@ def rank_one_update(B: KroneckerTerm, U: KroneckerTerm) -> RankStep:
         "rank_one_update",
         base.rank,
         f"u ∈ col B, v ∈ row B and 1 + (s/b)·vᵀx ≠ 0 for every n >= 1 (vᵀx = "
-        f"{sympy.Rational(cs[0] * cs[2]) * sympy.Rational(cs[1]) ** n}, s/b = "
-        f"{U.coefficient / B.coefficient}): rank B",
+        f"{_show(cs[0] * cs[2])}·{_show(cs[1])}^n, s/b = "
+        f"{_show(U.coefficient / B.coefficient)}): rank B",
     )
+
+
+def _show(x: Fraction) -> str:
+    """A number for a reason, at most ~40 digits (else its size: str() of a 5000-digit int
+    is refused by Python outside exactrank.limits.digits_allowed)."""
+    bits = max(abs(x.numerator).bit_length(), x.denominator.bit_length())
+    return str(x) if bits <= 128 else f"(a number of about {int(bits * 0.30103)} digits)"
 
 
 def _power_hits(c: Fraction, target: Fraction, scale: Fraction) -> int | None:

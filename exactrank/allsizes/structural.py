@@ -28,6 +28,7 @@ SYMBOLS.update(
 )
 _FORMULA = re.compile(r"[0-9nTMRr_ +\-*/()]{1,200}")
 MAX_EXPONENT = 64  # a constant power in a formula from a file: at most this exponent
+MAX_SYMBOLIC_EXPONENT = 8  # a constant power of an expression in n, T, M, R, r_0
 
 
 @dataclass(frozen=True)
@@ -43,41 +44,84 @@ class RankProof:
 
 
 def parse_formula(text) -> sympy.Expr:
-    """A formula of a certificate as a sympy expression, refusing anything else (no names
-    beyond n, T, M, R, r_0; no constant power with an exponent past MAX_EXPONENT)."""
+    """A formula of a certificate as a sympy expression, refusing anything else: names other
+    than n, T, M, R, r_0; a division by an expression in them (it may be 0 at some n: 0/0
+    would be cancelled); a constant exponent that is not an integer of at most MAX_EXPONENT,
+    or past MAX_SYMBOLIC_EXPONENT on an expression in the symbols; an exponent in the symbols
+    that is not linear with rational coefficients of at most MAX_EXPONENT (no towers); a
+    constant power of a constant power. The checks run node by node while the parsed tree is
+    evaluated from its leaves, so nothing large is computed before it is checked."""
     if not isinstance(text, str) or not _FORMULA.fullmatch(text):
         raise ProofStepFailed(
             f"formula: expected integers, n, T, M, R, r_0, + - * / ** and parentheses "
             f"(at most 200 characters), got {str(text)[:60]!r}"
         )
     try:
-        expr = sympy.parse_expr(
-            text, local_dict=dict(SYMBOLS), global_dict=_GLOBALS, evaluate=False
-        )
+        raw = sympy.parse_expr(text, local_dict=dict(SYMBOLS), global_dict=_GLOBALS, evaluate=False)
     except (SyntaxError, TypeError, ValueError, NameError, TokenError) as exc:
         raise ProofStepFailed(f"formula: cannot parse {text!r} ({exc})") from None
-    _small_exponents(expr)
-    expr = sympy.parse_expr(text, local_dict=dict(SYMBOLS), global_dict=_GLOBALS)
-    _small_exponents(expr)  # again once evaluated: ((n + 1)**64)**64 is (n + 1)**4096
+    unknown = sorted(str(s) for s in raw.free_symbols - set(SYMBOLS.values()))
+    if unknown or not isinstance(raw, sympy.Expr):
+        raise ProofStepFailed(
+            f"formula: expected integers, n, T, M, R, r_0, + - * / ** and parentheses, got "
+            f"the name {unknown[0] if unknown else text[:40]!r}"
+        )
+    expr = _evaluate(raw)
+    for power in expr.atoms(sympy.Pow):  # again once evaluated: n**64*n**64 is n**128
+        _check_power(*power.args, power.args[1])
+        base, exponent = power.args
+        if base.free_symbols and exponent.is_number and exponent > MAX_SYMBOLIC_EXPONENT:
+            raise ProofStepFailed(
+                f"formula: an expression in the symbols raised to {exponent} is refused (at "
+                f"most {MAX_SYMBOLIC_EXPONENT}: sympy's simplify would expand it)"
+            )
     return expr
 
 
-def _small_exponents(expr) -> None:
-    """Constant exponents are integers of at most MAX_EXPONENT, and no power with one is
-    raised again to a constant power (so evaluating the formula stays cheap)."""
-    for power in expr.atoms(sympy.Pow):
-        base, exponent = power.args
-        if not exponent.is_number:
-            continue
+def _evaluate(expr: sympy.Expr) -> sympy.Expr:
+    """expr evaluated from its leaves, each power checked (:func:`_check_power`) before it
+    is computed."""
+    if not expr.args:
+        return expr
+    args = [_evaluate(a) for a in expr.args]
+    if isinstance(expr, sympy.Pow):
+        _check_power(*args, expr.args[1])
+    return expr.func(*args)
+
+
+def _check_power(base: sympy.Expr, exponent: sympy.Expr, written: sympy.Expr) -> None:
+    """One power base**exponent (``written``: the exponent as parsed, for the message)."""
+    if exponent.is_number:
         if not (isinstance(exponent, sympy.Integer) and abs(exponent) <= MAX_EXPONENT):
             raise ProofStepFailed(
                 f"formula: a constant exponent must be an integer of at most {MAX_EXPONENT}, "
-                f"got {exponent}"
+                f"got {_short(written)}"
             )
         if abs(exponent) > 1 and any(
             p.args[1].is_number and abs(p.args[1]) > 1 for p in base.atoms(sympy.Pow)
         ):
-            raise ProofStepFailed(f"formula: a power of a power, {power}, is refused")
+            raise ProofStepFailed(f"formula: a power of a power, ({_short(base)})**{exponent}")
+        if exponent < 0 and base.free_symbols and base.is_zero is not False:
+            raise ProofStepFailed(
+                f"formula: a division by {_short(base)} is refused (it may be 0 at some n)"
+            )
+        return
+    symbols = sorted(exponent.free_symbols, key=str)
+    poly = sympy.Poly(exponent, *symbols) if exponent.is_polynomial(*symbols) else None
+    if (
+        poly is None
+        or poly.total_degree() > 1
+        or any(not c.is_Rational or max(abs(c.p), c.q) > MAX_EXPONENT for c in poly.coeffs())
+    ):
+        raise ProofStepFailed(
+            f"formula: an exponent must be linear in n, T, M, R, r_0 with coefficients of at "
+            f"most {MAX_EXPONENT}, got {_short(written)}"
+        )
+
+
+def _short(expr, limit: int = 60) -> str:
+    text = str(expr) if not (expr.is_Integer and abs(expr) > 10**limit) else "a large integer"
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 _GLOBALS = {
