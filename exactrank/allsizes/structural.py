@@ -29,6 +29,7 @@ SYMBOLS.update(
 _FORMULA = re.compile(r"[0-9nTMRr_ +\-*/()]{1,200}")
 MAX_EXPONENT = 64  # a constant power in a formula from a file: at most this exponent
 MAX_SYMBOLIC_EXPONENT = 8  # a constant power of an expression in n, T, M, R, r_0
+MAX_BITS = 1 << 16  # a constant power in a formula: at most this many bits
 
 
 @dataclass(frozen=True)
@@ -85,22 +86,26 @@ def _evaluate(expr: sympy.Expr) -> sympy.Expr:
         return expr
     args = [_evaluate(a) for a in expr.args]
     if isinstance(expr, sympy.Pow):
-        _check_power(*args, expr.args[1])
+        _check_power(args[0], args[1], expr.args[1], expr.args[0])
     return expr.func(*args)
 
 
-def _check_power(base: sympy.Expr, exponent: sympy.Expr, written: sympy.Expr) -> None:
-    """One power base**exponent (``written``: the exponent as parsed, for the message)."""
+def _check_power(base: sympy.Expr, exponent: sympy.Expr, written, written_base=None) -> None:
+    """One power base**exponent (``written``, ``written_base``: as parsed, before evaluation
+    turned (64**64) into one large integer)."""
     if exponent.is_number:
         if not (isinstance(exponent, sympy.Integer) and abs(exponent) <= MAX_EXPONENT):
             raise ProofStepFailed(
                 f"formula: a constant exponent must be an integer of at most {MAX_EXPONENT}, "
                 f"got {_short(written)}"
             )
-        if abs(exponent) > 1 and any(
-            p.args[1].is_number and abs(p.args[1]) > 1 for p in base.atoms(sympy.Pow)
-        ):
-            raise ProofStepFailed(f"formula: a power of a power, ({_short(base)})**{exponent}")
+        powers = base.atoms(sympy.Pow) | sympy.sympify(written_base or 0).atoms(sympy.Pow)
+        if abs(exponent) > 1 and any(p.args[1].is_number and abs(p.args[1]) > 1 for p in powers):
+            raise ProofStepFailed(
+                f"formula: a power of a power, ({_short(written_base or base)})**{exponent}"
+            )
+        if base.is_Rational and _bits(base) * abs(exponent) > MAX_BITS:
+            raise ProofStepFailed(f"formula: a constant power past {MAX_BITS} bits is refused")
         if exponent < 0 and base.free_symbols and base.is_zero is not False:
             raise ProofStepFailed(
                 f"formula: a division by {_short(base)} is refused (it may be 0 at some n)"
@@ -117,6 +122,10 @@ def _check_power(base: sympy.Expr, exponent: sympy.Expr, written: sympy.Expr) ->
             f"formula: an exponent must be linear in n, T, M, R, r_0 with coefficients of at "
             f"most {MAX_EXPONENT}, got {_short(written)}"
         )
+
+
+def _bits(x: sympy.Rational) -> int:
+    return max(abs(int(x.p)).bit_length(), int(x.q).bit_length())
 
 
 def _short(expr, limit: int = 60) -> str:
