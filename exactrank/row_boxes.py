@@ -31,7 +31,6 @@ order differently for x^(0) and x^(1), and the lemma does not apply.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -52,51 +51,87 @@ def step_inputs(C, f: list[Interval]) -> list[Interval]:
     return [interval_sum(c * x for c, x in zip(row, f, strict=True)) for row in C]
 
 
-def row_dominates(
-    C0,
-    G0,
-    C1,
-    f: list[Interval],
-    dominate: Callable[[list[Interval], list[Interval]], bool],
-    budget: int = 4000,
-) -> bool:
-    """True when ``dominate(step0_states(C0, G0, g), step_inputs(C1, g))`` holds for boxes g
-    covering the box ``f`` (f bisected along its widest entry where it does not hold); False
-    when ``budget`` pieces did not suffice. A True is a proof for every point of the box."""
-    if not corners_dominate(C0, G0, C1, f, dominate):
-        return False  # a point where domination fails: no proof exists
+def concave_states(C0, G0, f, keep: list[bool]) -> list[Fraction]:
+    """min over the box of C(0), G(0) of Σ_{i kept} G(0)[i, 0, k]·(C(0)·f)_i, for the point f:
+    a lower bound of h^(0)_k (max(x, 0) >= x for a kept i, >= 0 for a dropped one), and a
+    concave function of f (a minimum of linear functions, times G(0)'s positive lower end)."""
+    pre = [interval_sum(c * x for c, x in zip(row, f, strict=True)).lo for row in C0]
+    return [
+        sum((G0[i, 0, k].lo * pre[i] for i in range(len(pre)) if keep[i]), Fraction(0))
+        for k in range(G0.shape[2])
+    ]
+
+
+def vertices(f: list[Interval]):
+    """The corners of the box f, as lists of Fractions."""
+    return itertools.product(*((x.lo, x.hi) for x in f))
+
+
+def piece_holds(C0, G0, C1, f: list[Interval], tests) -> bool:
+    """True when one of ``tests`` (states, inputs) → bool holds at every corner of the box f,
+    with states the concave lower bounds of :func:`concave_states` (the terms kept: those
+    positive at the box's centre) and inputs (C(1)·v)_i over C(1)'s box, convex in v. Each
+    test compares a concave lower bound with a convex upper bound (a difference concave in
+    f), so holding at the corners it holds on the whole box."""
+    centre = [Interval((x.lo + x.hi) / 2, (x.lo + x.hi) / 2) for x in f]
+    keep = [interval_sum(c * x for c, x in zip(row, centre, strict=True)).lo > 0 for row in C0]
+    corners = []
+    for v in vertices(f):
+        point = [Interval(x, x) for x in v]
+        states = [Interval(x, x) for x in concave_states(C0, G0, point, keep)]
+        corners.append((states, step_inputs(C1, point)))
+    return any(all(test(s, a) for s, a in corners) for test in tests)
+
+
+def row_dominates(C0, G0, C1, f: list[Interval], tests, budget: int = 1500) -> bool:
+    """True when :func:`piece_holds` proves one of ``tests`` on each piece of a bisection of
+    the box ``f`` (along its widest entry, where no test is proven); False when ``budget``
+    pieces did not suffice. A True is a proof for every point of the box."""
     pending = [list(f)]
     while pending:
         budget -= 1
         if budget < 0:
             return False
         g = pending.pop()
-        if dominate(step0_states(C0, G0, g), step_inputs(C1, g)):
+        if piece_holds(C0, G0, C1, g, tests):
             continue
         n = max(range(len(g)), key=lambda n: g[n].hi - g[n].lo)
         if g[n].hi == g[n].lo:
-            return False  # a point (up to the other entries' exact enclosures) fails
+            return False
         middle = (g[n].lo + g[n].hi) / 2
         for half in (Interval(g[n].lo, middle), Interval(middle, g[n].hi)):
             pending.append(g[:n] + [half] + g[n + 1 :])
     return True
 
 
-def corners_dominate(C0, G0, C1, f: list[Interval], dominate) -> bool:
-    """``dominate`` at every corner of the box of f (C(0), G(0), C(1) over their boxes).
-    False names a real failure: at that corner the enclosures are attained."""
-    for corner in itertools.product(*((x.lo, x.hi) for x in f)):
-        point = [Interval(x, x) for x in corner]
-        if not dominate(step0_states(C0, G0, point), step_inputs(C1, point)):
-            return False
-    return True
+def cross_factor(G0, G1) -> Fraction:
+    """ρ − (ρ − 1)·β over the boxes of G(0), G(1) (the lemma for R >= 2): ρ the largest ratio
+    G(0)[i, 0, j]/G(0)[i, 0, j'], β the smallest share Σ_i G(1)[i, j, k] of
+    Σ_{i, j'} G(1)[i, j', k] over j, k (lower ends over upper ends)."""
+    L, _, R = G0.shape
+    rho = max(
+        G0[i, 0, j].hi / G0[i, 0, jj].lo for i in range(L) for j in range(R) for jj in range(R)
+    )
+    beta = min(
+        sum(G1[i, j, k].lo for i in range(L))
+        / (
+            sum(G1[i, j, k].lo for i in range(L))
+            + sum(G1[i, jj, k].hi for i in range(L) for jj in range(R) if jj != j)
+        )
+        for j in range(R)
+        for k in range(G1.shape[2])
+    )
+    return rho - (rho - 1) * beta
 
 
-def rows_dominate(base, delta: Fraction, dominate, corners_only: bool = False) -> bool:
-    """Step 1 of the relu RNN ``base`` (F = I) moved by δ everywhere, F included: for each
-    template m, the states after x^(0) = x^(m) dominate the inputs of x^(1) = x^(m), with row m
-    of F shared (:func:`row_dominates`, or :func:`corners_dominate` only), and every G(t),
-    t >= 1, is positive. Seed 001, Theorem 5.3 (proofs/theorem_5_3.py, part 2)."""
+def rows_dominate(base, delta: Fraction, dominate, budget: int = 1500) -> bool:
+    """Step 1 of the relu RNN ``base`` (M = 2, F = I) moved by δ everywhere, F included, as
+    the lemma of the module docstring needs it: every G(t), t >= 1, positive; for each
+    template m (row m of F shared, :func:`row_dominates`) the states after x^(0) = x^(m)
+    dominate the inputs of x^(1) = x^(m); and, for R >= 2, either the input of x^(m) stays
+    below σ (the smallest state after the other template, over the whole box) or, scaled by
+    :func:`cross_factor`, below the states after x^(m). ``dominate`` (states, inputs) → bool
+    is the comparison (proofs/theorem_5_3.states_dominate_inputs)."""
 
     def box(A):
         return np.vectorize(lambda g: Interval.around(g, delta), otypes=[object])(np.asarray(A))
@@ -104,24 +139,35 @@ def rows_dominate(base, delta: Fraction, dominate, corners_only: bool = False) -
     if any(g.lo <= 0 for t in range(1, base.T) for g in box(base.G[t]).flat):
         return False
     C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
-    test = corners_dominate if corners_only else row_dominates
     rows = [[Interval.around(int(m == n), delta) for n in range(base.M)] for m in range(base.M)]
-    return all(test(C0, G0, C1, f, dominate) for f in rows)
+    if not all(row_dominates(C0, G0, C1, f, [dominate], budget) for f in rows):
+        return False
+    if G0.shape[2] == 1:
+        return True  # R = 1: the cross condition is the one above (factor 1)
+    factor = cross_factor(G0, box(base.G[1]))
+    for m, f in enumerate(rows):
+        sigma = min(  # the smallest state after the other template: concave, so at a corner
+            min(concave_states(C0, G0, [Interval(x, x) for x in v], [i == 1 - m for i in range(2)]))
+            for v in vertices(rows[1 - m])
+        )
+
+        def below_sigma(states, inputs, sigma=sigma):
+            return dominate([Interval(sigma, sigma)], inputs)
+
+        def scaled(states, inputs):
+            return dominate(states, [a * factor for a in inputs])
+
+        if not row_dominates(C0, G0, C1, f, [below_sigma, scaled], budget):
+            return False
+    return True
 
 
-def rows_certified(base, scale: int, dominate, certified, below=Fraction(1, 10**5)) -> Fraction:
-    """The corner threshold k_c/scale, the largest radius at which every corner of the boxes
-    of F's rows dominates (:func:`rows_dominate` with ``corners_only``, by bisection; past it
-    a corner is a point where a state is below its input, so no certificate of this kind
-    reaches further); then the first k/scale = k_c·(1 − below·2^j)/scale, j = 0, 1, …, at
-    which ``certified`` (radius → bool, the whole certificate) holds, or 0."""
-    lo, hi = 0, scale // base.M + 1  # corners hold at 0; δ·M >= 1 is refused
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        ok = rows_dominate(base, Fraction(mid, scale), dominate, corners_only=True)
-        lo, hi = (mid, hi) if ok else (lo, mid)
+def rows_certified(ceiling: Fraction, scale: int, certified, below=Fraction(1, 10**5)) -> Fraction:
+    """The first radius k/scale = ⌊ceiling·scale·(1 − below·2^j)⌋/scale, j = 0, 1, …, at which
+    ``certified`` (radius → bool, the whole certificate) holds, or 0. ``ceiling`` is a radius
+    known not certifiable (a point there has a grid no rank-1 network has)."""
     while below < 1:
-        k = int(lo * (1 - below))
+        k = int(ceiling * scale * (1 - below))
         if certified(Fraction(k, scale)):
             return Fraction(k, scale)
         below *= 2

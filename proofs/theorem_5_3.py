@@ -119,17 +119,15 @@ def certified_box(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True)
 
 def rows_route(M: int, R: int, moves_F: bool) -> bool:
     """Whether step 1 is certified row by row of F (part 2, M = 2 and R = 1)."""
-    return moves_F and M == 2 and R == 1
+    return moves_F and M == 2
 
 
 def rows_certified(M: int, R: int, T: int) -> Fraction:
-    """r_lo on the row route (part 2, M = 2, R = 1): below the corner threshold of
-    :func:`exactrank.row_boxes.rows_certified`, the largest radius :func:`certified_box`
-    proves among k_c·(1 − 10^-5·2^j)."""
-    base = perturbation_base_rnn(M, R, T)
-    return row_boxes.rows_certified(
-        base, SCALE, states_dominate_inputs, lambda d: certified_box(M, R, T, d)
-    )
+    """r_lo on the row route (part 2, M = 2): the first of r_hi·(1 − 10^-5·2^j), j = 0, 1, …,
+    that :func:`certified_box` proves (:func:`exactrank.row_boxes.rows_certified`), r_hi the
+    radius of the witness point (:func:`upper_bracket` searched from 0)."""
+    ceiling = upper_bracket(M, R, T, Fraction(0))[0]
+    return row_boxes.rows_certified(ceiling, SCALE, lambda d: certified_box(M, R, T, d))
 
 
 def enclosures(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True):
