@@ -216,11 +216,20 @@ def test_formulas_found_by_review_are_refused_in_time(a2, formula):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="found by review: a negative exponent in n on a base that is 0 at n = 1 is not a "
-    "'division' to parse_formula, so 0*(n-1)**(-n) (0·0^(-1) at n = 1) and "
-    "(n-1)**n*(n-1)**(-n) (0/0) are cancelled while parsing and the claim is VERIFIED",
+    reason="found by review: an exponent in n that is negative at some n, on a base that is "
+    "0 there, is not a 'division' to parse_formula: 0*(n-1)**(-n) (0·0^(-1) at n = 1), "
+    "(n-1)**n*(n-1)**(-n) (0/0 at n = 1), 0*0**(1-n) (0·0^(-1) at n = 2) and "
+    "0*(n-1)**(n-2) (at n = 1) are cancelled while parsing and the claim is VERIFIED",
 )
-@pytest.mark.parametrize("formula", ["2**n + 1 + 0*(n-1)**(-n)", "(2**n + 1)*(n-1)**n*(n-1)**(-n)"])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "2**n + 1 + 0*(n-1)**(-n)",
+        "(2**n + 1)*(n-1)**n*(n-1)**(-n)",
+        "2**n + 1 + 0*0**(1-n)",
+        "2**n + 1 + 0*(n-1)**(n-2)",
+    ],
+)
 def test_a_formula_undefined_at_n_1_by_a_negative_power_is_not_verified(a2, formula):
     assert not verdict(_with_formula(a2, formula))
 
