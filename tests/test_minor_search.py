@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank.certificates import _Tensor
+from exactrank.certificates.tensor import _Tensor
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.domains import QQ
 from exactrank.minor_search import search_minor
