@@ -1,31 +1,42 @@
-"""Interval certificates in which one row of the feature matrix F feeds both a state and an
-input: seed 001, eq. 16 at steps 0 and 1, for the box of Theorem 5.3.
+"""Certificates in which one row of the feature matrix F feeds both a state and an input:
+seed 001, eq. 16 at steps 0 and 1, for the box of Theorem 5.3 with M = 2 (the check is
+proofs/theorem_5_3.py, part 2).
 
-With x^(0) = x^(1) = x^(m), the state after step 0 and the input of step 1 are both computed
-from row m of F:
+With x^(0) = x^(1) = x^(m), the state after step 0 and the input of step 1 both come from
+row m of F (f = F[m]):
 
-    h^(0)_k(m) = Σ_i G(0)[i, 0, k]·max((C(0)·f)_i, 0),     a_i(m) = (C(1)·f)_i,   f = F[m].
+    s_k(m) = Σ_i G(0)[i, 0, k]·max((C(0)·f)_i, 0),     a_i(m) = (C(1)·f)_i.
 
-Enclosing them separately lets f sit low in the state and high in the input at once, which
-no point of the box does. :func:`row_dominates` proves h^(0)_k(m) >= max(0, a_i(m)) for every
-k, i and every point of the box by bisecting the box of f (only f is shared: each entry of
-C(0), G(0) and C(1) occurs once in these formulas, so for a fixed f their interval
-enclosures are exact) until the given domination test holds on every piece. The corners
-of the box of f are tried first: one that fails is a point where domination fails (for
-those f, the enclosures are attained), and no proof is attempted.
+Enclosing them apart lets f sit low in the state and high in the input at once, which no
+point of the box does. Here, for a point f, the smallest a_i(m) and largest s_k(m) over the
+boxes of C(0), G(0), C(1) are exact (each of their entries occurs once), a lower bound of
+s_k that is *concave* in f is :func:`concave_states` (max(x, 0) >= x or >= 0, term by
+term), and the largest a_i is convex in f. A test "concave lower bound >= convex upper
+bound" that holds at the corners of a box of f holds on the whole box, so
+:func:`row_dominates` bisects the box of f until, on each piece, one of the given tests
+holds at the corners (:func:`piece_holds`).
 
-**Lemma (M = 2, R = 1: why this certifies Theorem 5.3's box).** Suppose, at a point of the
-box, (i) a_i(m) <= s(m) := h^(0)(m) for both m and every i, (ii) every G(t), t >= 1, is
-positive and every later step dominated (its state above 0 and every input). Then the grid
-is c·H(x_1, x_2), c > 0, with H(m, m') = Σ_i w_i·max(a_i(m'), s(m)), w_i = G(1)[i] > 0. A
-positive 2 × 2 matrix has the form max(u[m], v[m'], 0) unless some entry exceeds both its
-row-mate and its column-mate (:mod:`exactrank.realizability`, the "above" witness). By (i),
-H(m, m) = W·s(m), W = Σ w_i, the least of its row: no witness on the diagonal. If
-H(0, 1) > H(0, 0), some a_i(1) > s(0); if s(0) <= s(1), H(0, 1) <= Σ w_i·max(s(1), s(0))
-= H(1, 1); otherwise a_i(1) <= s(1) < s(0) for every i, and H(0, 1) = H(0, 0), a
-contradiction. Likewise for (1, 0). So the grid is rank-1 shallow realizable (with F
-invertible, v^(t) = F^(−1)·u_t). For R >= 2 the state is a vector whose components can
-order differently for x^(0) and x^(1), and the lemma does not apply.
+**Lemma.** Suppose, at a point of the box (M = 2): (i) a_i(m) <= s_k(m) and s_k(m) >= 0
+for both m and all i, k; (ii) every G(t), t >= 1, is positive and every later step
+dominated (its states above 0 and above every input); (iii) for R >= 2 and each m, with
+m' = 1 − m, either α(m) := max_i a_i(m) <= σ(m') := min_k s_k(m'), or f·α(m) <= min_k
+s_k(m), f = ρ − (ρ − 1)β (:func:`cross_factor`: ρ >= s_j/s_j' for the states of one
+template, β <= the share W_j/W of any j below). Then the grid is rank-1 shallow realizable.
+
+*Proof.* By (ii) the grid is Σ_k c_k·h^(1)_k(x_1, x_2), c_k > 0, i.e. H(m, m') =
+Σ_{i,j} w_ij·max(a_i(m'), s_j(m)) with w_ij = Σ_k c_k G(1)[i, j, k] > 0; W_j = Σ_i w_ij,
+W = Σ_j W_j. A positive 2 × 2 matrix has the form max(u[m], v[m'], 0) unless an entry
+exceeds both its row-mate and its column-mate (:mod:`exactrank.realizability`, the "above"
+witness; the later modes add nothing, the grid not depending on them). By (i), H(m, m) =
+Σ w_ij s_j(m) <= H(m, m'): no diagonal witness. If H(m', m) > H(m', m'), some a_i(m) >
+s_j(m'), so α(m) > σ(m') and (iii) gives f·α(m) <= min_k s_k(m). Let s_j0(m') = σ(m'): every
+s_j(m') <= ρ·σ(m') < ρ·α(m) (the states of one template are sums Σ_i G(0)[i, 0, j]·p_i with
+the same p_i >= 0), and a_i(m) <= α(m), so H(m', m) <= α(m)·(W_j0 + ρ(W − W_j0)) <=
+α(m)·W·f <= W·min_k s_k(m) <= H(m, m): not above its column-mate. For R = 1, ρ = 1 and
+(iii) follows from (i). So no entry is a witness, and with F invertible v^(t) = F^(−1)·u_t.
+Where (iii) fails the bound is met (to 10^-5 in the check): at the point of
+exactrank.bracket_points.order_point (one component of the state at σ, the others at ρσ,
+G(1) at its ends giving the share β) the grid is not rank-1.
 """
 
 from __future__ import annotations
@@ -35,15 +46,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .intervals import Interval, interval_max, interval_sum
-
-
-def step0_states(C0, G0, f: list[Interval]) -> list[Interval]:
-    """h^(0)_k = Σ_i G(0)[i, 0, k]·max((C(0)·f)_i, 0) over the box (eq. 16 from the unit 0).
-
-    ``C0``: rows of Intervals; ``G0``: an object array of Intervals of shape (L, 1, R)."""
-    pre = [interval_max(interval_sum(c * x for c, x in zip(row, f, strict=True)), 0) for row in C0]
-    return [interval_sum(G0[i, 0, k] * p for i, p in enumerate(pre)) for k in range(G0.shape[2])]
+from .intervals import Interval, interval_sum
 
 
 def step_inputs(C, f: list[Interval]) -> list[Interval]:
@@ -83,6 +86,16 @@ def piece_holds(C0, G0, C1, f: list[Interval], tests) -> bool:
     return any(all(test(s, a) for s, a in corners) for test in tests)
 
 
+def point_holds(C0, G0, C1, v: list[Fraction], tests) -> bool:
+    """Whether one of ``tests`` holds at the point f = v with the exact extremes of the states
+    (keeping the terms (C(0)·v)_i whose smallest value is positive) and of the inputs."""
+    point = [Interval(x, x) for x in v]
+    keep = [interval_sum(c * x for c, x in zip(row, point, strict=True)).lo > 0 for row in C0]
+    states = [Interval(x, x) for x in concave_states(C0, G0, point, keep)]
+    inputs = step_inputs(C1, point)
+    return any(test(states, inputs) for test in tests)
+
+
 def row_dominates(C0, G0, C1, f: list[Interval], tests, budget: int = 1500) -> bool:
     """True when :func:`piece_holds` proves one of ``tests`` on each piece of a bisection of
     the box ``f`` (along its widest entry, where no test is proven); False when ``budget``
@@ -95,6 +108,9 @@ def row_dominates(C0, G0, C1, f: list[Interval], tests, budget: int = 1500) -> b
         g = pending.pop()
         if piece_holds(C0, G0, C1, g, tests):
             continue
+        points = [[(x.lo + x.hi) / 2 for x in g], *vertices(g)]
+        if not all(point_holds(C0, G0, C1, list(v), tests) for v in points):
+            return False  # a point fails every test exactly: no piece around it can pass
         n = max(range(len(g)), key=lambda n: g[n].hi - g[n].lo)
         if g[n].hi == g[n].lo:
             return False

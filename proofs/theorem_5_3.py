@@ -23,18 +23,17 @@ Three parts:
    walking from a float guess (the test is monotone in δ: interval arithmetic is
    inclusion isotone, so k certified and k + 1 not pins it down). The
    same is done for the box of the RNN's own weights C, G with F = I fixed (the templates).
-   *Row by row of F (M = 2, R = 1, F moving).* Enclosing states and inputs apart lets row m
-   of F be low in the state after x^(1) = x^(m) and high in the input x^(2) = x^(m) at once;
-   for M = 2 that gives only 1/7. There step 1 is certified instead by (i) for each m, the
-   state after x^(m) dominates the input x^(m), enclosed with row m of F shared
-   (:func:`exactrank.row_boxes.rows_dominate`, exact interval arithmetic on a bisection of
-   that row's box), (ii) every G(t), t >= 1, positive, and the later steps dominated as
-   above (the state enclosure after step 1 uses ξ(a, h) = max(a, h, 0) itself). Then no
-   grid entry is above both its row-mate and its column-mate, so the grid is rank-1 (the
-   lemma in :mod:`exactrank.row_boxes`; not the paper's network: past 1/7 it may depend on
-   x_2 too). r_lo is 10^-5 below the radius where a corner of a row's box fails (i): a
-   point fails it there, so no certificate of this kind goes further. The lemma needs
-   R = 1: with R >= 2 the state's components can order differently for x^(0) and x^(1).
+   *Row by row of F (M = 2, F moving).* Enclosing states and inputs apart lets row m of F
+   be low in the state after x^(1) = x^(m) and high in the input x^(2) = x^(m) at once;
+   for M = 2 that gives only 1/7. There step 1 is certified instead by the lemma of
+   :mod:`exactrank.row_boxes` (:func:`exactrank.row_boxes.rows_dominate`: each row of F
+   shared by the state and input it feeds, on a bisection of its box): each state above
+   the input of its own template and, for R >= 2, each input below the other template's
+   smallest state or, scaled by ρ − (ρ − 1)β, below its own template's states; every
+   G(t), t >= 1, positive; the later steps dominated as above (the enclosure after step 1
+   uses ξ(a, h) = max(a, h, 0) itself). Then no grid entry exceeds both its row-mate and
+   its column-mate: rank-1 (not the paper's network: past 1/7 the grid may depend on x_2).
+   r_lo is the first of r_hi·(1 − 10^-5·2^j) so certified, r_hi from part 3.
    *Re-verified by another route*, so that a broken certifier turns the verdict: at the
    adversarial "low" vertex, random vertices and rational interior points of the certified
    box, exactly over QQ and without intervals, F must be invertible, the grid decided
@@ -55,15 +54,13 @@ Three parts:
    r_hi is the smallest k/2^40 where the witness holds; the same point at r_lo is
    re-verified with the sampled ones, and its witness must fail there (so an inflated
    r_lo turns the verdict).
-   *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for the (C, G) box at every size, for
-   the (C, G, F) box when M >= 3 (w = 2), and when M = 2, R = 1 (the row route of part 2;
-   w = 1, the row of F that also raises the input: r_hi = (5 − √17)/4 ≈ 0.2192). Not
-   closed: M = 2, R >= 2 with F moving. There r_lo = 1/7 (states and inputs enclosed
-   apart) and r_hi comes from :func:`exactrank.bracket_points.order_point`, a point where
-   every state still dominates the input of its own template but G(0) orders the state's
-   components differently after x^(0) and x^(1) and G(1) weighs the components where x^(0)
-   is ahead (≈ 0.1917 for R = 2, 0.1859 for R = 3): below (5 − √17)/4, so the lemma of
-   part 2 is false for R >= 2, and the largest box lies in [1/7, r_hi], reported as found.
+   For M = 2, R >= 2 with F moving the point is
+   :func:`exactrank.bracket_points.order_point` instead: every state still dominates the
+   input of its own template, but G(0) orders the state's components differently after
+   x^(0) and x^(1) and G(1) weighs those where x^(0) is ahead (r_hi ≈ 0.1917 for R = 2,
+   0.1859 for R = 3, below the (5 − √17)/4 ≈ 0.2192 where a state falls below its own
+   template's input, which is r_hi for R = 1).
+   *Tightness.* r_hi/r_lo − 1 <= 10^-4 is required for every box and size.
 Inside δ = 1/100, sampled perturbations must be reproduced exactly by the paper's weights.
 
 A PASS proves the theorem for the (M, R, T) listed (an open box around the base network),
@@ -95,7 +92,7 @@ EXPECTED = "PASS"
 SIZES = [(2, 1, 3), (2, 2, 3), (3, 2, 3), (2, 3, 4)]
 CERTIFIED_ONLY = [(4, 4, 6), (8, 8, 8)]  # the interval proof needs no grid
 SCALE = 2**40
-TIGHT = Fraction(1, 10**4)  # the largest r_hi/r_lo − 1 accepted where the bracket is tight
+TIGHT = Fraction(1, 10**4)  # the largest r_hi/r_lo − 1 accepted
 
 
 def certified_box(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True) -> bool:
@@ -458,7 +455,9 @@ def bracket(M: int, R: int, T: int, moves_F: bool, rng: random.Random, samples: 
     )
     if not witness.holds(values) or r_hi <= r_lo:
         return True, f"{line}: the witness does NOT hold", shown
-    if (M >= 3 or R == 1 or not moves_F) and gap > TIGHT:
+    if certified_box(M, R, T, r_hi, moves_F):  # the box holds the witness point: impossible
+        return True, f"{line}: yet the certifier proves the box of radius r_hi", shown
+    if gap > TIGHT:
         return True, f"{line}: NOT tight (at most {float(TIGHT):g} expected)", shown
     return False, line, shown
 
