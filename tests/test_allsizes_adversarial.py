@@ -37,12 +37,14 @@ from exactrank.allsizes import (
     lemma_a2_family,
     make_certificate,
     make_grid_certificate,
+    make_tree_certificate,
     n,
     one_hot_family,
     prove_identity,
 )
 from exactrank.allsizes.automaton import first_tables, reachable_states, transition_tables
 from exactrank.allsizes.families import lemma_a2_cores
+from exactrank.allsizes.hierarchical import proof_network, proof_weights, prove_ht_rank
 from exactrank.errors import CertificateFormatError
 
 BUDGET = 2.0  # seconds: a genuine structural certificate of these sizes verifies in < 0.5 s
@@ -456,6 +458,83 @@ def test_what_the_verifier_proves_the_exact_ranks_confirm(family):
     assert verdict(cert)
     for size in (k for k in (1, 2, 3) if family.M ** family.length(k) <= 4096):
         assert _exact_rank(family, size) == formula.subs(n, size), (size, formula)
+
+
+# ------------------------------------------------------------- tree certificates (seed 000)
+
+
+@pytest.fixture(scope="module")
+def tree() -> dict:
+    """Seed 000, Theorem 3 at M = 3, r_0 = r = 2: odd-even rank 2^(N/2) for every N = 2^L."""
+    return make_tree_certificate(proof_weights(3, 2, 2), "2**(T/2)", "seed 000, Theorem 3")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (lambda f: f.__setitem__("output", [1, -1]), "κ = Σ out_α c_α² is 0"),  # c_0 = c_1
+        (lambda f: f["leaf"][1].__setitem__(2, 1), "base case: the level-1 conv output 0"),
+        (lambda f: f.__setitem__("inner", [[2, 0], [2, 0]]), "a coefficient past 1024 bits"),
+        (lambda f: f.__setitem__("M", 2), "tensor.family.M: the leaf has M = 3"),
+        (lambda f: f.__setitem__("inner", [[1, 0, 0]] * 2), "tensor.family.inner: r = 3"),
+        (lambda f: f.__setitem__("output", [[1, 1]]), "tensor.family.output: expected r"),
+        (lambda f: f["level1"][0].__setitem__(0, 0.5), "not an exact number"),
+    ],
+)
+def test_a_tampered_tree_is_not_verified(tree, tamper, reason, tmp_path, capsys):
+    cert = copy.deepcopy(tree)
+    tamper(cert["tensor"]["family"])
+    result = verdict(cert)
+    assert not result and reason in result.reason, result.reason
+    _not_supported_by_the_standalone_checker(cert, tmp_path, capsys)
+
+
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [
+        ({"formula": "3**(T/2)"}, "the rules give 2**n, the formula is 3**n"),
+        ({"formula": "2**(T/2) + (n-1)*(n-2)*(n-4)"}, "the formula is"),  # = at n = 1, 2, 4
+        ({"size": "n"}, 'a tree family expects "relation": "eq"'),
+        ({"n_min": 1}, 'a tree family expects "relation": "eq"'),
+        ({"T": "n"}, 'claim.T: a tree family has N = 2n leaves, "T": "2*n"'),
+    ],
+)
+def test_a_tampered_tree_claim_is_not_verified(tree, claim, reason):
+    cert = copy.deepcopy(tree)
+    cert["claim"].update(claim)
+    result = verdict(cert)
+    assert not result and reason in result.reason, result.reason
+
+
+@st.composite
+def tree_mutants(draw) -> tuple:
+    """The proof's per-level weights with one to three entries changed (mostly above the
+    leaves, so that the level-1 outputs often stay multiples of D)."""
+    M, r0, r = draw(st.sampled_from([(2, 2, 2), (2, 3, 2), (3, 2, 2), (2, 2, 3)]))
+    weights = [w.copy() for w in proof_weights(M, r0, r)]
+    for _ in range(draw(st.integers(1, 3))):
+        w = weights[draw(st.sampled_from([0, 1, 1, 2, 2, 3]))]
+        at = tuple(draw(st.integers(0, d - 1)) for d in w.shape)
+        w[at] = Fraction(draw(st.integers(-2, 3)))
+    return M, r0, r, tuple(weights)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(tree_mutants())
+def test_what_the_tree_verifier_proves_the_exact_ranks_confirm(mutant):
+    """A tree formula VERIFIED (the rank the rules derive) equals the exact odd-even rank of
+    the network with those weights at N = 4 and 8 (while M^N <= 6561)."""
+    M, r0, r, weights = mutant
+    try:
+        formula = prove_ht_rank(lambda *_: weights, M, r0, r)[0].rank
+        cert = make_tree_certificate(weights, str(formula))
+    except AllSizesError:
+        return
+    assert verdict(cert)
+    for N in (N for N in (4, 8) if M**N <= 6561):
+        network = proof_network(M, r0, r, N, weights=lambda *_: weights)
+        grid = er.grid_tensor(network).to_fractions()
+        assert er.rank(er.matricize(grid, "odd-even")).rank == formula.subs(n, N // 2)
 
 
 # ----------------------------------------------------------------- grid certificates
