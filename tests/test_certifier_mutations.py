@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 
 import exactrank as er
-from exactrank import theorems
+from exactrank import row_boxes, theorems
 
 
 @pytest.fixture
@@ -42,18 +42,33 @@ def test_theorem_5_3_passes_unmutated(theorem_5_3_result):
 
 def test_theorem_5_3_fails_without_the_domination_test(theorem_5_3, monkeypatch):
     """With "states dominate inputs" always true the search certifies δ just below 1/M
-    ((2^39 − 1)/2^40 for M = 2; the row route of M = 2, R = 1 stops 10^-5 below 1/2); the
-    re-verification finds a point of that box whose grid no rank-1 network has (the bracket
-    point at a smaller radius, inside the box), and names it."""
+    ((2^39 − 1)/2^40 for M = 3's 1/3 box likewise); the re-verification finds a point of
+    that box whose grid no rank-1 network has (the bracket point at a smaller radius, inside
+    the box), and names it. The row route of M = 2 starts below r_hi, so its r_lo does not
+    move, but it then certifies the box of radius r_hi, which holds the witness point."""
     monkeypatch.setattr(theorem_5_3, "states_dominate_inputs", lambda states, inputs: True)
-    assert theorem_5_3.largest_certified(2, 2, 3) == Fraction(2**39 - 1, 2**40)
-    r_lo = theorem_5_3.largest_certified(2, 1, 3)  # the row route: 10^-5 below 1/2
-    assert r_lo == Fraction(int(2**39 * (1 - Fraction(1, 10**5))), 2**40)
-    result = small(theorem_5_3, monkeypatch).check()
+    assert theorem_5_3.largest_certified(2, 2, 3, moves_F=False) == Fraction(2**40 - 1, 2**40)
+    result = small(theorem_5_3, monkeypatch, (3, 2, 3)).check()
     assert result.verdict == "FAIL"
     broken = [line for line in result.details if "NOT re-verified" in line]
-    assert broken and broken[0].startswith(f"M=2 R=1 T=3: C, G, F box: r_lo = {r_lo} certified but")
+    assert broken and broken[0].startswith("M=3 R=2 T=3: C, G, F box: r_lo = ")
     assert "holds at the bracket point of radius" in broken[0] and "in the box" in broken[0]
+    result = small(theorem_5_3, monkeypatch, (2, 2, 3)).check()
+    assert result.verdict == "FAIL"
+    assert any(
+        line.startswith("M=2 R=2 T=3: C, G, F box")
+        and line.endswith("yet the certifier proves the box of radius r_hi")
+        for line in result.details
+    )
+
+
+def test_theorem_5_3_fails_without_the_cross_condition(theorem_5_3, monkeypatch):
+    """The row route with the R >= 2 condition of the lemma dropped (a cross factor of 0)
+    certifies past the witness point of order_point: the verdict turns."""
+    monkeypatch.setattr(row_boxes, "cross_factor", lambda G0, G1: Fraction(0))
+    result = small(theorem_5_3, monkeypatch, (2, 2, 3)).check()
+    assert result.verdict == "FAIL"
+    assert any("yet the certifier proves the box of radius r_hi" in line for line in result.details)
 
 
 def test_theorem_5_3_domination_test_is_the_hand_computed_one(theorem_5_3):
@@ -115,20 +130,19 @@ def _bracket_lines(result):
 
 
 def test_theorem_5_3_brackets_are_tight_where_stated(theorem_5_3_result):
-    """Every (M, R, T) of the quick table: r_lo < r_hi, and r_hi/r_lo − 1 <= 10^-4 for the
-    (C, G) box and, when M >= 3 or R = 1, for the (C, G, F) box; for M = 2, R >= 2 with F
-    moving (open) the point of order_point, below (5 − √17)/4; the quantity names both."""
+    """Every (M, R, T) of the quick table and both boxes: 0 < r_hi/r_lo − 1 <= 10^-4; for
+    M = 2, R >= 2 with F moving r_hi is order_point's, below (5 − √17)/4; the quantity
+    names both."""
     result = theorem_5_3_result
     lines = _bracket_lines(result)
     assert len(lines) == 10
     for line in lines:
         gap = float(line.rsplit("r_hi/r_lo − 1 = ", 1)[1])
         assert gap > 0
-        if "(F = I)" in line or not line.startswith("M=2 ") or line.startswith("M=2 R=1 "):
-            assert gap <= 1e-4, line
-        else:
+        assert gap <= 1e-4, line
+        if line.startswith(("M=2 R=2 ", "M=2 R=3 ")) and "C, G, F" in line:
             r_hi = Fraction(line.split("r_hi = ", 1)[1].split("(= ", 1)[1].split(")", 1)[0])
-            assert r_hi**2 < Fraction(2193, 10**4) ** 2 and (4 * r_hi - 5) ** 2 > 17, line
+            assert (4 * r_hi - 5) ** 2 > 17, line  # below (5 − √17)/4: order_point's
     assert result.largest == "M = 4, R = 4, T = 6"
     assert "C, G, F box: r_lo = 0.12917" in result.quantity
     assert "C, G box (F = I): r_lo = 0.26794" in result.quantity
@@ -168,7 +182,8 @@ def test_theorem_5_3_wrong_witness_turns_the_verdict(theorem_5_3, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "M,R,T,moves_F", [(2, 1, 3, True), (3, 2, 3, True), (2, 2, 3, False), (2, 2, 3, True)]
+    "M,R,T,moves_F",
+    [(2, 1, 3, True), (3, 2, 3, True), (2, 2, 3, False), (2, 2, 3, True), (2, 3, 4, True)],
 )
 def test_theorem_5_3_witness_recomputed_with_fractions(theorem_5_3, M, R, T, moves_F):
     """The r_hi point's witness, its scores recomputed by the independent eq. 16 evaluator
