@@ -40,11 +40,13 @@ from exactrank.allsizes import (
     make_tree_certificate,
     n,
     one_hot_family,
+    one_hot_witness,
     prove_identity,
 )
 from exactrank.allsizes.automaton import first_tables, reachable_states, transition_tables
-from exactrank.allsizes.families import lemma_a2_cores
+from exactrank.allsizes.families import lemma_a2_cores, one_hot_cores
 from exactrank.allsizes.hierarchical import proof_network, proof_weights, prove_ht_rank
+from exactrank.allsizes.identity import pre_factor
 from exactrank.errors import CertificateFormatError
 
 BUDGET = 2.0  # seconds: a genuine structural certificate of these sizes verifies in < 0.5 s
@@ -596,6 +598,58 @@ def test_a_tampered_grid_claim_is_not_verified(one_hot, tamper, reason, tmp_path
     result = verdict(cert)
     assert not result and reason in result.reason, result.reason
     _not_supported_by_the_standalone_checker(cert, tmp_path, capsys)
+
+
+@st.composite
+def one_hot_mutants(draw) -> BlockFamily:
+    """Lemma 5.2's cores at M = 2 with one or two entries changed (any letter, any part)."""
+    parts = [
+        [[(C.copy(), G.copy()) for C, G in steps] for steps in part] for part in one_hot_cores(2)
+    ]
+    for _ in range(draw(st.integers(1, 2))):
+        part = parts[draw(st.integers(0, 2))]
+        steps = part[draw(st.integers(0, 1))]
+        A = steps[0][draw(st.integers(0, 1))]
+        at = tuple(draw(st.integers(0, d - 1)) for d in A.shape)
+        A[at] = draw(st.sampled_from([-1, 0, 1, 2]))
+    frozen = [tuple(tuple(steps) for steps in part) for part in parts]
+    return BlockFamily("relu", 2, *frozen, rows=((0,), (0,), (0,)), witness=one_hot_witness(2))
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(one_hot_mutants())
+def test_what_the_grid_verifier_proves_the_grids_confirm(family):
+    """A grid claim VERIFIED for a mutant (claim.grid: the live terms of the identity its
+    witness proves) is the network's grid for every word at n = 0, 1, 2, computed by
+    exactrank.grid_tensor and compared with the Kronecker expression built by np.kron."""
+    try:
+        identity = prove_identity(family)
+        grid = [
+            {"name": t.name, "pre": [pre_factor(t, ell) for ell in range(2)],
+             "base": list(t.base), "post": list(post)}
+            for t, post in zip(identity.terms, identity.post, strict=True)
+            if any(v != 0 for P in post for row in P for v in row)
+        ]  # fmt: skip
+        cert = make_grid_certificate(family, grid, 2)
+    except AllSizesError:
+        return
+    assert verdict(cert)
+    for size in (0, 1, 2):
+        for word in itertools.product(range(2), repeat=size + 2):
+            want = 0
+            for t in grid:
+                factors = [
+                    t["pre"][word[0]],
+                    *(t["base"][w] for w in word[1:-1]),
+                    t["post"][word[-1]],
+                ]
+                term = np.array([[1]], dtype=object)
+                for F in factors:
+                    term = np.kron(term, np.array(F, dtype=object))
+                want = want + term
+            rows, cols = family.modes(size)
+            got = er.matricize(er.grid_tensor(family.model(size, word)).to_fractions(), rows, cols)
+            assert (np.asarray(got) == want).all(), (size, word)
 
 
 # ------------------------------------------------------------------ the command line
