@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 import exactrank as er
 from exactrank import theorems
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
+from exactrank.realizability import rank_one_shallow_network
 
 Q = st.builds(Fraction, st.integers(-50, 50), st.integers(1, 7))
 
@@ -56,26 +58,31 @@ def test_bad_intervals():
 
 
 def test_theorem_5_3_box_matches_the_hand_computed_radius():
-    """M = 2, T = 3: the smallest state after step 0 is (2 − δ)((1 − δ)² − δ²) = (2 − δ)(1 − 2δ)
-    and the largest input (1 + δ)² + δ², so the step-1 condition reads δ <= 1/7 exactly."""
+    """M = 2, T = 3, states and inputs of step 1 enclosed apart: the smallest state after
+    step 0 is (2 − δ)((1 − δ)² − δ²) = (2 − δ)(1 − 2δ) and the largest input (1 + δ)² + δ²,
+    so the step-1 condition reads δ <= 1/7 exactly (the row route of exactrank.row_boxes
+    goes further: tests/test_row_boxes.py)."""
     module = theorems.load("theorem_5_3")
     for R in (1, 2):
-        assert module.certified_box(2, R, 3, Fraction(1, 7))
-        assert not module.certified_box(2, R, 3, Fraction(1, 7) + Fraction(1, 10**9))
-    assert module.largest_certified(2, 1, 3) == Fraction(2**40 // 7, 2**40)
+        for delta, holds in ((Fraction(1, 7), True), (Fraction(1, 7) + Fraction(1, 10**9), False)):
+            states, inputs = next(module.enclosures(2, R, 3, delta))
+            assert module.states_dominate_inputs(states, inputs) is holds
+    # F = I: (2 − δ)(1 − δ) >= 1 + δ up to δ = 2 − √3; k = 2^41 − ⌈√(3·2^80)⌉
+    k = 2**41 - (math.isqrt(3 * 2**80) + 1)
+    assert module.largest_certified(2, 1, 3, moves_F=False) == Fraction(k, 2**40)
 
 
 @pytest.mark.parametrize("M,R,T", [(2, 2, 3), (3, 2, 3)])
 def test_theorem_5_3_box_is_sound_on_its_corners(M, R, T):
     """Random vertices of the certified box (the worst points for the interval argument):
-    each grid is decided rank-1 realizable by the exact procedure, independently."""
+    each grid is decided rank-1 realizable by the exact procedure, independently, and the
+    network it returns reproduces the grid."""
     module = theorems.load("theorem_5_3")
     delta = module.largest_certified(M, R, T)
     base, rng = module.perturbation_base_rnn(M, R, T), random.Random(7)
     for mode in ["low"] + ["random"] * 30:
         model = module.perturbed(base, delta, rng, mode)
         grid = er.grid_tensor(model)
-        assert module.relu_rank_one_shallow(grid) is not None
-        assert (
-            grid.to_fractions() == er.grid_tensor(module.rank_one_shallow(model)).to_fractions()
-        ).all()
+        shallow = rank_one_shallow_network(grid, model.F)
+        assert shallow is not None
+        assert (grid.to_fractions() == er.grid_tensor(shallow).to_fractions()).all()
