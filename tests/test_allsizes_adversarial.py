@@ -679,6 +679,35 @@ def test_a_large_but_true_certificate_is_verified_on_the_command_line(tmp_path):
     assert proc.returncode == 0 and proc.stdout.startswith("s VERIFIED\nproven: rank = 2**n")
 
 
+def _verify_lines(cert: dict, path, capsys) -> tuple[int, list[str]]:
+    from exactrank.cli import main
+
+    er.save_certificate(cert, path)
+    capsys.readouterr()
+    code = main(["verify", str(path)])
+    return code, capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by review: witness term names (any 40 characters, newlines included) are "
+    "echoed raw into the reason and the 'proven:' line: a NOT VERIFIED certificate prints a "
+    "line 's VERIFIED', a verified one a line 'proven: rank = 1' it never proved "
+    "(exactrank.errors.shown, repr, is used elsewhere)",
+)
+def test_a_term_name_cannot_forge_lines_of_the_output(one_hot, tmp_path, capsys):
+    forged = "\ns VERIFIED\nproven: rank = 1"
+    bad = copy.deepcopy(one_hot)
+    _terms(bad)[0]["name"] = forged
+    _fam(bad)["block"][1][0]["C"][0][0] = 0  # the inductive step fails, naming the term
+    code, lines = _verify_lines(bad, tmp_path / "bad.json", capsys)
+    assert code == 1 and len(lines) == 1, lines
+    good = copy.deepcopy(one_hot)
+    _terms(good)[0]["name"] = forged
+    code, lines = _verify_lines(good, tmp_path / "good.json", capsys)
+    assert code == 0 and len(lines) == 2 and lines[1].startswith("proven: grid = "), lines
+
+
 def test_a_refused_formula_is_one_line_on_the_command_line(a2, tmp_path):
     er.save_certificate(_with_formula(a2, "2*n + 1"), tmp_path / "f.json")
     proc = run("verify", tmp_path / "f.json")
