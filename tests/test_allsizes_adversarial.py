@@ -692,8 +692,8 @@ def _verify_lines(cert: dict, path, capsys) -> tuple[int, list[str]]:
     strict=True,
     reason="found by review: witness term names (any 40 characters, newlines included) are "
     "echoed raw into the reason and the 'proven:' line: a NOT VERIFIED certificate prints a "
-    "line 's VERIFIED', a verified one a line 'proven: rank = 1' it never proved "
-    "(exactrank.errors.shown, repr, is used elsewhere)",
+    "line 's VERIFIED', a verified one a line 'proven: rank = 1' it never proved; so do "
+    "tensor.family.M and claim.ranks (str() in their refusals; errors.shown is used elsewhere)",
 )
 def test_a_term_name_cannot_forge_lines_of_the_output(one_hot, tmp_path, capsys):
     forged = "\ns VERIFIED\nproven: rank = 1"
@@ -706,6 +706,11 @@ def test_a_term_name_cannot_forge_lines_of_the_output(one_hot, tmp_path, capsys)
     _terms(good)[0]["name"] = forged
     code, lines = _verify_lines(good, tmp_path / "good.json", capsys)
     assert code == 0 and len(lines) == 2 and lines[1].startswith("proven: grid = "), lines
+    for where in ("M", "ranks"):  # echoed by str(), not repr, in their refusals
+        bad = copy.deepcopy(one_hot)
+        (_fam(bad) if where == "M" else bad["claim"])[where] = forged
+        code, lines = _verify_lines(bad, tmp_path / "bad.json", capsys)
+        assert code == 1 and len(lines) == 1, lines
 
 
 def test_a_refused_formula_is_one_line_on_the_command_line(a2, tmp_path):
