@@ -46,6 +46,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .errors import InvalidInputError
 from .intervals import Interval, interval_sum
 
 
@@ -142,7 +143,7 @@ def cross_factor(G0, G1) -> Fraction:
 
 def rows_dominate(base, delta: Fraction, dominate, budget: int = 1500) -> bool:
     """Step 1 of the relu RNN ``base`` (M = 2, F = I) moved by δ everywhere, F included, as
-    the lemma of the module docstring needs it: every G(t), t >= 1, positive; for each
+    the lemma of the module docstring needs it: every G(t) positive; for each
     template m (row m of F shared, :func:`row_dominates`) the states after x^(0) = x^(m)
     dominate the inputs of x^(1) = x^(m); and, for R >= 2, either the input of x^(m) stays
     below σ (the smallest state after the other template, over the whole box) or, scaled by
@@ -152,8 +153,10 @@ def rows_dominate(base, delta: Fraction, dominate, budget: int = 1500) -> bool:
     def box(A):
         return np.vectorize(lambda g: Interval.around(g, delta), otypes=[object])(np.asarray(A))
 
-    if any(g.lo <= 0 for t in range(1, base.T) for g in box(base.G[t]).flat):
-        return False
+    if base.M != 2:
+        raise InvalidInputError(f"the row route is for M = 2 templates, got M = {base.M}")
+    if any(g.lo <= 0 for t in range(base.T) for g in box(base.G[t]).flat):
+        return False  # G(0) > 0 for the lower bounds of the states, G(t >= 1) for the lemma
     C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
     rows = [[Interval.around(int(m == n), delta) for n in range(base.M)] for m in range(base.M)]
     if not all(row_dominates(C0, G0, C1, f, [dominate], budget) for f in rows):
