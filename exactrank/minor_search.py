@@ -31,7 +31,7 @@ def search_minor(tensor, partition, p: int | None, r: int | None, rng: random.Ra
     """(rows, cols) of a nonsingular minor: of size >= r if found, else the largest found.
 
     ``tensor`` has ``dims``, ``shape(partition)`` and ``submatrix(partition, rows, cols)``
-    (as certificates._Tensor); ``p`` the prime of GF(p), None over QQ (a random 62-bit
+    (as certificates.tensor._Tensor); ``p`` the prime of GF(p), None over QQ (a random 62-bit
     prime per round). Without r the search stops at the first round that finds no larger
     minor. The first pool has 2r + 8 rows and columns (2·64 + 8 without r), or all there are.
     Deterministic for a given state of ``rng``.

@@ -615,7 +615,7 @@ def test_exactrank_verify_out_of_memory_is_could_not_check(tmp_path, monkeypatch
 
     path = write(tmp_path, _base())  # certify checks what it writes: before the patch
     monkeypatch.setattr(
-        importlib.import_module("exactrank.certificates"), "_nonsingular", out_of_memory
+        importlib.import_module("exactrank.certificates.verify"), "_nonsingular", out_of_memory
     )
     code, out, err = run_main(er_main, ["verify", str(path)])
     assert (code, out) == (3, "") and "could not check" in err and len(err.splitlines()) == 1

@@ -436,7 +436,7 @@ def test_running_out_of_memory_is_not_a_verdict(capsys, tmp_path, monkeypatch):
     def exhausted(*args):
         raise MemoryError
 
-    monkeypatch.setattr(certificates, "_nonsingular", exhausted)
+    monkeypatch.setattr(certificates.verify, "_nonsingular", exhausted)
     with pytest.raises(ResourceError, match="MemoryError while checking"):
         verify_certificate(cert)
     code, out, err = cli(capsys, "verify", write(tmp_path, cert, "cert.json"))
