@@ -22,24 +22,26 @@ all inputs and all points of the box, bottom-up:
   v^(t) = F^(−1)·u_t (one channel of average pooling) realizes it.
 * both: δ·M < 1, so F is strictly diagonally dominant, hence invertible.
 
-The largest δ = k/2^12 certified is found by bisection (the test is monotone in δ). Then,
-independently, random vertices of the certified box are decided exactly by
-:func:`exactrank.realizability.relu_rank_one_shallow` (max) and
-:func:`~exactrank.realizability.relu_mean_rank_one` (mean), and, as a control, generic
-deep networks (weights in ±10^6), which are not collapsed: their fraction is reported.
+The largest δ = k/2^30 certified is found by bisection (the test is monotone in δ). Then,
+independently, the constructed point of the bracket at r_lo and random vertices of the
+certified box are decided exactly by :func:`exactrank.realizability.relu_rank_one_shallow`
+(max) and :func:`~exactrank.realizability.relu_mean_rank_one` (mean), and, as a control,
+generic deep networks (weights in ±10^6), which are not collapsed: their fraction is reported.
 
-*The bracket.* Above r_lo (the certified radius), vertices of larger boxes, radius
-r_lo·(1 + k/64) with k doubled then bisected, are sampled until one has a grid that no
-such network has, proven by a few entries re-evaluated by the brute-force evaluator
-(:class:`exactrank.realizability.NotRankOne` for max pooling: a rank-1 max-form fails;
-:class:`~exactrank.realizability.MeanNotRankOne` for mean pooling: not additively
-separable, or both signs): the largest box around the base lies between r_lo and that
-r_hi. The bracket is loose (r_hi/r_lo ≈ 1.5–2 for max pooling, 2–3 for mean pooling):
-the certificates are sufficient conditions only, and the witness points are sampled, not
-constructed. For mean pooling r_lo is 1/M (F may turn singular beyond) and the witnesses
-appear near δ = 1, where weights above the leaves turn negative; between, the grids stay
-separable with parts of one sign, and whether one hidden channel with the *same*,
-singular, F replicates them is not decided here.
+*The bracket.* Above r_lo, a point constructed at the certifier's own extremes
+(:mod:`exactrank.collapse_points`) has a grid no hidden channel replicates, proven by exact
+scores of the brute-force evaluator: for max pooling the root's right child overtakes the left
+one on every channel at templates (0, …, 0 | 1, …, 1), and each right mode set to 0 lowers
+the grid (:class:`exactrank.realizability.NotRankOne`, "above"); its radius r_hi is the
+smallest k/2^30 where the witness holds. The interval bounds the certifier compares at the
+root's window are attained there (rows 0 and 1 of F are different rows), so the bracket
+closes: r_hi/r_lo − 1 ≈ 10^-8. For mean pooling r_hi = 1/M exactly: F = (1 − δ)I − δ(1 − I)
+is singular (rows summing to 0) while every template lights a channel of every leaf, so the
+grid is positive everywhere but any one-channel network on the same features has a zero entry
+(:class:`exactrank.collapse_points.SingularFeatures`); below 1/M F is diagonally dominant,
+and r_lo = ⌊(2^30 − 1)/M⌋/2^30. The check fails when a witness does not hold, when the
+certifier proves the box of radius r_hi (which holds the witness point), or when
+r_hi/r_lo − 1 > 10^-4.
 
 Instances: (M, N, r) ∈ {(2, 4, 2), (3, 4, 2), (2, 8, 2)} ((3, 8, 3), (2, 16, 2) in full
 mode). A PASS proves, for these sizes, an open box of deep networks replicated by one
@@ -56,14 +58,10 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
+from exactrank.collapse_points import SingularFeatures, max_pooling_point, mean_pooling_point
 from exactrank.constructions import collapsing_conv
 from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import (
-    mean_not_rank_one_witness,
-    not_rank_one_witness,
-    relu_mean_rank_one,
-    relu_rank_one_shallow,
-)
+from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
 from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "seed000_claim_6"
@@ -71,10 +69,10 @@ CLAIM = "an open box of deep relu networks (max or mean pooling) is replicated b
 EXPECTED = "PASS"
 QUICK = [(2, 4, 2), (3, 4, 2), (2, 8, 2)]
 FULL = QUICK + [(3, 8, 3), (2, 16, 2)]
-SCALE = 2**12
+SCALE = 2**30  # radii are k/SCALE: fine enough for r_hi/r_lo − 1 <= TIGHT
+TIGHT = Fraction(1, 10**4)
 DECIDE = {"max": relu_rank_one_shallow, "mean": relu_mean_rank_one}
-WITNESS = {"max": not_rank_one_witness, "mean": mean_not_rank_one_witness}
-MAX_BRACKET_GRID = 3**8  # the upper-bracket search decides many grids: (2, 16, 2) is skipped
+POINT = {"max": max_pooling_point, "mean": mean_pooling_point}
 
 
 def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
@@ -163,58 +161,98 @@ def vertex(base: er.HierarchicalNetwork, delta: Fraction, rng: random.Random):
     )
 
 
-def refuting_vertex(base: er.HierarchicalNetwork, radius, rng: random.Random, samples: int):
-    """(model, witness) for the first of ``samples`` random vertices of the box of this
-    radius whose grid one hidden channel cannot replicate, or None."""
-    for _ in range(samples):
-        model = vertex(base, radius, rng)
-        witness = WITNESS[base.pooling[0].name](er.grid_tensor(model))
-        if witness is not None:
-            return model, witness
-    return None
+def bracket_point(base: er.HierarchicalNetwork, delta: Fraction):
+    """(model, witness): the constructed point of :mod:`exactrank.collapse_points` at radius
+    δ around ``base``, for its pooling."""
+    pooling = base.pooling[0].name
+    weights, output, F, witness = POINT[pooling](base, delta)
+    return er.HierarchicalNetwork(base.tree, weights, output, F, "relu", pooling), witness
 
 
-def upper_bracket(base: er.HierarchicalNetwork, r_lo: Fraction, rng, samples: int):
-    """(r_hi, model, witness): a radius r_lo·(1 + k/64), k doubled from 1 (up to 256) and
-    then bisected, at which a sampled vertex has a witness; None if none was found."""
-    k, found = 1, None
-    while k <= 256 and found is None:
-        found = refuting_vertex(base, r_lo * (1 + Fraction(k, 64)), rng, samples)
-        k = k * 2 if found is None else k
-    if found is None:
+def witness_holds(model: er.HierarchicalNetwork, witness) -> bool:
+    """Whether ``witness`` holds on the exact scores of ``model`` (the brute-force evaluator,
+    entry by entry; the whole grid for the singular-features witness of mean pooling)."""
+    if isinstance(witness, SingularFeatures):
+        grid = er.grid_tensor(model)
+        return witness.holds(model.F, lambda x: grid.values[x], model.N)
+    return witness.holds(functools.cache(lambda x: er.score(model, list(x))))
+
+
+def upper_bracket(base: er.HierarchicalNetwork, r_lo: Fraction):
+    """(r_hi, model, witness): the smallest radius k/SCALE above r_lo at which the
+    constructed point's witness holds (found by doubling the step, then bisecting; for mean
+    pooling the point exists at δ = 1/M alone, where F is singular); None if none up to
+    2·r_lo."""
+    if base.pooling[0].mean:
+        r_hi = Fraction(1, base.M)
+        model, witness = bracket_point(base, r_hi)
+        return (r_hi, model, witness) if witness_holds(model, witness) else None
+
+    def found(k):
+        model, witness = bracket_point(base, Fraction(k, SCALE))
+        return (model, witness) if witness_holds(model, witness) else None
+
+    k_lo = int(r_lo * SCALE)
+    step, at = 1, None
+    while at is None and step <= k_lo:
+        at = found(k_lo + step)
+        step *= 2
+    if at is None:
         return None
-    lo, hi = k // 2, k
+    lo, hi = k_lo + step // 4, k_lo + step // 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        at_mid = refuting_vertex(base, r_lo * (1 + Fraction(mid, 64)), rng, samples)
-        lo, hi, found = (lo, mid, at_mid) if at_mid is not None else (mid, hi, found)
-    return (r_lo * (1 + Fraction(hi, 64)), *found)
+        at_mid = found(mid)
+        lo, hi, at = (lo, mid, at_mid) if at_mid is not None else (mid, hi, at)
+    return (Fraction(hi, SCALE), *at)
 
 
-def bracket_line(base: er.HierarchicalNetwork, delta: Fraction, rng, samples: int):
-    """(failed, text) for the upper side of the bracket above the certified ``delta``."""
-    upper = upper_bracket(base, delta, rng, samples)
+def bracket_line(base: er.HierarchicalNetwork, delta: Fraction):
+    """(failed, r_hi or None, text) for the upper side of the bracket above the certified
+    ``delta``: the witness re-checked, the certifier asked about the box of radius r_hi
+    (which holds the point: proving it would prove a false statement), the gap bounded."""
+    upper = upper_bracket(base, delta)
     if upper is None:
-        return False, "; no sampled vertex up to 5× the radius refuted"
+        return True, None, "; no point found past it whose witness holds (up to 2·r_lo)"
     r_hi, model, witness = upper
-    values = functools.cache(lambda x: er.score(model, list(x)))
+    gap = r_hi / delta - 1 if delta else None
+    if isinstance(witness, SingularFeatures):
+        said = witness.describe()
+    else:
+        said = witness.describe(functools.cache(lambda x: er.score(model, list(x))))
     text = (
-        f"; r_hi = {float(r_hi):.4f} ({float(r_hi / delta):.3f}× r_lo): a vertex no hidden "
-        f"channel replicates, {witness.describe(values)}"
+        f"; r_hi = {float(r_hi):.8f} (= {r_hi}): the constructed point there is replicated by "
+        f"no hidden channel, {said}; r_hi/r_lo − 1 = {float(gap) if gap else 'inf':.3g}"
     )
-    if not witness.holds(values) or r_hi <= delta:
-        return True, text + ": the witness does NOT hold"
-    return False, text
+    if not witness_holds(model, witness) or r_hi <= delta:
+        return True, r_hi, text + ": the witness does NOT hold"
+    if certified_box(base, r_hi):
+        return True, r_hi, text + ", yet the certifier proves the box of radius r_hi"
+    if gap is None or gap > TIGHT:
+        return True, r_hi, text + f": the bracket is NOT tight (more than {TIGHT})"
+    return False, r_hi, text
+
+
+def reverified(base: er.HierarchicalNetwork, delta: Fraction, rng, count: int):
+    """(decided, problem): random vertices of the certified box and the constructed point at
+    radius δ, each grid decided exactly by the procedure of its pooling; problem names the
+    first not replicated by one hidden channel, or is None."""
+    pooling = base.pooling[0].name
+    points = [(f"the bracket point of radius {delta}", bracket_point(base, delta)[0])]
+    points += [("a random vertex of the box", vertex(base, delta, rng)) for _ in range(count)]
+    for name, model in points:
+        if DECIDE[pooling](er.grid_tensor(model)) is None:
+            return len(points), f"{name} is NOT replicated by one hidden channel"
+    return len(points), None
 
 
 def check(full: bool = False, certs=None) -> CheckResult:
-    rng, details, failures, instances, radii = random.Random(6), [], 0, 0, []
+    rng, details, failures, instances, radii = random.Random(6), [], 0, 0, {}
     for pooling in ("max", "mean"):
         for M, N, r in FULL if full else QUICK:
             base = collapsing_conv(M, N, r, pooling)
             delta = largest_certified(base)
-            samples = [vertex(base, delta, rng) for _ in range(6 if full else 3)]
-            collapsed = [DECIDE[pooling](er.grid_tensor(m)) is not None for m in samples]
+            decided, problem = reverified(base, delta, rng, 6 if full else 3)
             generic = [
                 er.random_hierarchical(
                     base.tree, M, r, seed=rng.randrange(2**32), activation="relu", pooling=pooling
@@ -222,24 +260,21 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 for _ in range(3)
             ]
             control = sum(DECIDE[pooling](er.grid_tensor(m)) is not None for m in generic)
-            broken, upper = (
-                bracket_line(base, delta, rng, 6 if full else 4)
-                if M**N <= MAX_BRACKET_GRID
-                else (False, "; no upper bracket searched (grid too large to sample often)")
+            broken, r_hi, upper = bracket_line(base, delta)
+            ok = delta > 0 and problem is None and not broken
+            radii[pooling] = (
+                f"{pooling} pooling at M = {M}, N = {N}, r = {r}: r_lo = {float(delta):.8f}, "
+                f"r_hi = {float(r_hi or 0):.8f}, r_hi/r_lo − 1 = "
+                f"{float(r_hi / delta - 1) if r_hi and delta else float('inf'):.2g}"
             )
-            ok = delta > 0 and all(collapsed) and not broken
-            bracketed = [x for x in (FULL if full else QUICK) if x[0] ** x[1] <= MAX_BRACKET_GRID]
-            if (M, N, r) == bracketed[-1]:
-                radii.append(
-                    f"{pooling} pooling at M = {M}, N = {N}, r = {r}: r_lo = {float(delta):.4f}"
-                    + upper.split(":")[0]
-                )
             instances += 1
             failures += not ok
+            reverify = problem or f"{decided} points of it (the bracket point, vertices) decided "
             details.append(
-                f"{pooling} M={M} N={N} r={r}: box of radius r_lo = {delta} = {float(delta):.4f} "
-                f"certified; {sum(collapsed)}/{len(collapsed)} of its vertices decided "
-                f"replicable by one channel; generic networks: {control}/{len(generic)}{upper}"
+                f"{pooling} M={M} N={N} r={r}: box of radius r_lo = {float(delta):.8f} "
+                f"(= {delta}) certified; {reverify}"
+                f"{'' if problem else 'replicated by one channel'}; generic networks: "
+                f"{control}/{len(generic)}{upper}"
             )
     M, N, r = (FULL if full else QUICK)[-1]
     return outcome(
@@ -250,7 +285,7 @@ def check(full: bool = False, certs=None) -> CheckResult:
         failures,
         details,
         largest=f"M = {M}, N = {N}, r = {r}",
-        quantity="; ".join(radii),
+        quantity="; ".join(radii.values()),
     )
 
 
