@@ -79,7 +79,7 @@ def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
     """True when every network within δ of ``base`` is replicated by one hidden channel
     (the interval argument of the docstring)."""
     M, mean = base.M, base.pooling[0].mean
-    if delta * M >= 1:
+    if not diagonally_dominant(M, delta):
         return False
 
     def box(A):
@@ -114,6 +114,12 @@ def certified_box(base: er.HierarchicalNetwork, delta: Fraction) -> bool:
             has_zero = any(zero for _, zero in children)
             channels[node] = ([interval_max(p, 0) for p in pre], has_zero)
     raise AssertionError("the root was not reached")
+
+
+def diagonally_dominant(M: int, delta: Fraction) -> bool:
+    """δ·M < 1: every F within δ of I has |F[m, m]| > Σ_{n≠m} |F[m, n]|, so is invertible
+    (and the shallow weights v^(t) = F^(−1)·u_t exist)."""
+    return delta * M < 1
 
 
 def _pool(children, mean: bool):
@@ -222,12 +228,16 @@ def bracket_line(base: er.HierarchicalNetwork, delta: Fraction):
         said = witness.describe(functools.cache(lambda x: er.score(model, list(x))))
     text = (
         f"; r_hi = {float(r_hi):.8f} (= {r_hi}): the constructed point there is replicated by "
-        f"no hidden channel, {said}; r_hi/r_lo − 1 = {float(gap) if gap else 'inf':.3g}"
+        f"no hidden channel, {said}; r_hi/r_lo − 1 = {'∞' if gap is None else f'{float(gap):.3g}'}"
     )
-    if not witness_holds(model, witness) or r_hi <= delta:
+    if not witness_holds(model, witness):
         return True, r_hi, text + ": the witness does NOT hold"
+    if r_hi <= delta:
+        return True, r_hi, text + ", at or below r_lo: the certified box holds this point"
     if certified_box(base, r_hi):
         return True, r_hi, text + ", yet the certifier proves the box of radius r_hi"
+    if witness_holds(*bracket_point(base, delta)):
+        return True, r_hi, text + ", yet its witness holds at r_lo, in the certified box"
     if gap is None or gap > TIGHT:
         return True, r_hi, text + f": the bracket is NOT tight (more than {TIGHT})"
     return False, r_hi, text
