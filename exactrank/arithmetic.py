@@ -30,7 +30,8 @@ from .kernels import (
     to_storage,
 )
 from .operators import Xi
-from .residues import RESIDUE_PRIME_BOUND, add_mod, matmul_mod, mul_mod, residues
+from .residue_products import matmul_mod
+from .residues import RESIDUE_PRIME_BOUND, add_mod, mul_mod, residues
 
 
 def arithmetic_for(field: Field, exact_model: bool):
@@ -221,7 +222,7 @@ class ResidueArithmetic(ExactArithmetic):
         """Z @ G mod p: products of at most _OBJECT_PRODUCT multiply-adds in Python
         integers (3 µs for 16 against 20 µs through the split dgemms, whose fixed cost
         is a dozen numpy calls: a tree's small nodes near its leaves are most of its
-        nodes), larger ones by :func:`~exactrank.residues.matmul_mod`."""
+        nodes), larger ones by :func:`~exactrank.residue_products.matmul_mod`."""
         if Z.shape[0] * Z.shape[1] * G.shape[1] <= _OBJECT_PRODUCT:
             product = Z.astype(object).dot(G.astype(object)) % self.p
             return product.astype(np.int64).reshape(Z.shape[0], G.shape[1])

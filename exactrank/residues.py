@@ -1,6 +1,7 @@
 """Arrays of residues modulo a prime p < 2^62 on float64 BLAS: products, sums, matrix products.
 
-Residues are int64 arrays with values in [0, p). Every operation is exact; two regimes:
+Residues are int64 arrays with values in [0, p). Every operation is exact (matrix products
+are in :mod:`exactrank.residue_products`); two regimes:
 
 * ``p < 2^SMALL_PRIME_BITS`` (2^26): the float64 kernels of :mod:`exactrank.ple`
   (centered residues of magnitude at most p/2 + 2, dgemm on pieces of the inner dimension
@@ -92,28 +93,6 @@ def mul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
     A = _limbs(np.asarray(a), w, limbs, axis=0)  # (limbs, *a.shape)
     # each term below 2^(w+h) <= 2^47 and `limbs` <= 4 of them: the sums are exact
     return _combine(np.einsum("l...,l...->...", A, H), np.einsum("l...,l...->...", A, G), h, p)
-
-
-def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
-    """(A @ B) mod p for 2-D residue arrays, on float64 dgemm."""
-    n, m = A.shape[0], B.shape[1]
-    if 0 in (n, m, A.shape[1]):
-        return np.zeros((n, m), dtype=np.int64)
-    if is_small(p):
-        return _to_int(centered_product(A, B, p), p)
-    w, h, limbs, terms = _plan(p)
-    k = A.shape[1]
-    # column (l, γ) of A_stack is limb l of column γ of A; row (l, γ) of H (G) holds the
-    # high (low) half of 2^{wl}·B[γ] mod p: two dgemms give E_hi and E_lo (two contiguous
-    # products: the reduction runs several times faster on them than on column slices)
-    A_stack = _limbs(A, w, limbs, axis=1).reshape(n, limbs * k)
-    H, G = (half.reshape(limbs * k, m) for half in _shifted_halves(B, p, w, h, limbs))
-    total = None
-    for s in range(0, limbs * k, terms):
-        A_s = A_stack[:, s : s + terms]
-        part = _combine(dgemm(A_s, H[s : s + terms]), dgemm(A_s, G[s : s + terms]), h, p)
-        total = part if total is None else add_mod(total, part, p)
-    return total
 
 
 def centered_product(left: np.ndarray, right: np.ndarray, p: int) -> np.ndarray:
@@ -214,7 +193,12 @@ def _reduce_wrapped(V: np.ndarray, z: np.ndarray, p: int, scratch=None) -> np.nd
         np.copyto(q, z, casting="unsafe")
     q *= p  # modulo 2^64
     V -= q
-    np.right_shift(V, 63, out=q)  # −1 where V < 0, else 0
-    q &= p
-    V += q
+    _add_p_where_negative(V, q, p)
     return V
+
+
+def _add_p_where_negative(X: np.ndarray, scratch: np.ndarray, p: int) -> None:
+    """X += p where X < 0, in place, for int64 X in (−p, p) (``scratch`` clobbered)."""
+    np.right_shift(X, 63, out=scratch)  # −1 where X < 0, else 0
+    scratch &= p
+    X += scratch
