@@ -187,12 +187,10 @@ def witness_holds(model: er.HierarchicalNetwork, witness) -> bool:
 def upper_bracket(base: er.HierarchicalNetwork, r_lo: Fraction):
     """(r_hi, model, witness): the smallest radius k/SCALE above r_lo at which the
     constructed point's witness holds (found by doubling the step, then bisecting; for mean
-    pooling the point exists at δ = 1/M alone, where F is singular); None if none up to
-    2·r_lo."""
+    pooling the point at δ = 1/M, where F is singular, the caller checking its witness);
+    None if none up to 2·r_lo."""
     if base.pooling[0].mean:
-        r_hi = Fraction(1, base.M)
-        model, witness = bracket_point(base, r_hi)
-        return (r_hi, model, witness) if witness_holds(model, witness) else None
+        return (Fraction(1, base.M), *bracket_point(base, Fraction(1, base.M)))
 
     def found(k):
         model, witness = bracket_point(base, Fraction(k, SCALE))

@@ -112,17 +112,41 @@ def test_theorem_5_3_stand_alone_checker_rejects_another_grid(theorem_5_3, monke
 
 def test_seed000_claim_6_fails_without_the_max_pooling_domination_test(monkeypatch):
     """Claim 6's max-pooling certifier with "the child holding mode 0 dominates its siblings"
-    always true: the vertices of the box it then certifies, decided exactly, are not all
-    replicated by one hidden channel."""
+    always true: the bracket point at the radius it then certifies, decided exactly, is not
+    replicated by one hidden channel; with that re-verification disabled too, the bracket
+    point's witness holding at r_lo still turns the verdict."""
     module = theorems.load("seed000_claim_6")
     assert module.check().verdict == "PASS"
     monkeypatch.setattr(module, "dominates", lambda dominant, other: True)
     result = module.check()
     assert result.verdict == "FAIL"
     assert any(
-        line.startswith("max M=2 N=8 r=2: box of radius r_lo = 2047/4096")
+        line.startswith(
+            "max M=2 N=8 r=2: box of radius r_lo = 0.50000000 (= 536870911/1073741824) "
+            "certified; the bracket point of radius 536870911/1073741824 is NOT replicated"
+        )
         for line in result.details
     )
+    monkeypatch.setattr(module, "reverified", lambda *args: (0, None))
+    result = module.check()
+    assert result.verdict == "FAIL"
+    broken = [line for line in result.details if line.startswith("max ")]
+    assert len(broken) == 3
+    assert all(
+        line.endswith("yet its witness holds at r_lo, in the certified box") for line in broken
+    )
+
+
+def test_seed000_claim_6_fails_without_diagonal_dominance(monkeypatch):
+    """Mean pooling's certifier without δ·M < 1 (F invertible): the box of radius 1/M, which
+    holds the singular-F point, is certified, and the check says so."""
+    module = theorems.load("seed000_claim_6")
+    monkeypatch.setattr(module, "diagonally_dominant", lambda M, delta: True)
+    result = module.check()
+    assert result.verdict == "FAIL"
+    mean = [line for line in result.details if line.startswith("mean ")]
+    assert mean[0].endswith("at or below r_lo: the certified box holds this point")
+    assert mean[1].endswith("yet the certifier proves the box of radius r_hi")
 
 
 def _bracket_lines(result):
@@ -216,7 +240,7 @@ def test_seed000_claim_6_upper_bracket_witness_by_the_oracle(pooling):
     module = theorems.load("seed000_claim_6")
     base = module.collapsing_conv(3, 4, 2, pooling)
     r_lo = module.largest_certified(base)
-    r_hi, model, witness = module.upper_bracket(base, r_lo, random.Random(2), 4)
+    r_hi, model, witness = module.upper_bracket(base, r_lo)
     assert r_hi > r_lo
 
     def value(x):
@@ -224,26 +248,31 @@ def test_seed000_claim_6_upper_bracket_witness_by_the_oracle(pooling):
             model.tree, model.weights, model.output, model.F, "relu", pooling, list(x)
         )
 
-    assert witness.holds(value)
+    assert witness.holds(value) if pooling == "max" else witness.holds(model.F, value, 4)
 
 
 def test_seed000_claim_6_wrong_witness_turns_the_verdict(monkeypatch):
     """Witnesses pointing at entries where nothing is violated: FAIL, said in the line."""
-    from exactrank.realizability import MeanNotRankOne, NotRankOne
+    from exactrank.collapse_points import SingularFeatures
+    from exactrank.realizability import NotRankOne
 
     module = theorems.load("seed000_claim_6")
     monkeypatch.setattr(module, "QUICK", module.QUICK[1:2])
 
     def wrong(kind):
-        def search(grid):
-            T = grid.values.ndim
+        real = module.POINT[kind]
+
+        def point(base, delta):
+            weights, output, F, witness = real(base, delta)
+            T = base.N
             if kind == "max":
-                return NotRankOne("above", (0,) * T, ((0,) * T,) * T)
-            return MeanNotRankOne("inseparable", (0,) * T, (0, 1, 0, 0))
+                return weights, output, F, NotRankOne("above", (0,) * T, ((0,) * T,) * T)
+            return weights, output, F, SingularFeatures((1, 2, 1))
 
-        return search
+        return point
 
-    monkeypatch.setattr(module, "WITNESS", {"max": wrong("max"), "mean": wrong("mean")})
+    monkeypatch.setattr(module, "POINT", {"max": wrong("max"), "mean": wrong("mean")})
     result = module.check()
     assert result.verdict == "FAIL"
-    assert sum("the witness does NOT hold" in line for line in result.details) == 2
+    assert sum("no point found past it whose witness holds" in line for line in result.details) == 1
+    assert sum("the witness does NOT hold" in line for line in result.details) == 1
