@@ -69,6 +69,10 @@ def max_pooling_point(base, delta: Fraction):
             f"expected a root of two windows, mode 0 in the left one and >= 2 modes in the "
             f"right one, got the tree {base.tree}"
         )
+    if r < max(len(node) for level in base.levels[1:] for node in level):
+        raise InvalidInputError(
+            f"expected r >= the largest window (a channel for each child), got r = {r}"
+        )
     a, b = 0, 1
     F = np.array(base.F, dtype=object)
     F[a] = [1 - d if n == a else -d for n in range(M)]
@@ -115,6 +119,8 @@ def mean_pooling_point(base, delta: Fraction):
     its :class:`SingularFeatures` witness (which holds at δ = 1/M)."""
     d = Fraction(delta)
     M, r = base.M, base.widths[0]
+    if r < min(M, 2):
+        raise InvalidInputError(f"expected r >= min(M, 2) leaf channels, got r = {r}, M = {M}")
     weights = [[np.array(W, dtype=object) for W in level] for level in base.weights]
     leaf = np.full((r, M), 1 - d, dtype=object)
     for m in range(M):

@@ -23,7 +23,13 @@ from oracles import hierarchical_score, inverse_fraction, shallow_score
 
 import exactrank as er
 from exactrank import theorems
-from exactrank.collapse_points import SingularFeatures, singular_features
+from exactrank.collapse_points import (
+    SingularFeatures,
+    max_pooling_point,
+    mean_pooling_point,
+    singular_features,
+)
+from exactrank.constructions import collapsing_conv
 from exactrank.errors import InvalidInputError
 from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
 
@@ -147,3 +153,10 @@ def test_singular_features_soundness_by_brute_force():
             for x in itertools.product(range(2), repeat=2)
         ]
         assert 0 in grid
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_points_refuse_one_channel(pooling):
+    point = {"max": max_pooling_point, "mean": mean_pooling_point}[pooling]
+    with pytest.raises(InvalidInputError, match=r"expected r >= .*got r = 1"):
+        point(collapsing_conv(2, 4, 1, pooling), Fraction(1, 10))
