@@ -56,7 +56,7 @@ def matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
         return out
     rows = max(1, _BLOCK // m)
     scratch = np.empty(4 * min(rows, n) * m)  # T (two parts), Z and S of _combine_block
-    if p < 1 << 26:
+    if residues.is_small(p):
         _small_product(A, B, p, out, rows, scratch)
     else:
         _split_product(A, B, p, out, rows, scratch)
@@ -84,7 +84,7 @@ def _small_product(A, B, p: int, out: np.ndarray, rows: int, scratch: np.ndarray
             dgemm(L[i : i + rows, s : s + step], R[s : s + step], out=T)
             if s:
                 T += Z  # the previous piece's centered residue: counted by _max_inner
-            _reduce_rows(T, Z, p)  # |Z| <= p/2 + 2 < p, and < 2^51
+            _reduce_rows(T, Z, p)  # Z in (−p, p): far inside (−2^51, 2^51)
         Z += _MAGIC
         np.subtract(Z.view(np.int64), _MAGIC_BITS, out=O)
         residues._add_p_where_negative(O, S, p)
@@ -117,17 +117,22 @@ def _shifted_halves(B: np.ndarray, p: int, h: int, limbs: int, w: int) -> np.nda
     """HG (2, limbs·k, m) float64: row l·k + γ of HG[0] (HG[1]) holds H_l[γ] (G_l[γ]), the
     halves of b_l = 2^{wl}·B[γ] mod p.
 
-    b_{l+1} = 2^w·b_l mod p: with z = fl(fl(b_l)·fl(2^w/p)), |z − 2^w·b_l/p| <=
-    3.01·u·2^w <= 2^-3 (w <= 48), so 2^w·b_l − rint(z)·p lies in (−p, p) and
-    :func:`exactrank.residues._reduce_wrapped` recovers it from 2^w·b_l modulo 2^64.
+    b_{j+i} = 2^{wi}·b_j mod p for the shifts wi <= 48 (at least one: w <= 48), all at once:
+    with z = fl(fl(b_j)·fl(2^{wi}/p)), |z − 2^{wi}·b_j/p| <= 3.01·u·2^{wi} <= 2^-3, so
+    2^{wi}·b_j − rint(z)·p lies in (−p, p) and :func:`exactrank.residues._reduce_wrapped`
+    recovers it from 2^{wi}·b_j modulo 2^64.
     """
     k, m = B.shape
     shifted = np.empty((limbs, k, m), dtype=np.int64)
     shifted[0] = B
-    factor = (1 << w) / p
-    for l in range(1, limbs):
-        b = shifted[l - 1]
-        shifted[l] = residues._reduce_wrapped(b << w, b.astype(np.float64) * factor, p)
+    done = 1
+    while done < limbs:
+        base, count = shifted[done - 1], min(limbs - done, 48 // w)
+        shifts = np.arange(w, w * count + 1, w, dtype=np.int64)[:, None, None]
+        factors = np.array([(1 << int(s)) / p for s in shifts.flat])[:, None, None]
+        z = base.astype(np.float64) * factors
+        shifted[done : done + count] = residues._reduce_wrapped(base << shifts, z, p)
+        done += count
     HG = np.empty((2, limbs * k, m))
     HG[0] = (shifted >> h).reshape(limbs * k, m)
     HG[1] = (shifted & ((1 << h) - 1)).reshape(limbs * k, m)
