@@ -128,8 +128,7 @@ def _shifted_halves(B: np.ndarray, p: int, h: int, limbs: int, w: int) -> np.nda
     done = 1
     while done < limbs:
         base, count = shifted[done - 1], min(limbs - done, 48 // w)
-        shifts = np.arange(w, w * count + 1, w, dtype=np.int64)[:, None, None]
-        factors = np.array([(1 << int(s)) / p for s in shifts.flat])[:, None, None]
+        shifts, factors = _shift_factors(p, w, count)
         z = base.astype(np.float64) * factors
         shifted[done : done + count] = residues._reduce_wrapped(base << shifts, z, p)
         done += count
@@ -137,6 +136,16 @@ def _shifted_halves(B: np.ndarray, p: int, h: int, limbs: int, w: int) -> np.nda
     HG[0] = (shifted >> h).reshape(limbs * k, m)
     HG[1] = (shifted & ((1 << h) - 1)).reshape(limbs * k, m)
     return HG
+
+
+@functools.lru_cache(maxsize=256)
+def _shift_factors(p: int, w: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The shifts wi and the float64 quotients fl(2^{wi}/p) for i = 1 … count, shaped to
+    broadcast against a (k, m) matrix (cached: read-only arrays)."""
+    shifts = np.arange(w, w * count + 1, w, dtype=np.int64)[:, None, None]
+    factors = np.array([(1 << int(s)) / p for s in shifts.flat])[:, None, None]
+    shifts.flags.writeable = factors.flags.writeable = False
+    return shifts, factors
 
 
 def _split_product(A, B, p: int, out: np.ndarray, rows: int, scratch: np.ndarray) -> None:
