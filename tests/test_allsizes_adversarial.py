@@ -4,7 +4,8 @@
 Attacks the verifier refuses are regression tests (those marked "H9" in their docstrings
 succeeded against the first version and were fixed by H7). Attacks that succeed are marked
 xfail(strict=True) with the reason "found by review: …" (a false or ill-formed claim
-VERIFIED, no verdict within BUDGET seconds, a forged output line). What the verifier proves
+VERIFIED, no verdict within BUDGET seconds, a forged output line); none is left (the last
+three, fixed by H14, say "found by review" in their docstrings). What the verifier proves
 is compared with exact ranks and grids in tests/test_allsizes_soundness.py. Hangs are cut by
 SIGALRM after BUDGET seconds, so each costs that much and no more. Every tampered
 certificate must also be refused by the stand-alone checker as "not supported" (exit 2).
@@ -105,8 +106,6 @@ def _not_supported_by_the_standalone_checker(cert: dict, tmp_path, capsys) -> No
         ("R**n + 1", "the formula is R**n + 1"),  # R free: not the numeric family's rank
         ("3**(T/2)", "the formula is 3**n"),  # Lemma A.2's R >= M branch at R < M
         ("M**(T/2)", "the formula is M**n"),  # M free, though the family has M = 3
-        ("0/0", "the formula is nan"),
-        ("1/0", "the formula is zoo"),
     ],
 )
 def test_a_formula_wrong_for_some_n_is_not_verified(a2, formula, reason, tmp_path, capsys):
@@ -191,6 +190,9 @@ def test_deep_or_long_formulas_get_a_verdict_in_time(a2, formula):
         "nn",  # H9: other names became free Symbols
         "2**n + 1 + TT - TT",
         "_",
+        "0/0",  # a division by the constant 0: refused while parsing (was nan, then zoo)
+        "1/0",
+        "2**n + (0/0)**0",  # nan**0 is 1 to sympy: VERIFIED had 0/0 been let through
     ],
 )
 def test_formulas_found_by_review_are_refused_in_time(a2, formula):
@@ -199,13 +201,6 @@ def test_formulas_found_by_review_are_refused_in_time(a2, formula):
     assert not verdict(_with_formula(a2, formula))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by review: an exponent in n that is negative at some n, on a base that is "
-    "0 there, is not a 'division' to parse_formula: 0*(n-1)**(-n) (0·0^(-1) at n = 1), "
-    "(n-1)**n*(n-1)**(-n) (0/0 at n = 1), 0*0**(1-n) (0·0^(-1) at n = 2) and "
-    "0*(n-1)**(n-2) (at n = 1) are cancelled while parsing and the claim is VERIFIED",
-)
 @pytest.mark.parametrize(
     "formula",
     [
@@ -216,16 +211,29 @@ def test_formulas_found_by_review_are_refused_in_time(a2, formula):
     ],
 )
 def test_a_formula_undefined_at_n_1_by_a_negative_power_is_not_verified(a2, formula):
-    assert not verdict(_with_formula(a2, formula))
+    """Found by review (fixed by H14): an exponent in n negative at some n, on a base that is
+    0 there (0·0^(-1) or 0/0 at n = 1 or 2), was cancelled while parsing and VERIFIED; a base
+    that may be 0 now needs an exponent >= 1 for every n."""
+    result = verdict(_with_formula(a2, formula))
+    assert not result and "the base may be 0 and the exponent below 1" in result.reason, result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by review: MAX_SYMBOLIC_EXPONENT = 8 bounds each power, not their product: "
-    "simplify of (M+R+r_0+n+T+1)**8*(M+R+r_0+n+T+2)**8 minus the rank gives no verdict",
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("(M+R+r_0+n+T+1)**8*(M+R+r_0+n+T+2)**8", "only n may remain"),
+        ("(M+R+r_0+n+T+1)**8*(M+R+r_0+n+T+2)**8*(M+R+r_0+n+T+3)**8", "only n may remain"),
+        ("2**n + 1 + (n+1)**4*(n+2)**4 - ((n+1)*(n+2))**4", None),  # true: expanding was slow
+        ("(n+2**n+3**n+5**n+7**n+1)**8*(n+2**n+3**n+5**n+7**n+2)**8", "differ at n = 1"),
+    ],
 )
-def test_a_product_of_symbolic_powers_gets_a_verdict_in_time(a2):
-    verdict(_with_formula(a2, "(M+R+r_0+n+T+1)**8*(M+R+r_0+n+T+2)**8"))
+def test_a_product_of_symbolic_powers_gets_a_verdict_in_time(a2, formula, reason):
+    """Found by review (fixed by H14): MAX_SYMBOLIC_EXPONENT bounds each power, not their
+    product, and sympy's simplify gave no verdict; the comparison now evaluates at
+    n = 1..K (exact, K bounded by MAX_ORDER) and refuses other symbols."""
+    result = verdict(_with_formula(a2, formula))
+    assert bool(result) is (reason is None), result
+    assert reason is None or reason in result.reason, result.reason
 
 
 # ------------------------------------------------------------ cores, witness, partition
@@ -451,14 +459,9 @@ def _verify_lines(cert: dict, path, capsys) -> tuple[int, list[str]]:
     return code, capsys.readouterr().out.splitlines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by review: witness term names (any 40 characters, newlines included) are "
-    "echoed raw into the reason and the 'proven:' line: a NOT VERIFIED certificate prints a "
-    "line 's VERIFIED', a verified one a line 'proven: rank = 1' it never proved; so do "
-    "tensor.family.M and claim.ranks (str() in their refusals; errors.shown is used elsewhere)",
-)
 def test_a_term_name_cannot_forge_lines_of_the_output(one_hot, tmp_path, capsys):
+    """Found by review (fixed by H14): term names, tensor.family.M and claim.ranks were
+    echoed raw (a NOT VERIFIED certificate printed a line 's VERIFIED'); now repr, cut."""
     forged = "\ns VERIFIED\nproven: rank = 1"
     bad = copy.deepcopy(one_hot)
     _terms(bad)[0]["name"] = forged

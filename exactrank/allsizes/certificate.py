@@ -25,18 +25,19 @@ stand-alone checker proofs/verify_certificate.py does not read this kind (it say
 from __future__ import annotations
 
 import datetime
+import re
 from fractions import Fraction
 
 import numpy as np
-import sympy
 
 from .. import __version__
 from ..domains import fraction_to_text, to_fraction
-from ..errors import ExactRankError, LimitError
+from ..errors import ExactRankError, LimitError, shown
 from ..limits import digits_allowed
 from .automaton import BlockFamily
 from .identity import IdentityTerm, ProofStepFailed, pre_factor, prove_identity
 from .rules import exact_matrix, n
+from .sequences import same_for_every_n
 from .structural import parse_formula, prove_rank_formula
 
 KIND = "formula"
@@ -130,7 +131,7 @@ def verify_structural(cert: dict) -> str:
         _term(_object(t, "witness.terms[]")) for t in _list(witness.get("terms"), "witness.terms")
     ]
     T = parse_formula(claim.get("T"))
-    if sympy.simplify(T - family.length(n)) != 0:
+    if not same_for_every_n(T, family.length(n)):
         raise ProofStepFailed(
             f"claim.T: the family has {family.length(n)} steps at size n, not {T}"
         )
@@ -157,7 +158,7 @@ def _verify_grid(claim: dict, family: BlockFamily, terms) -> str:
     and every core's hidden sizes at most claim.ranks."""
     ranks = claim.get("ranks")
     if type(ranks) is not int or ranks < 1:
-        raise ProofStepFailed(f"claim.ranks: expected an integer >= 1, got {str(ranks)[:40]}")
+        raise ProofStepFailed(f"claim.ranks: expected an integer >= 1, got {shown(ranks, 40)}")
     widest = max(
         max(G.shape[1:])
         for part in (family.first, family.block, family.last)
@@ -187,9 +188,9 @@ def _verify_grid(claim: dict, family: BlockFamily, terms) -> str:
                 raise ProofStepFailed(
                     f"claim.grid: term {name}: the proven {f} factors are not the claimed ones"
                 )
-    shown = " + ".join(f"{name} ⊗ …" for name, *_ in live)
+    named = " + ".join(f"{name} ⊗ …" for name, *_ in live)
     return (
-        f"grid = {shown} (Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ Post_k(ℓ_last), as claimed) for every "
+        f"grid = {named} (Pre_k(ℓ_0) ⊗ X_k(ℓ_1) ⊗ … ⊗ Post_k(ℓ_last), as claimed) for every "
         f"n >= 0 and every word of {family.letters} letters; hidden sizes <= {ranks}; "
         f"reachable states {len(identity.states)}, closed"
     )
@@ -261,11 +262,11 @@ def _family(data: dict) -> BlockFamily:
     if data.get("kind") != FAMILY_KIND or data.get("xi") not in ("relu", "product", "sum"):
         raise ProofStepFailed(
             f'tensor.family: expected "kind": "{FAMILY_KIND}" and an exact ξ, got '
-            f"{str(data.get('kind'))[:40]!r}, {str(data.get('xi'))[:40]!r}"
+            f"{shown(data.get('kind'), 40)}, {shown(data.get('xi'), 40)}"
         )
     M = data.get("M")
     if type(M) is not int or M < 1:
-        raise ProofStepFailed(f"tensor.family.M: expected an integer >= 1, got {str(M)[:40]}")
+        raise ProofStepFailed(f"tensor.family.M: expected an integer >= 1, got {shown(M, 40)}")
     parts = []
     for name in ("first", "block", "last"):
         letters = _list(data.get(name), f"tensor.family.{name}")
@@ -334,8 +335,20 @@ def _term(data: dict) -> IdentityTerm:
         weights[state] = to_fraction(w.get("c"), "witness.terms[].weights[].c")
     pre = data.get("pre")
     return IdentityTerm(
-        str(data.get("name", "?"))[:40],
+        _name(data.get("name", "?")),
         tuple(_numbers(X, "base").tolist() for X in _list(data.get("base"), "base")),
         weights,
         None if pre is None else tuple(_numbers(X, "pre").tolist() for X in _list(pre, "pre")),
     )
+
+
+def _name(value) -> str:
+    """A witness term's name as printed in every message and in the "proven:" line: itself
+    when it is a plain name (letters, digits, _), else :func:`~exactrank.errors.shown` (its
+    repr, cut), so that untrusted text cannot start a line of the output."""
+    if isinstance(value, str) and _PLAIN_NAME.fullmatch(value):
+        return value
+    return shown(value, 40)
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,40}")

@@ -5,10 +5,11 @@
 A_n = Σ_k Pre_k ⊗ X_k^{⊗n} ⊗ Post_k proven by induction (:mod:`.identity`), its rank derived
 by the rules of :mod:`.rules` (one term: the Kronecker rule; two terms, one of rank one in
 every factor: the rank-one update rule), and the derived sympy expression compared with the
-given formula: their difference must simplify to 0, identically in n. Any failing step raises
-:class:`~exactrank.allsizes.identity.ProofStepFailed` or :class:`~exactrank.allsizes.rules.
-RuleRefused`, naming the step. Formulas from files are parsed by :func:`parse_formula`, which
-accepts integers, the symbols n, T, M, R, r_0, + − * / ** and parentheses only.
+given formula: they must agree at every n >= 1, decided exactly by :mod:`.sequences`. Any
+failing step raises :class:`~exactrank.allsizes.identity.ProofStepFailed` or
+:class:`~exactrank.allsizes.rules.RuleRefused`, naming the step. Formulas from files are
+parsed by :func:`parse_formula`, which accepts integers, the symbols n, T, M, R, r_0,
++ − * / ** and parentheses only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sympy
 from .automaton import BlockFamily
 from .identity import Identity, ProofStepFailed, prove_identity
 from .rules import RankStep, RuleRefused, kronecker_rank, matrix_rank, n, rank_one_update
+from .sequences import first_difference
 
 SYMBOLS = {"n": n, "T": sympy.Symbol("T", integer=True, positive=True)}
 SYMBOLS.update(
@@ -106,7 +108,7 @@ def _check_power(base: sympy.Expr, exponent: sympy.Expr, written, written_base=N
             )
         if base.is_Rational and _bits(base) * abs(exponent) > MAX_BITS:
             raise ProofStepFailed(f"formula: a constant power past {MAX_BITS} bits is refused")
-        if exponent < 0 and base.free_symbols and base.is_zero is not False:
+        if exponent < 0 and base.is_zero is not False:
             raise ProofStepFailed(
                 f"formula: a division by {_short(base)} is refused (it may be 0 at some n)"
             )
@@ -121,6 +123,11 @@ def _check_power(base: sympy.Expr, exponent: sympy.Expr, written, written_base=N
         raise ProofStepFailed(
             f"formula: an exponent must be linear in n, T, M, R, r_0 with coefficients of at "
             f"most {MAX_EXPONENT}, got {_short(written)}"
+        )
+    if base.is_zero is not False and (exponent - 1).is_nonnegative is not True:
+        raise ProofStepFailed(
+            f"formula: ({_short(base)})**({_short(written)}) is refused: the base may be 0 "
+            "and the exponent below 1 at some n (0**0, 0**(-1) would be cancelled)"
         )
 
 
@@ -158,11 +165,19 @@ def compare(derived: sympy.Expr, formula: sympy.Expr, substitutions=None) -> Non
     """derived = formula identically in n (after the substitutions, e.g. T = 2n), or
     :class:`ProofStepFailed` naming the first n where they differ when one is found."""
     formula = sympy.sympify(formula).subs(substitutions or {})
-    if sympy.simplify(derived - formula) == 0:
-        return
-    first = next((k for k in range(1, 65) if (derived - formula).subs(n, k) != 0), None)
-    where = f"; they differ at n = {first}" if first else ""
-    raise ProofStepFailed(f"formula: the rules give {derived}, the formula is {formula}{where}")
+    try:
+        first = first_difference(derived, formula)
+        if first is None:
+            return
+        why = f"they differ at n = {first}"
+    except ProofStepFailed as exc:  # not decided: still name an n where they differ, if any
+        first = next((k for k in range(1, 65) if _nonzero((derived - formula).subs(n, k))), None)
+        why = f"they differ at n = {first}" if first else f"not decided: {exc}"
+    raise ProofStepFailed(f"formula: the rules give {derived}, the formula is {formula}; {why}")
+
+
+def _nonzero(value: sympy.Expr) -> bool:
+    return bool(value.is_number and value != 0)
 
 
 def prove_rank_formula(family: BlockFamily, formula, witness=None) -> RankProof:

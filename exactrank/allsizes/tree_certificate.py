@@ -15,13 +15,12 @@ rank with the formula in sympy. No witness is needed: the coefficient vectors ar
 
 from __future__ import annotations
 
-import sympy
-
 from ..errors import LimitError
 from .certificate import KIND, _numbers, _provenance, _text
 from .hierarchical import prove_ht_rank
 from .identity import ProofStepFailed
 from .rules import n
+from .sequences import same_for_every_n
 from .structural import SYMBOLS, compare, parse_formula
 
 TREE_KIND = "ht-levels"
@@ -67,7 +66,7 @@ def verify_tree(claim: dict, family: dict) -> str:
             'claim: a tree family expects "relation": "eq", "field": "QQ", "size": "2**l", '
             '"n_min": 2 (every N = 2n = 2^L >= 4)'
         )
-    if sympy.simplify(parse_formula(claim.get("T")) - 2 * n) != 0:
+    if not same_for_every_n(parse_formula(claim.get("T")), 2 * n):
         raise ProofStepFailed('claim.T: a tree family has N = 2n leaves, "T": "2*n"')
     weights = [_numbers(family.get(name), f"tensor.family.{name}") for name in _SHAPES]
     sizes = {}
