@@ -29,7 +29,7 @@ import numpy as np
 import sympy
 
 from ..domains import to_fraction
-from ..errors import ExactRankError
+from ..errors import ExactRankError, shown
 
 n = sympy.Symbol("n", integer=True, positive=True)  # the size of a family: n >= 1
 
@@ -91,7 +91,7 @@ def exact_matrix(A, where: str = "matrix") -> tuple:
         for i, row in enumerate(_rows(A))
     )
     if not rows or not rows[0] or len({len(r) for r in rows}) != 1:
-        raise RuleRefused(f"{where}: expected a non-empty rectangular matrix, got {A!r}")
+        raise RuleRefused(f"{where}: expected a non-empty rectangular matrix, got {shown(A)}")
     return rows
 
 
