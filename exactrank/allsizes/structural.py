@@ -48,12 +48,14 @@ class RankProof:
 
 def parse_formula(text) -> sympy.Expr:
     """A formula of a certificate as a sympy expression, refusing anything else: names other
-    than n, T, M, R, r_0; a division by an expression in them (it may be 0 at some n: 0/0
-    would be cancelled); a constant exponent that is not an integer of at most MAX_EXPONENT,
-    or past MAX_SYMBOLIC_EXPONENT on an expression in the symbols; an exponent in the symbols
-    that is not linear with rational coefficients of at most MAX_EXPONENT (no towers); a
-    constant power of a constant power. The checks run node by node while the parsed tree is
-    evaluated from its leaves, so nothing large is computed before it is checked."""
+    than n, T, M, R, r_0; a division by 0 or by an expression in them that may be 0 (0/0
+    would be cancelled); a power in the symbols whose base may be 0 unless its exponent is
+    >= 1 for every n (0·0^(-1), 0^0); a constant exponent that is not an integer of at most
+    MAX_EXPONENT, or past MAX_SYMBOLIC_EXPONENT on an expression in the symbols; an exponent
+    in the symbols that is not linear with rational coefficients of at most MAX_EXPONENT (no
+    towers); a constant power of a constant power. The checks run node by node while the
+    parsed tree is evaluated from its leaves, so nothing large is computed before it is
+    checked."""
     if not isinstance(text, str) or not _FORMULA.fullmatch(text):
         raise ProofStepFailed(
             f"formula: expected integers, n, T, M, R, r_0, + - * / ** and parentheses "

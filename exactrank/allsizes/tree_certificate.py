@@ -10,7 +10,8 @@ file: it runs the induction over the tree's levels of
 :func:`~exactrank.allsizes.hierarchical.prove_ht_rank` on the file's weights (level-1 conv
 outputs c·D computed, the coefficient vectors under c ↦ W(c ∘ c) finite and closed, the
 output κ nonzero on each), applies the Kronecker rule to A_N = κ D^{⊗n} and compares the
-rank with the formula in sympy. No witness is needed: the coefficient vectors are recomputed.
+rank with the formula (:mod:`.sequences`, exactly at every n). No witness is needed: the
+coefficient vectors are recomputed.
 """
 
 from __future__ import annotations
