@@ -378,6 +378,58 @@ def test_run_task_is_the_record_of_run_sample_through_json():
     assert outcome["record"] == json.loads(json.dumps(record))
 
 
+def test_kill_9_of_a_pool_run_leaves_no_worker_behind(tmp_path):
+    """The pool's workers end with their parent (Linux: PR_SET_PDEATHSIG)."""
+    if sys.platform != "linux":
+        pytest.skip("parent-death signals are Linux's")
+    args = ["experiment", "fig3", "--samples", "30", "--jobs", "2", "--quiet", "--out", "k"]
+    args += ["--set", "M=6", "--set", "T=6", "--set", "ranks=4,8"]
+    proc = subprocess.Popen([sys.executable, "-m", "exactrank", *args], cwd=tmp_path)
+    path = tmp_path / "k" / "fig3.records.jsonl"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if path.exists() and path.read_bytes().count(b"\n") > 3:
+                break
+            time.sleep(0.01)
+        workers = _children(proc.pid)
+        assert workers, "the pool had started"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
+        time.sleep(0.05)
+    alive = [w for w in workers if os.path.exists(f"/proc/{w}")]
+    for pid in alive:  # stop what this test started, by PID
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "orphaned workers"
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    found = []
+    for task in tasks.iterdir():
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found += [int(c) for c in text.split()]
+    return found
+
+
+@pytest.mark.parametrize(
+    "address", ["foo", "", "http://127.0.0.1:8799", "inproc://x", "tcp://[::1", "tcp://h:99999"]
+)
+def test_a_malformed_scheduler_address_is_one_line_at_once_and_makes_no_folder(
+    address, tmp_path, capsys
+):
+    start = time.monotonic()
+    out = tmp_path / "out"
+    assert cli.main(["experiment", "fig3", "--scheduler", address, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "expected the address a running dask" in err, err
+    assert time.monotonic() - start < 5 and not out.exists()
+
+
 @pytest.mark.parametrize(
     "args,message",
     [

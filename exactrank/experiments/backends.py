@@ -24,6 +24,7 @@ import ctypes
 import os
 import platform
 import signal
+import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -31,7 +32,7 @@ from contextlib import contextmanager
 from functools import cache, partial
 from multiprocessing import get_context
 
-from ..errors import ExactRankError, InvalidInputError
+from ..errors import ExactRankError, InvalidInputError, shown
 from .tasks import error_text, run_task
 
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -54,9 +55,10 @@ def outcomes(tasks: list, jobs: int, client=None, function=run_task) -> Iterator
 
 def connect(address: str):
     """A ``distributed.Client`` of the scheduler at ``address`` (tcp://host:port), or one
-    line saying why not."""
+    line saying why not (a malformed address at once, before Dask starts a client)."""
     from distributed import Client
 
+    check_address(address)
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -65,6 +67,29 @@ def connect(address: str):
             f"{error_text(exc)}; expected the address a running dask scheduler prints "
             "(tcp://HOST:8786)"
         ) from None
+
+
+def check_address(address) -> None:
+    """Refuse, in one line, an address no scheduler can have: not a string, an unknown
+    scheme, no port or a port outside 1…65535, or ``inproc://`` (one process only)."""
+    from distributed.comm import get_address_host_port, parse_address
+    from distributed.comm.registry import get_backend
+
+    expected = "expected the address a running dask scheduler prints (tcp://HOST:8786)"
+    if not isinstance(address, str):
+        raise InvalidInputError(f"scheduler: {expected}, got {shown(address)}")
+    try:
+        scheme, _ = parse_address(address)
+        get_backend(scheme)
+        if scheme == "inproc":
+            raise ValueError("inproc:// reaches only a scheduler in this same process")
+        _, port = get_address_host_port(address)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(
+            f"scheduler: {expected}, got {shown(address)} ({error_text(exc)})"
+        ) from None
+    if not 1 <= port <= 65535:
+        raise InvalidInputError(f"scheduler: {expected}, got {shown(address)} (port {port})")
 
 
 def _on_dask(tasks: list, client, function) -> Iterator:
@@ -117,7 +142,9 @@ def _unpin_malloc() -> None:
 
 def _on_pool(tasks: list, jobs: int, function) -> Iterator:
     # spawn: a fresh interpreter per worker, the same on every platform (no forked BLAS)
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
+    )
     try:
         with _single_threaded_blas():  # the workers start at the first submits
             pending = {pool.submit(function, task) for task in tasks}
@@ -162,7 +189,19 @@ def _single_threaded_blas():
                 os.environ[name] = value
 
 
-def _ignore_sigint() -> None:
+_PR_SET_PDEATHSIG = 1  # prctl(2), linux/prctl.h
+
+
+def _start_worker(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, which stops the sweep with one line (no
-    traceback from each worker)."""
+    traceback from each worker); on Linux they end with it too: the kernel sends SIGTERM
+    when the parent dies (a ``kill -9`` of the sweep leaves no orphan to stop by hand)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # no prctl: the worker may outlive a killed parent
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)

@@ -49,7 +49,8 @@ def print_summary(document: dict, out: str) -> None:
     written on stderr."""
     experiment = get_experiment(document["experiment"])
     run = document["run"]
-    where = f"{run['jobs']} jobs" if run["jobs"] else run["backend"]
+    jobs = run["jobs"]
+    where = (f"{jobs} jobs" if jobs > 1 else "1 job") if jobs else run["backend"]
     print(f"{document['experiment']}: {document['title']}")
     print(
         f"{document['parameters']['samples']} samples per {experiment.group_key}, "

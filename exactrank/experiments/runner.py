@@ -95,12 +95,12 @@ def run_experiment(
     shard = None if shard is None else parse_shard(shard)
     if resume and out is None:
         raise InvalidInputError("resume needs the folder of the run (out=DIR, --out DIR)")
-    folder = _writable(out, name, shard) if out is not None else None
-    start = time.perf_counter()
-    tasks = in_shard(plan(name, params, experiment.groups(params), samples, seed), shard)
-    parameters = {**params, "samples": samples, "seed": seed}
-    own = connect(scheduler) if scheduler is not None else None
+    own = connect(scheduler) if scheduler is not None else None  # before any folder is made
     try:
+        folder = _writable(out, name, shard) if out is not None else None
+        start = time.perf_counter()
+        tasks = in_shard(plan(name, params, experiment.groups(params), samples, seed), shard)
+        parameters = {**params, "samples": samples, "seed": seed}
         cluster = client if client is not None else own
         run = (folder, shard, resume, jobs, cluster, progress)
         found, resumed = _sweep(experiment, tasks, parameters, *run)
