@@ -9,6 +9,7 @@ Points at the ceiling (the matrix's full rank) say nothing about growth and are 
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from .errors import InvalidInputError
@@ -53,6 +54,16 @@ def power_exponent(xs, ranks, ceiling: int | None = None) -> float | None:
     if kept is None:
         return None
     return _slope([math.log(x) for x, _ in kept], [math.log(r) for _, r in kept])
+
+
+def width_growth(widths, ranks, ceiling: int | None = None) -> tuple[float | None, bool, str]:
+    """Growth with the channel number C at a fixed receptive field (seed 000, Theorem 10 and
+    Claim 11): the fitted k of rank ≈ a·C^k (:func:`power_exponent`), whether the rank
+    decreases somewhere as C grows (it must not), and the report text of both."""
+    k = power_exponent(widths, ranks, ceiling)
+    decreasing = any(b < a for a, b in itertools.pairwise(ranks))
+    text = f"growth with C (fitted): rank ≈ a·C^k with k = {shown(k)}"
+    return k, decreasing, text + ("; FAILS: the rank decreases as C grows" if decreasing else "")
 
 
 def shown(rate: float | None) -> str:

@@ -67,7 +67,7 @@ import sys
 from typing import NamedTuple
 
 import exactrank as er
-from exactrank.growth import exponential_rate, power_exponent, shown
+from exactrank.growth import exponential_rate, shown, width_growth
 from exactrank.partitions import halves
 from exactrank.theorems import CheckResult, keep, outcome, script_main
 
@@ -201,14 +201,12 @@ def check(full: bool = False, certs=None) -> CheckResult:
                 model = network(family._replace(C=C), R, GF, 7000 + 100 * index + 10 * R + C)
                 values.append(er.rank(er.matricize(er.grid_tensor(model, GF), part), GF).rank)
             instances += 1
-            k = power_exponent(WIDTHS, values, ceiling)
+            k, decreasing, growth = width_growth(WIDTHS, values, ceiling)
             exponents.append(f"{family.label} R={R} k = {shown(k)}")
-            decreasing = any(b < a for a, b in itertools.pairwise(values))
             failures += decreasing
             details.append(
                 f"{family.label} {name} R={R} S={family.S}: ranks {values} (GF(p)) for C = "
-                f"{list(WIDTHS)}; growth with C (fitted): rank ≈ a·C^k with k = {shown(k)}"
-                + ("; FAILS: the rank decreases as C grows" if decreasing else "")
+                f"{list(WIDTHS)}; {growth}"
             )
     family = max(FULL if full else QUICK, key=lambda f: math.prod(f.shape))  # the first largest
     largest = f"{family.label}, M = {family.M}, C = {family.C}, R = {family.receptive_fields[-1]}"
