@@ -3,6 +3,7 @@ certify --json, the help texts, and the counterexamples of REFUTED checks."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -48,28 +49,40 @@ def test_a_closed_stdout_ends_the_command_quietly(tmp_path, args):
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args, group",
     [
-        ["experiment", "fig3", "--jobs", "1", "--out", "results"],
-        ["experiment", "fig3", "--jobs", "2", "--out", "results"],
+        (["experiment", "fig3", "--jobs", "1", "--out", "results"], False),
+        (["experiment", "fig3", "--jobs", "2", "--out", "results"], False),
+        (["experiment", "fig3", "--jobs", "2", "--out", "results"], True),
     ],
-    ids=["inline", "process pool"],
+    ids=["inline", "process pool", "process pool, whole process group"],
 )
-def test_ctrl_c_exits_130_with_one_line(tmp_path, args):
+def test_ctrl_c_exits_130_with_one_line(tmp_path, args, group):
     """SIGINT once the run is under way (its records file has its header: fig3 at its
-    default size runs for minutes): one line, exit 130, no traceback, no worker left, and
-    only the records file, which --resume continues."""
-    proc = start(*args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    default size runs for minutes), while the pool's workers start: one line, exit 130, no
+    traceback, no worker left, and only the records file, which --resume continues. A
+    terminal's Ctrl-C goes to the whole process group, workers included (``group``; the
+    command gets a process group of its own, and only that group is signalled)."""
+    proc = start(
+        *args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=group,
+    )
     records = tmp_path / "results" / "fig3.records.jsonl"
     try:
         deadline = time.monotonic() + 60
         while not records.exists() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
+            time.sleep(0.002)
         assert records.exists() and proc.poll() is None
-        proc.send_signal(signal.SIGINT)
+        if group:
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGINT)
         rest = proc.stderr.read()
         assert proc.wait(timeout=60) == 130
     finally:
+        if group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.kill()
         proc.stdout.close()
         proc.stderr.close()

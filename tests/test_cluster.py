@@ -407,6 +407,36 @@ def test_kill_9_of_a_pool_run_leaves_no_worker_behind(tmp_path):
     assert not alive, "orphaned workers"
 
 
+def test_ctrl_c_while_a_worker_reads_its_start_up_data_is_raised_once_it_has_them(
+    monkeypatch, capfd
+):
+    """The parent writes a spawned worker's start-up data in two pieces; a KeyboardInterrupt
+    between them (as a Ctrl-C did in CI) left the worker an EOFError traceback under the
+    sweep's one line. Now the interrupt is raised by the run, after the workers started."""
+    from multiprocessing import popen_spawn_posix
+
+    from exactrank.experiments import backends
+
+    dump = popen_spawn_posix.reduction.dump
+    pieces = []
+
+    def interrupted_after_the_first_piece(obj, file, protocol=None):
+        dump(obj, file, protocol)
+        pieces.append(obj)
+        if len(pieces) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here, between the two pieces
+
+    monkeypatch.setattr(popen_spawn_posix.reduction, "dump", interrupted_after_the_first_piece)
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        list(backends.outcomes([0.5, 0.5], 2, function=time.sleep))
+    assert signal.getsignal(signal.SIGINT) is before
+    assert len(pieces) >= 2, "the first worker got all its start-up data"
+    time.sleep(1)  # a worker's traceback, if any, would come by now
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def _children(pid: int) -> list[int]:
     tasks = Path(f"/proc/{pid}/task")
     found = []

@@ -25,6 +25,7 @@ import os
 import platform
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +38,7 @@ from .tasks import error_text, run_task
 
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 CONNECT_SECONDS = 10
+_POLL_SECONDS = 0.1  # how soon a pool run answers Ctrl-C
 
 
 class WorkerDied(ExactRankError):
@@ -146,11 +148,15 @@ def _on_pool(tasks: list, jobs: int, function) -> Iterator:
         jobs, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(os.getpid(),)
     )
     try:
-        with _single_threaded_blas():  # the workers start at the first submits
-            pending = {pool.submit(function, task) for task in tasks}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (future.result() for future in finished)
+        with _interrupts_between_waits() as interrupted:
+            # the workers start at the first submits
+            with _single_threaded_blas(), _interrupts_blocked():
+                pending = {pool.submit(function, task) for task in tasks}
+            while pending:
+                if interrupted:
+                    raise KeyboardInterrupt
+                finished, pending = wait(pending, _POLL_SECONDS, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in finished)
     except BrokenProcessPool:
         _stop(pool)
         raise WorkerDied(
@@ -161,6 +167,43 @@ def _on_pool(tasks: list, jobs: int, function) -> Iterator:
         _stop(pool)
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _interrupts_between_waits():
+    """Ctrl-C during a pool run is noted, and raised by the run itself between two waits.
+    Raised anywhere else it could land inside ``concurrent.futures``: in ``wait``, after it
+    has taken some futures' locks and before it can give them back, so that the pool's
+    manager thread, and with it the exit of the interpreter, hangs for ever (seen with
+    Ctrl-C sent to the whole process group while workers started). Yields the list in
+    which interrupts are noted. Only the main thread can set a handler; elsewhere
+    interrupts are left as they are."""
+    interrupted: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, frame: interrupted.append(number))
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _interrupts_blocked():
+    """Workers started inside are born with SIGINT blocked (a signal mask goes through
+    fork and exec), so a Ctrl-C sent to the whole process group while one is still
+    starting stays pending, and is dropped when :func:`_start_worker` ignores SIGINT, rather
+    than killing the worker with a traceback. A Ctrl-C meanwhile still reaches the parent
+    through its other threads or, once unblocked, through this one."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -197,6 +240,8 @@ def _start_worker(parent: int) -> None:
     traceback from each worker); on Linux they end with it too: the kernel sends SIGTERM
     when the parent dies (a ``kill -9`` of the sweep leaves no orphan to stop by hand)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # born blocked: see _interrupts_blocked
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform != "linux":
         return
     try:
