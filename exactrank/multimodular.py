@@ -16,9 +16,9 @@ Horner's rule, in int64 when bound < 2^62, in Python integers otherwise.
 :class:`ResidueArray` keeps such an array in its residues (int32, a few words an entry)
 until its integers are asked for; its primes carry one spare: the product of the primes
 without any single one of them still exceeds 2·bound. Then a wrong residue cannot go
-unseen. If the residue modulo p_i alone is off, the rebuilt x' differs from x by a nonzero
-multiple of P/p_i (x' ≡ x modulo every other prime) with |x' − x| < P, so
-|x'| >= P/p_i − |x| > 2·bound − bound = bound, and :meth:`ResidueArray.integers` and
+unseen. If the residue modulo p_i alone is off, any x' the residues give is ≡ x modulo
+every other prime and not modulo p_i, so x' − x is a nonzero multiple of P/p_i and
+|x'| >= P/p_i − |x| > 2·bound − bound = bound; :meth:`ResidueArray.integers` and
 :meth:`ResidueArray.entry` check |x| <= bound on every value they return.
 """
 
@@ -154,7 +154,7 @@ class ResidueArray:
 
     def integers(self) -> np.ndarray:
         """The integers (int64 when bound < 2^62, else Python integers), each checked."""
-        x = crt((r.astype(np.float64) for r in self.residues), list(self.primes), self.bound)
+        x = crt(map(_centered, self.residues, self.primes), list(self.primes), self.bound)
         self._check(max_abs(x))
         return x
 
@@ -190,6 +190,14 @@ class ResidueArray:
         """The residues of ``np.transpose(integers(), axes).reshape(shape)``."""
         moved = np.transpose(self.residues, (0, *(1 + a for a in axes)))
         return ResidueArray(moved.reshape(len(self.primes), *shape), self.primes, self.bound)
+
+
+def _centered(r: np.ndarray, p: int) -> np.ndarray:
+    """int32 residues as the centered float64 residues :func:`crt` reads, whatever their
+    range (|r| < 2^31: exact in float64, and so is the reduction)."""
+    x = r.astype(np.float64)
+    _reduce_vec(x.reshape(-1), p)
+    return x
 
 
 def residue_product(left: np.ndarray, right: np.ndarray, bound: int) -> ResidueArray:
