@@ -251,3 +251,16 @@ def test_a_grid_whose_spare_prime_is_dropped_is_still_exact(monkeypatch):
     gt = er.grid_tensor(build_rnn(spec))
     assert dropped and gt.residues is not None
     assert all(gt.entry(i) == v for i, v in expected.items())
+
+
+@pytest.mark.parametrize("T", [1, 2, 3])
+def test_few_modes_with_weights_past_2_70(T):
+    """Even T = 1 (no bond to cut) goes to residues when the bound passes 2^62."""
+    C = [[[Q(2**70 + 1), Q(-(2**71) + 3, 7)]] for _ in range(T)]
+    G = [[[[Q(3**50)]]] for _ in range(T)]
+    spec = {"xi": "product", "C": C, "G": G, "F": None}
+    gt = er.grid_tensor(build_rnn(spec))
+    assert gt.residues is not None and gt.shape == (2,) * T
+    for index, value in rnn_oracle(spec).items():
+        assert gt.entry(index) == value and gt[index] == value
+        assert np.asarray(gt)[index] == value
