@@ -74,8 +74,8 @@ def product_rnn_rows(args) -> None:
     memory. The QQ grid is held in int32 residues; its Python integers are built when
     ``values`` is first read, timed on its own below."""
     model = random_rnn("product", 2, 20, args.R, args.seed)
-    t_float, g_float = timed(er.grid_tensor, model, "float", repeat=args.repeat)
-    t_exact, g = timed(er.grid_tensor, model, "QQ", repeat=args.repeat)
+    t_float, g_float = batched(er.grid_tensor, model, "float", **_batch(args))
+    t_exact, g = batched(er.grid_tensor, model, "QQ", **_batch(args))
     m_float = peak_memory(er.grid_tensor, model, "float")
     m_exact = peak_memory(er.grid_tensor, model, "QQ")
     held, held_float = result_bytes(g), result_bytes(g_float)
@@ -83,7 +83,8 @@ def product_rnn_rows(args) -> None:
     t_floor = python_int_floor(g.values, repeat=args.repeat)
     time_ratio, memory_ratio = t_exact / t_float, m_exact / m_float
     print(
-        f"\nproduct RNN M = 2, T = 20, R = {args.R} (best of {args.repeat}; peak memory = "
+        f"\nproduct RNN M = 2, T = 20, R = {args.R} (best of {args.repeat} batches of "
+        f"{args.batch} s; peak memory = "
         f"tracemalloc's peak while the grid is built, result included): float "
         f"{t_float * 1e3:.1f} ms, {m_float / 2**20:.1f} MiB; QQ {t_exact * 1e3:.1f} ms, "
         f"{m_exact / 2**20:.1f} MiB\n  time ratio {time_ratio:.1f} (target <= 10: "

@@ -137,11 +137,11 @@ _ROW_BLOCK = 1 << 16  # entries of a product block formed and reduced at once (c
 
 @dataclass(frozen=True, eq=False)
 class ResidueArray:
-    """Integers x with |x| <= ``bound``, held as balanced residues, one int32 array per prime.
+    """Integers x with |x| <= ``bound``, held as residues, one int32 array per prime.
 
-    ``residues[i]`` holds x mod primes[i] in [−(p_i−1)/2, (p_i−1)/2] (so equal integers have
-    equal residues); ``primes`` carry a spare (:func:`primes_for` with ``spare``), which
-    makes every single wrong residue seen (module docstring).
+    ``residues[i]`` ≡ x mod primes[i] (centered, |r| <= p_i/2 + 2, as the products leave
+    them; any int32 is read correctly); ``primes`` carry a spare (:func:`primes_for` with
+    ``spare``), which makes every single wrong residue seen (module docstring).
     """
 
     residues: np.ndarray  # int32, (len(primes), *shape)
@@ -204,8 +204,8 @@ def residue_product(left: np.ndarray, right: np.ndarray, bound: int) -> ResidueA
     """left @ right as a :class:`ResidueArray`, for integer matrices whose product is proven
     to satisfy |entry| <= ``bound``: per prime, one exact dgemm per block of rows of at
     most _ROW_BLOCK entries (inner dimension within :func:`exactrank.ple._max_inner`, else
-    :func:`~exactrank.residues.centered_product` whole), reduced, balanced and stored as
-    int32 (|r| <= (p − 1)/2 < 2^24), so only the result is a full array."""
+    :func:`~exactrank.residues.centered_product` whole), reduced and stored as int32
+    (centered: |r| <= p/2 + 2 < 2^24), so only the result is a full array."""
     primes = primes_for(bound, spare=True)
     n, m = left.shape[0], right.shape[1]
     out = np.empty((len(primes), n, m), dtype=np.int32)
@@ -213,7 +213,7 @@ def residue_product(left: np.ndarray, right: np.ndarray, bound: int) -> ResidueA
     scratch = np.empty((min(rows, n), m))
     for i, p in enumerate(primes):
         if left.shape[1] > _max_inner(p):
-            out[i] = balanced(centered_product(left, right, p), p)
+            out[i] = centered_product(left, right, p)
             continue
         L, R = _float_residues(left, p), _float_residues(right, p, "B")
         for start in range(0, n, rows):
@@ -221,5 +221,5 @@ def residue_product(left: np.ndarray, right: np.ndarray, bound: int) -> ResidueA
             product = dgemm(L[start : start + rows], R)  # below inner·(p/2 + 2)^2 < 2^53
             reduced = scratch[: len(block)]
             _reduce_rows(product, reduced, p)
-            block[...] = balanced(reduced, p)
+            block[...] = reduced
     return ResidueArray(out, tuple(primes), bound)

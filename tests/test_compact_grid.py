@@ -215,9 +215,10 @@ def test_one_wrong_residue_is_caught(which):
                 tampered.integers()
             with pytest.raises(ArithmeticError):
                 tampered.entry((i, j))
-    edge, half = held.residues.copy(), (held.primes[which] - 1) // 2
-    # past the top of the range: (p + 1)/2 ≡ −(p − 1)/2, wrong unless that was the residue
-    edge[which, 0, 0] = half + 1 if edge[which, 0, 0] != -half else half
+    edge, p = held.residues.copy(), held.primes[which]
+    # the top of the centered range, (p + 1)/2 ≡ −(p − 1)/2: wrong unless that was the class
+    top = (p + 1) // 2
+    edge[which, 0, 0] = top if (int(edge[which, 0, 0]) - top) % p else top - 1
     with pytest.raises(ArithmeticError):
         ResidueArray(edge, held.primes, held.bound).integers()
 
