@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracles import rank_fraction
-from strategies import Q, build_rnn, rnn_oracle
+from strategies import Q, build_rnn, map_nested, rnn_oracle, rnn_specs
 
 import exactrank as er
 from exactrank.kernels import max_abs
@@ -265,3 +265,17 @@ def test_few_modes_with_weights_past_2_70(T):
     for index, value in rnn_oracle(spec).items():
         assert gt.entry(index) == value and gt[index] == value
         assert np.asarray(gt)[index] == value
+
+
+@SETTINGS
+@given(rnn_specs(xis=("product",)), st.integers(64, 130))
+def test_product_grids_with_weights_scaled_past_int64_match_the_oracle(spec, shift):
+    """Random shapes and rationals, the features scaled by 2^shift: the residue route
+    whenever the bound passes 2^62, checked entry by entry and through ``values``."""
+    spec = dict(spec, C=map_nested(spec["C"], lambda q: q * 2**shift), rep="fraction")
+    expected = rnn_oracle(spec)
+    gt = er.grid_tensor(build_rnn(spec))
+    for index, value in expected.items():
+        assert gt.entry(index) == value
+    for index, value in expected.items():
+        assert Fraction(int(gt.values[index]), gt.denominator) == value
