@@ -18,7 +18,7 @@ mixed networks of two trees (seed 000, §8) through :mod:`exactrank.mixed_grid`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError
 from fractions import Fraction
 
 import numpy as np
@@ -35,12 +35,12 @@ from .models import (
     MixedNetwork,
     OverlappingNetwork,
 )
+from .multimodular import ResidueArray
 from .overlap_grid import overlapping_entries, overlapping_grid, overlapping_score
 from .rnn_grid import rnn_entries, rnn_grid
 from .tree_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 
 
-@dataclass(frozen=True, eq=False)
 class GridTensor:
     """Exact or float values of a grid tensor (or of a batch of its entries).
 
@@ -54,11 +54,51 @@ class GridTensor:
     ``grid[i_0, …, i_{T−1}]`` with one integer per mode is that entry (:meth:`entry`); any
     other key (slices, ``...``, index arrays, fewer integers) gives a numpy array of the
     selected values with the same dtype. ``shape``, ``ndim`` and ``len`` are the numpy ones.
+
+    A grid whose numerators pass int64 may be held in their residues modulo a few word-size
+    primes (:meth:`from_residues`, a :class:`~exactrank.multimodular.ResidueArray`): then
+    ``values`` is built by Chinese remaindering the first time it is read (and kept), while
+    entries, shape and selections read the residues. Immutable, like a frozen dataclass.
     """
 
-    values: np.ndarray
-    denominator: int
-    field: Field
+    def __init__(self, values: np.ndarray, denominator: int, field: Field):
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "residues", None)
+        object.__setattr__(self, "denominator", denominator)
+        object.__setattr__(self, "field", field)
+
+    @classmethod
+    def from_residues(cls, residues: ResidueArray, denominator: int, field: Field):
+        """A grid over QQ whose numerators are held in ``residues`` until read."""
+        grid = cls(None, denominator, field)
+        object.__setattr__(grid, "residues", residues)
+        return grid
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self):
+        """Pickled without the Python integers when the residues can rebuild them."""
+        state = dict(self.__dict__)
+        if state["residues"] is not None:
+            state["_values"] = None
+        return state
+
+    def __repr__(self) -> str:
+        return (
+            f"GridTensor(values={self.values!r}, denominator={self.denominator!r}, "
+            f"field={self.field!r})"
+        )
+
+    @property
+    def values(self) -> np.ndarray:
+        """The numerators (QQ), residues (GF(p)) or floats, as a numpy array."""
+        if self._values is None:
+            object.__setattr__(self, "_values", self.residues.integers())
+        return self._values
 
     @property
     def exact(self) -> bool:
@@ -66,11 +106,11 @@ class GridTensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.values.shape
+        return self.values.shape if self.residues is None else self.residues.shape
 
     @property
     def ndim(self) -> int:
-        return self.values.ndim
+        return len(self.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -81,7 +121,9 @@ class GridTensor:
         return np.dtype(np.float64 if self.field.kind == "float" else object)
 
     def __len__(self) -> int:
-        return len(self.values)
+        if not self.shape:
+            raise TypeError("len() of a 0-d grid")
+        return self.shape[0]
 
     def __getitem__(self, key):
         """The entry at one integer per mode; the numpy array of the values otherwise."""
@@ -93,8 +135,11 @@ class GridTensor:
             and all(isinstance(k, int | np.integer) and not isinstance(k, bool) for k in key)
         ):
             return self.entry(key)
-        part = np.asarray(self.values[key])
-        return GridTensor(part, self.denominator, self.field).__array__()
+        if self._values is None:
+            part = GridTensor.from_residues(self.residues.select(key), self.denominator, self.field)
+        else:
+            part = GridTensor(np.asarray(self.values[key]), self.denominator, self.field)
+        return part.__array__()
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """The values as a new numpy array of :attr:`dtype` (numpy's array protocol).
@@ -116,11 +161,16 @@ class GridTensor:
 
     @property
     def storage(self) -> str:
-        """How the numbers are held: "int64", "bigint" (Python integers) or "float64"."""
-        return {"i": "int64", "O": "bigint", "f": "float64"}[self.values.dtype.kind]
+        """The numbers of ``values``: "int64", "bigint" (Python integers) or "float64"
+        (a grid held in residues gives "bigint": its values are Python integers)."""
+        if self._values is None:
+            return "bigint"
+        return {"i": "int64", "O": "bigint", "f": "float64"}[self._values.dtype.kind]
 
     def entry(self, index) -> Fraction | int | float:
         """One entry as a Fraction (QQ), an int (GF(p)) or a float."""
+        if self._values is None:
+            return Fraction(self.residues.entry(_entry_index(index, self.shape)), self.denominator)
         value = self.values[tuple(index)]
         if self.field.kind == "QQ":
             return Fraction(int(value), self.denominator)
@@ -133,6 +183,17 @@ class GridTensor:
         out = np.empty(self.shape, dtype=object)
         out.flat[:] = [Fraction(int(v), self.denominator) for v in self.values.flat]
         return out
+
+
+def _entry_index(index, shape) -> tuple[int, ...]:
+    """``index`` as one non-negative integer per axis (numpy's negative indices too)."""
+    index = tuple(int(i) for i in index)
+    if len(index) != len(shape):
+        raise IndexError(f"an entry needs {len(shape)} indices, got {len(index)}")
+    for i, n in zip(index, shape, strict=True):
+        if not -n <= i < n:
+            raise IndexError(f"index {i} is out of bounds for an axis of size {n}")
+    return tuple(i % n for i, n in zip(index, shape, strict=True))
 
 
 def _exact_cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -178,6 +239,8 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
         flat, den = mixed_grid(model, arith)
     else:
         flat, den = rnn_grid(model, arith)
+    if isinstance(flat, ResidueArray):
+        return GridTensor.from_residues(flat.rearranged((0,), (M,) * T), den, field)
     return GridTensor(arith.output(flat).reshape((M,) * T), den, field)
 
 

@@ -12,15 +12,27 @@ value is Σ_i (p_i − 1)/2 · p_1⋯p_{i−1} = (P − 1)/2), so the digits of 
 give x itself: no sign fix-up, and every digit is computed in float64 with products below
 2^52. Pairs of digits are joined in int64 (|d_i + p_i d_{i+1}| < 2^51), and the pairs by
 Horner's rule, in int64 when bound < 2^62, in Python integers otherwise.
+
+:class:`ResidueArray` keeps such an array in its residues (int32, a few words an entry)
+until its integers are asked for; its primes carry one spare: the product of the primes
+without any single one of them still exceeds 2·bound. Then a wrong residue cannot go
+unseen. If the residue modulo p_i alone is off, any x' the residues give is ≡ x modulo
+every other prime and not modulo p_i, so x' − x is a nonzero multiple of P/p_i and
+|x'| >= P/p_i − |x| > 2·bound − bound = bound; :meth:`ResidueArray.integers` and
+:meth:`ResidueArray.entry` check |x| <= bound on every value they return.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
 import flint
 import numpy as np
 
-from .kernels import INT64_SAFE
-from .ple import _reduce_vec
+from .kernels import INT64_SAFE, dgemm, max_abs
+from .ple import _float_residues, _max_inner, _reduce_rows, _reduce_vec
 from .residues import centered_product
 
 CRT_PRIME_BITS = 25
@@ -29,10 +41,11 @@ products of them exactly (:func:`exactrank.ple._max_inner`), a bond dimension up
 in one product."""
 
 
-def primes_for(bound: int) -> list[int]:
-    """The largest primes below 2^CRT_PRIME_BITS, as few (at least one) as make P > 2·bound."""
+def primes_for(bound: int, spare: bool = False) -> list[int]:
+    """The largest primes below 2^CRT_PRIME_BITS, as few (at least one) as make P > 2·bound;
+    with ``spare``, as few as make P / p > 2·bound for each of them (one more prime)."""
     primes, modulus, candidate = [], 1, (1 << CRT_PRIME_BITS) - 1
-    while not primes or modulus <= 2 * bound:
+    while not primes or (modulus // primes[0] if spare else modulus) <= 2 * bound:
         while not flint.fmpz(candidate).is_prime():
             candidate -= 2
         primes.append(candidate)
@@ -117,3 +130,96 @@ def multimodular_product(left: np.ndarray, right: np.ndarray, bound: int) -> np.
     formed only when :func:`crt` reads it, then :func:`crt`."""
     primes = primes_for(bound)
     return crt((centered_product(left, right, p) for p in primes), primes, bound)
+
+
+_ROW_BLOCK = 1 << 16  # entries of a product block formed and reduced at once (cache-sized)
+
+
+@dataclass(frozen=True, eq=False)
+class ResidueArray:
+    """Integers x with |x| <= ``bound``, held as residues, one int32 array per prime.
+
+    ``residues[i]`` ≡ x mod primes[i] (centered, |r| <= p_i/2 + 2, as the products leave
+    them; any int32 is read correctly); ``primes`` carry a spare (:func:`primes_for` with
+    ``spare``), which makes every single wrong residue seen (module docstring).
+    """
+
+    residues: np.ndarray  # int32, (len(primes), *shape)
+    primes: tuple[int, ...]
+    bound: int
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.residues.shape[1:]
+
+    def integers(self) -> np.ndarray:
+        """The integers (int64 when bound < 2^62, else Python integers), each checked."""
+        x = crt(map(_centered, self.residues, self.primes), list(self.primes), self.bound)
+        self._check(max_abs(x))
+        return x
+
+    @cached_property
+    def _basis(self) -> tuple[int, list[int]]:
+        """(P, e_i) with e_i ≡ 1 mod p_i and ≡ 0 mod the other primes."""
+        P = math.prod(self.primes)
+        return P, [(P // p) * pow(P // p, -1, p) for p in self.primes]
+
+    def entry(self, index) -> int:
+        """The integer at ``index`` (one integer per axis), checked."""
+        P, basis = self._basis
+        column = self.residues[(slice(None), *index)]
+        x = sum(int(r) * e for r, e in zip(column, basis, strict=True)) % P
+        x = x - P if x > P // 2 else x
+        self._check(abs(x))
+        return x
+
+    def _check(self, largest: int) -> None:
+        if largest > self.bound:
+            raise ArithmeticError(
+                f"Chinese remaindering gave an integer of {largest.bit_length()} bits past its "
+                f"proven bound 2^{self.bound.bit_length()}: a residue is wrong"
+            )
+
+    def select(self, key) -> ResidueArray:
+        """The residues of ``integers()[key]`` for any numpy key, without the integers."""
+        flat = np.arange(math.prod(self.shape)).reshape(self.shape)[key]
+        picked = self.residues.reshape(len(self.primes), -1)[:, np.asarray(flat)]
+        return ResidueArray(picked, self.primes, self.bound)
+
+    def rearranged(self, axes, shape) -> ResidueArray:
+        """The residues of ``np.transpose(integers(), axes).reshape(shape)``."""
+        moved = np.transpose(self.residues, (0, *(1 + a for a in axes)))
+        return ResidueArray(moved.reshape(len(self.primes), *shape), self.primes, self.bound)
+
+
+def _centered(r: np.ndarray, p: int) -> np.ndarray:
+    """int32 residues as the centered float64 residues :func:`crt` reads, whatever their
+    range (|r| < 2^31: exact in float64, and so is the reduction)."""
+    x = r.astype(np.float64)
+    _reduce_vec(x.reshape(-1), p)
+    return x
+
+
+def residue_product(left: np.ndarray, right: np.ndarray, bound: int) -> ResidueArray:
+    """left @ right as a :class:`ResidueArray`, for integer matrices whose product is proven
+    to satisfy |entry| <= ``bound``: per prime, one exact dgemm per block of rows of at
+    most _ROW_BLOCK entries (inner dimension within :func:`exactrank.ple._max_inner`, else
+    :func:`~exactrank.residues.centered_product` whole), reduced and stored as int32
+    (centered: |r| <= p/2 + 2 < 2^24), so only the result is a full array."""
+    primes = primes_for(bound, spare=True)
+    n, m = left.shape[0], right.shape[1]
+    out = np.empty((len(primes), n, m), dtype=np.int32)
+    rows = max(1, _ROW_BLOCK // max(1, m))
+    scratch = np.empty((min(rows, n), m))
+    for i, p in enumerate(primes):
+        if left.shape[1] > _max_inner(p):
+            out[i] = centered_product(left, right, p)
+            continue
+        L, R = _float_residues(left, p), _float_residues(right, p, "B")
+        for start in range(0, n, rows):
+            block = out[i, start : start + rows]
+            product = dgemm(L[start : start + rows], R)  # below inner·(p/2 + 2)^2 < 2^53
+            reduced = scratch[: len(block)]
+            _reduce_rows(product, reduced, p)
+            block[...] = reduced
+    return ResidueArray(out, tuple(primes), bound)

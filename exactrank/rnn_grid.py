@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .arithmetic import ExactArithmetic, features_times
-from .kernels import FLOAT_EXACT, align, max_abs, to_storage
+from .kernels import FLOAT_EXACT, INT64_SAFE, align, max_abs, to_storage
 from .models import GeneralizedRNN
-from .multimodular import multimodular_product
+from .multimodular import multimodular_product, residue_product
 from .relu_step import relu_last_step
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memory bound)
@@ -56,8 +56,11 @@ def rnn_grid(model: GeneralizedRNN, arith):
     whose inner dimension is the bond R_{T//2−1}, instead of a chain of products over
     ever longer state arrays. Over QQ, when the proven bound on that product's entries
     (:func:`_product_bound`) reaches 2^53, it runs modulo primes and is rebuilt by CRT
-    (:func:`exactrank.multimodular.multimodular_product`). Other ξ form the ξ-outer block
-    of each step and contract it (:func:`_rnn_step`; past 2^53 by
+    (:func:`exactrank.multimodular.multimodular_product`); past 2^62 it stays in its
+    residues (:func:`exactrank.multimodular.residue_product`, a
+    :class:`~exactrank.multimodular.ResidueArray` of a few int32 words an entry), whose
+    Python integers :class:`~exactrank.grid.GridTensor` builds only when asked. Other ξ
+    form the ξ-outer block of each step and contract it (:func:`_rnn_step`; past 2^53 by
     :func:`~exactrank.arithmetic.split_product`), except the last relu step over QQ,
     which :func:`~exactrank.relu_step.relu_last_step` runs without the block.
     """
@@ -72,6 +75,8 @@ def rnn_grid(model: GeneralizedRNN, arith):
         left, right = _tt_left(arith, S, cores[:half], M), _tt_right(arith, cores[half:], M)
         if type(arith) is ExactArithmetic and arith.p is None:
             bound = _product_bound(left, right)
+            if bound >= INT64_SAFE:  # Python integers only when values are asked for
+                return residue_product(left, right, bound).rearranged((0, 1), (-1,)), s_den
             if bound >= FLOAT_EXACT:  # below it the float64 product is exact and faster
                 return multimodular_product(left, right, bound).reshape(-1), s_den
         return arith.matmul(left, right).reshape(-1), s_den
