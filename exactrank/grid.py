@@ -187,6 +187,8 @@ class GridTensor:
 
 def _entry_index(index, shape) -> tuple[int, ...]:
     """``index`` as one non-negative integer per axis (numpy's negative indices too)."""
+    if not all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in index):
+        raise IndexError(f"an entry's indices are integers, one per axis; got {index!r}")
     index = tuple(int(i) for i in index)
     if len(index) != len(shape):
         raise IndexError(f"an entry needs {len(shape)} indices, got {len(index)}")

@@ -154,9 +154,10 @@ class ResidueArray:
 
     def integers(self) -> np.ndarray:
         """The integers (int64 when bound < 2^62, else Python integers), each checked."""
-        x = crt(map(_centered, self.residues, self.primes), list(self.primes), self.bound)
+        flat = self.residues.reshape(len(self.primes), -1)  # 0-d selections too
+        x = crt(map(_centered, flat, self.primes), list(self.primes), self.bound)
         self._check(max_abs(x))
-        return x
+        return x.reshape(self.shape)
 
     @cached_property
     def _basis(self) -> tuple[int, list[int]]:
@@ -181,10 +182,16 @@ class ResidueArray:
             )
 
     def select(self, key) -> ResidueArray:
-        """The residues of ``integers()[key]`` for any numpy key, without the integers."""
-        flat = np.arange(math.prod(self.shape)).reshape(self.shape)[key]
-        picked = self.residues.reshape(len(self.primes), -1)[:, np.asarray(flat)]
-        return ResidueArray(picked, self.primes, self.bound)
+        """The residues of ``integers()[key]`` for any numpy key, without the integers: the
+        key indexes the grid's axes of the residues with the primes' axis moved last (a
+        trailing full slice, so advanced indices place their axes as they would in the
+        integers), and only the selection is copied."""
+        key = key if isinstance(key, tuple) else (key,)
+        key += (slice(None),) if any(k is Ellipsis for k in key) else (Ellipsis, slice(None))
+        picked = np.moveaxis(self.residues, 0, -1)[key]
+        return ResidueArray(
+            np.ascontiguousarray(np.moveaxis(picked, -1, 0)), self.primes, self.bound
+        )
 
     def rearranged(self, axes, shape) -> ResidueArray:
         """The residues of ``np.transpose(integers(), axes).reshape(shape)``."""
@@ -195,7 +202,7 @@ class ResidueArray:
 def _centered(r: np.ndarray, p: int) -> np.ndarray:
     """int32 residues as the centered float64 residues :func:`crt` reads, whatever their
     range (|r| < 2^31: exact in float64, and so is the reduction)."""
-    x = r.astype(np.float64)
+    x = np.array(r, dtype=np.float64, order="C")  # a C-ordered copy: reshape(-1) is a view
     _reduce_vec(x.reshape(-1), p)
     return x
 

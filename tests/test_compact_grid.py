@@ -94,6 +94,12 @@ KEYS = [
     (0, 1, 0),
     (-1, -2, 0, 1, -1),  # an entry, with negative indices
     (),
+    (0, Ellipsis, 1),  # 0-d results (found by review)
+    (Ellipsis, 1, 1, 0, 0, 1),
+    (np.array(0), 1, 0, 1, 1),
+    ([0, 1], Ellipsis, [1, 1]),  # advanced indices apart, across an Ellipsis
+    (None, 1, slice(None), None),
+    ([[0], [1]], [[0, 1]]),  # broadcast fancy indices
 ]
 
 
@@ -119,6 +125,9 @@ def test_boolean_mask_and_the_errors_of_bad_entries():
         gt.entry((0, 0, 0, 2))
     with pytest.raises(IndexError):
         gt.entry((0, 0, 0))
+    for bad in [(1.7, 0, 0, 0), (0.0, 0, 0, 1), ("1", 0, 0, 0), (True, 0, 0, 0)]:
+        with pytest.raises(IndexError, match="integers"):  # refused, never truncated
+            gt.entry(bad)
 
 
 def test_immutable_and_pickled_without_its_python_integers():
@@ -185,6 +194,19 @@ def test_residue_product_is_the_integer_product(seed, n, k, m, bits, tight):
     assert (held.select((slice(None, None, -1), [0])).integers() == exact[::-1, [0]]).all()
     moved = held.rearranged((1, 0), (m * n,))
     assert (moved.integers() == exact.T.reshape(-1)).all()
+
+
+def test_residues_in_any_class_representative_and_memory_order_are_read():
+    """Residues off their centered range by multiples of p, in Fortran order or a 0-d
+    selection, give the same integers (review: the reduction once ran on a lost copy)."""
+    left, right = _big_matrices(13, 5, 4, 6, 100)
+    exact = left.dot(right)
+    held = residue_product(left, right, max_abs(exact))
+    shifted = held.residues.astype(np.int64) + 60 * np.array(held.primes).reshape(-1, 1, 1)
+    fortran = np.asfortranarray(shifted.astype(np.int32))
+    assert (ResidueArray(fortran, held.primes, held.bound).integers() == exact).all()
+    zero_d = held.select((2, 3))
+    assert zero_d.shape == () and zero_d.integers() == exact[2, 3]
 
 
 def test_the_primes_carry_a_spare():
