@@ -29,7 +29,7 @@ from _common import blas_note, timed
 
 import exactrank as er
 from exactrank.experiments.conv_tables import contiguous_tree
-from exactrank.kernels import max_abs
+from exactrank.numbers.kernels import max_abs
 
 HIERARCHICAL_PRIMES = {"GF(2^61-1)": 2**61 - 1, "GF(2^26-5)": 2**26 - 5}
 

@@ -19,8 +19,8 @@ import sys
 from fractions import Fraction
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_3_1"
 CLAIM = "for ξ = product the RNN score is the TT contraction of eq. 8 (Prop. A.1: its grid)"

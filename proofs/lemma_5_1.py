@@ -21,9 +21,9 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import direct_sum
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_5_1"
 CLAIM = "the direct-sum RNN realizes a·Γ_A + b·Γ_B exactly, for every ξ"

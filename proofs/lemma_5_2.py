@@ -20,9 +20,9 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import one_hot_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_5_2"
 CLAIM = "every one-hot tensor E^(j) is the grid tensor of a relu RNN (ranks 2)"

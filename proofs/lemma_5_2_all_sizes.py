@@ -32,15 +32,10 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
-from exactrank.allsizes import (
-    AllSizesError,
-    make_grid_certificate,
-    one_hot_family,
-    prove_identity,
-)
+from exactrank.allsizes import AllSizesError, make_grid_certificate, one_hot_family, prove_identity
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
 from exactrank.constructions import one_hot_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_5_2_all_sizes"
 CLAIM = (

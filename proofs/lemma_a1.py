@@ -47,8 +47,8 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
 from exactrank.sampling import random_shallow
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_a1"
 CLAIM = "odd-even rank of a width-R shallow relu network <= R·T·M"

@@ -26,9 +26,7 @@ import random
 import sys
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.sampling import random_invertible
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
@@ -36,6 +34,8 @@ from exactrank.theorems import (
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.sampling import random_invertible
 
 NAME = "lemma_a2"
 CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"

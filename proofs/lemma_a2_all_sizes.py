@@ -43,8 +43,8 @@ from exactrank.allsizes.rules import exact_matrix
 from exactrank.allsizes.structural import SYMBOLS
 from exactrank.allsizes.symbolic import lemma_a2_symbolic, symbolic_identity
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
 from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_a2_all_sizes"
 CLAIM = (

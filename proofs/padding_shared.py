@@ -41,10 +41,10 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import exact_inverse
 from exactrank.models import GeneralizedRNN, require_invertible_features
 from exactrank.sampling import random_invertible, random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "padding_shared"
 CLAIM = (

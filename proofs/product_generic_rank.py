@@ -37,8 +37,8 @@ import random
 import sys
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
 from exactrank.sampling import GENERIC_HIGH, random_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "product_generic_rank"
 CLAIM = (

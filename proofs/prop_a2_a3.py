@@ -19,8 +19,8 @@ import sys
 from fractions import Fraction
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.sampling import random_rnn, random_shallow
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a2_a3"
 CLAIM = "eq. 20 (shallow) and eq. 21 (RNN) equal the networks run on every sequence"

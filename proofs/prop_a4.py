@@ -21,8 +21,8 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import shallow_as_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a4"
 CLAIM = "a width-R generalized shallow network is an RNN with ranks R (ranks 1 for R = 1)"

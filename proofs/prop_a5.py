@@ -25,9 +25,15 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    refutation,
+    script_main,
+)
 from exactrank.constructions import coefficient_network, template_coefficients, universal_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "prop_a5"
 CLAIM = "Ĥ with (F^-1)_{j_t i_t} (as printed) realizes every H on the templates"

@@ -23,9 +23,9 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import coefficient_network, shallow_as_rnn, template_coefficients
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a5_corrected"
 CLAIM = "Ĥ with (F^-1)_{i_t j_t} realizes every H on the templates (CP and TT forms)"

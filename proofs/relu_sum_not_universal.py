@@ -42,11 +42,11 @@ from functools import reduce
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import one_hot_rnn
 from exactrank.models import GeneralizedRNN
-from exactrank.operators import Xi
+from exactrank.models.operators import Xi
 from exactrank.sampling import random_invertible, random_rnn, random_shallow
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "relu_sum_not_universal"
 CLAIM = (

@@ -38,8 +38,8 @@ import sys
 import numpy as np
 
 import exactrank as er
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_claim_2"
 CLAIM = "every matricization of a CP grid tensor with r_0 terms has rank <= r_0 (seed 000)"

@@ -22,8 +22,8 @@ import sympy
 import exactrank as er
 from exactrank.allsizes import AllSizesError
 from exactrank.allsizes.cp import prove_cp_bound, symbolic_factorization
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, load, outcome, script_main
+from exactrank.checks.theorems import CheckResult, load, outcome, script_main
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_claim_2_all_sizes"
 CLAIM = (

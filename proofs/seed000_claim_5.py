@@ -38,8 +38,7 @@ import sys
 import numpy as np
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
@@ -47,6 +46,7 @@ from exactrank.theorems import (
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
 
 NAME = "seed000_claim_5"
 CLAIM = (

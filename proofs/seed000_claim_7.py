@@ -51,8 +51,8 @@ import flint
 import numpy as np
 
 import exactrank as er
-from exactrank.geometry import contiguous_tree, mirror_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
+from exactrank.geometry.trees import contiguous_tree, mirror_tree
 
 NAME = "seed000_claim_7"
 CLAIM = "sep(f; I, J) = rank of the grid tensor's (I, J) matricization (seed 000)"

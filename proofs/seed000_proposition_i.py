@@ -70,11 +70,11 @@ import sys
 import numpy as np
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.geometry import contiguous_tree, dilated_tree
+from exactrank.checks import theorems
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
+from exactrank.geometry.trees import contiguous_tree, dilated_tree
 from exactrank.models import MixedNetwork
 from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_proposition_i"
 CLAIM = (

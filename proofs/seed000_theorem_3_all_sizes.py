@@ -43,7 +43,7 @@ from exactrank.allsizes.hierarchical import (
 from exactrank.allsizes.structural import compare
 from exactrank.allsizes.tree_certificate import make_tree_certificate
 from exactrank.certificates import verify_certificate
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_theorem_3_all_sizes"
 CLAIM = (

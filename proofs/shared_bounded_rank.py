@@ -56,8 +56,8 @@ from pathlib import Path
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import outcome, script_main
 from exactrank.constructions import nonnegative_tt_as_relu_rnn
-from exactrank.theorems import outcome, script_main
 
 NAME = "shared_bounded_rank"
 CLAIM = (

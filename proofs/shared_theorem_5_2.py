@@ -50,8 +50,8 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import keep, outcome, script_main, separation_table, unverified
 from exactrank.constructions import nonnegative_tt_as_relu_rnn, shared_pairwise_similarity_rnn
-from exactrank.theorems import keep, outcome, script_main, separation_table, unverified
 
 NAME = "shared_theorem_5_2"
 CLAIM = (

@@ -38,11 +38,11 @@ from pathlib import Path
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, script_main
 from exactrank.constructions import shared_universal_rnn
-from exactrank.files import write_json
-from exactrank.modelfile import model_to_dict
+from exactrank.io.files import write_json
+from exactrank.models.modelfile import model_to_dict
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, script_main
 
 NAME = "shared_universality"
 CLAIM = "with shared cores (G(2) = … = G(T−1)) relu/product RNNs are no longer universal at fixed T"

@@ -21,9 +21,9 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, script_main
 from exactrank.constructions import universal_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "theorem_5_1"
 CLAIM = "every tensor H is the grid of a relu RNN (Thm 5.1) and of a product RNN (Prop A.5)"

@@ -45,11 +45,17 @@ from fractions import Fraction
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    outcome,
+    script_main,
+)
 from exactrank.constructions import exact_inverse, universal_rnn
 from exactrank.errors import InvalidInputError
 from exactrank.models import GeneralizedShallow, require_invertible_features
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, difference_certificate, keep, outcome, script_main
 
 NAME = "theorem_5_1_shallow"
 CLAIM = "every tensor H is the grid of a relu shallow network (Thm 5.1); width nnz(H) + 1"

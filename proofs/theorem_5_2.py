@@ -27,8 +27,14 @@ import sys
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    refutation,
+    script_main,
+)
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
-from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "theorem_5_2"
 CLAIM = "a shallow relu network realizing the Lemma A.2 grid has width >= MT·min(M,R)^(T/2)"

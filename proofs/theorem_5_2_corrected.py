@@ -25,9 +25,7 @@ import sys
 from fractions import Fraction
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.limits import whole_grid
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
@@ -35,6 +33,8 @@ from exactrank.theorems import (
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.limits import whole_grid
 
 NAME = "theorem_5_2_corrected"
 CLAIM = "the Lemma A.2 grid needs shallow relu width >= min(M,R)^(T/2)/(MT) (Lemma A.1)"

@@ -38,9 +38,9 @@ from exactrank.allsizes import (
 )
 from exactrank.allsizes.shallow_relu import lemma_a1_bound, width_bound
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, load, outcome, script_main
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
 from exactrank.sampling import random_shallow
-from exactrank.theorems import CheckResult, keep, load, outcome, script_main
 
 NAME = "theorem_5_2_corrected_all_sizes"
 CLAIM = (

@@ -32,11 +32,11 @@ from oracles import (
 import exactrank as er
 from exactrank.experiments import conv_tables, get_experiment, run_experiment, sample_seed
 from exactrank.experiments.registry import merge_parameters
-from exactrank.tn import powers_of_one_integer
+from exactrank.geometry.tn import powers_of_one_integer
 
 ROOT = Path(__file__).resolve().parents[1]
 P = 2**61 - 1
-# the trees as the docstring defines them, written out (not computed by exactrank.geometry)
+# the trees as the docstring defines them, written out (not computed by exactrank.geometry.trees)
 TREES = {
     ("contiguous", 4): ((0, 1), (2, 3)),
     ("mirror", 4): ((0, 3), (1, 2)),
@@ -505,7 +505,7 @@ def test_theorem13_ranks_and_widths_against_independent_recomputation():
     reference elimination; each needed width w checked: the bound at w reaches rho_M, at
     w - 1 it does not."""
     from exactrank.experiments import mixture_table
-    from exactrank.geometry import rank_bounds
+    from exactrank.geometry.trees import rank_bounds
 
     params = {**TINY["theorem13"], "pairs": ["2,1,4/first"]}
     doc = run_experiment("theorem13", 1, jobs=1, seed=5, progress=False, params=params)

@@ -5,12 +5,12 @@ over random generic networks, as ``NAME.json`` (every draw, the summary) and ``N
 
 * ``theorem8`` (§5, Theorem 8, Corollary 9, fig. 4): the rank of every balanced partition
   (I, J) of N = 8 inputs (|I| = N/2, 0 ∈ I: each partition once up to complement) under three
-  pooling geometries — ``contiguous`` (:func:`~exactrank.geometry.contiguous_tree`, fig.
-  4(a)), ``mirror`` (:func:`~exactrank.geometry.mirror_tree`, reflections pooled at every
+  pooling geometries — ``contiguous`` (:func:`~exactrank.geometry.trees.contiguous_tree`, fig.
+  4(a)), ``mirror`` (:func:`~exactrank.geometry.trees.mirror_tree`, reflections pooled at every
   level: the ICLR 2017 experiments) and ``mirror-first`` (``mirror_tree(N, recursive=False)``:
   reflections at the first level only, the other reading of fig. 4(b)) — next to the bounds
   ``lower`` ≤ generic rank ≤ ``upper`` ≤ ``paper_upper`` of
-  :func:`~exactrank.geometry.rank_bounds`. The partitions at the top rank min(r_0, M)^{N/2}
+  :func:`~exactrank.geometry.trees.rank_bounds`. The partitions at the top rank min(r_0, M)^{N/2}
   are counted per tree.
 * ``theorem10`` (§6, Theorem 10, Proposition (ii)): left-right (and, on images, top-bottom)
   ranks of overlapping networks of GC layers (:class:`~exactrank.OverlappingNetwork`) as the
@@ -18,13 +18,14 @@ over random generic networks, as ``NAME.json`` (every draw, the summary) and ``N
   overlaps switched off (:func:`~exactrank.without_overlaps`, Proposition (i): a
   non-overlapping network) and the baseline's bound C_{L−1}.
 * ``claim12`` (§7, Claim 12, footnote 10, fig. 6): the exact rank of every partition against
-  the min-cut bound of the network's tensor network (:func:`~exactrank.tn.min_cut_bound`), on
-  trees and widths whose channel numbers are powers of one integer (covered by the claim) and
-  others (not covered); every disagreement is listed.
+  the min-cut bound of the network's tensor network
+  (:func:`~exactrank.geometry.tn.min_cut_bound`), on trees and widths whose channel numbers
+  are powers of one integer (covered by the claim) and others (not covered); every
+  disagreement is listed.
 
 Modelling choices (as in the proof checks; the seed states none of them): σ = identity and
 P = product (a convolutional arithmetic circuit: the only networks with a TN and the bounds
-of :mod:`exactrank.geometry`), unshared weights, F = I, no biases; overlapping networks have
+of :mod:`exactrank.geometry.trees`), unshared weights, F = I, no biases; overlapping networks have
 the same (R, S, C) in every layer and as many layers as bring the input down to one position.
 
 What is exact and what is generic: over the default field GF(p), p = 2^61 − 1, every weight
@@ -62,19 +63,15 @@ import time
 import numpy as np
 
 from ..errors import ExactRankError, InvalidInputError
-from ..geometry import contiguous_tree, mirror_tree, rank_bounds
-from ..grid import grid_tensor
+from ..geometry.tn import min_cut_bound, powers_of_one_integer, tensor_network
+from ..geometry.trees import contiguous_tree, mirror_tree, rank_bounds
+from ..linalg.partitions import each_partition, halves, left_right, odd_even
 from ..models import without_overlaps
+from ..models.grid import grid_tensor
 from ..models.hierarchical import parse_tree
-from ..partitions import (
-    each_partition,
-    halves,
-    left_right,
-    odd_even,
-)
 from ..sampling import random_hierarchical, random_overlapping
-from ..tn import min_cut_bound, powers_of_one_integer, tensor_network
 from .conv_plots import plot_claim12, plot_theorem8, plot_theorem10
+from .experiment import Experiment
 from .params import (
     FIELD,
     MAX_WIDTH,
@@ -87,7 +84,6 @@ from .params import (
     partition_key,
     widths_param,
 )
-from .registry import Experiment
 
 PAPER = "seed 000 (Cohen, Sharir, Levine, Tamari, Yakira & Shashua)"
 HIERARCHY = "sigma = identity, P = product (a convolutional arithmetic circuit), unshared "
@@ -208,7 +204,8 @@ def _notes_theorem8(params: dict) -> list:
         "partitions: every (I, J) with |I| = N/2 and 0 in I (each balanced partition once up to "
         "complement), keyed 'rows=…' as on the command line; modes 0-based",
         f"ranks: exact over {params['field']} for each draw; " + _genericity(params["field"]),
-        "bounds: exactrank.geometry.rank_bounds, lower <= generic rank <= upper <= paper_upper; "
+        "bounds: exactrank.geometry.trees.rank_bounds, "
+        "lower <= generic rank <= upper <= paper_upper; "
         "upper and paper_upper hold for every weight (outside_bounds lists violations)",
     ]
 
@@ -565,7 +562,8 @@ def summarize_claim12(params: dict, records: list) -> dict:
 
 def _notes_claim12(params: dict) -> list:
     return [
-        f"network: {HIERARCHY}; its TN is exactrank.tn.tensor_network (fig. 6), δ tensors cut "
+        f"network: {HIERARCHY}; its TN is exactrank.geometry.tn.tensor_network (fig. 6), "
+        "δ tensors cut "
         "through count their bond once (a hyperedge); min_cut is exp(min-cut), an exact integer",
         "trees: contiguous/N = contiguous_tree(N); mirror/N = mirror_tree(N); mirror-first/N "
         "= mirror_tree(N, recursive=False) (the 'mirror' of proofs/seed000_claim_12.py); "
