@@ -20,12 +20,11 @@ and :func:`~exactrank.checks.realizability.relu_rank_one_shallow` decides the gr
 from __future__ import annotations
 
 import random
-import sys
 
 import exactrank as er
 from exactrank.checks.figure_samples import figure_params, same_grid, sampled_rnn
 from exactrank.checks.realizability import relu_rank_one_shallow, tt_rank_one_as_shallow
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.sampling import random_invertible, random_rnn
 
 NAME = "figure3_rank1_corrected"
@@ -74,9 +73,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -25,12 +25,11 @@ seeds 0, 1, 2; fig3 in --full: seed 1, rank 33 <= 60).
 from __future__ import annotations
 
 import functools
-import sys
 
 import exactrank as er
 from exactrank.checks.figure_samples import figure_params, sampled_rnn
 from exactrank.checks.realizability import not_rank_one_witness, relu_rank_one_shallow
-from exactrank.checks.theorems import CheckResult, keep, refutation, script_main
+from exactrank.checks.theorems import CheckResult, keep, refutation, run_script
 
 NAME = "figure3_rank1_reading"
 CLAIM = (
@@ -111,9 +110,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

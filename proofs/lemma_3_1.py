@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.sampling import random_rnn
 
 NAME = "lemma_3_1"
@@ -72,9 +71,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

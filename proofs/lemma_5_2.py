@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import one_hot_rnn
 from exactrank.sampling import random_invertible
 
@@ -57,9 +56,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

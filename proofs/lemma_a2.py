@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import exactrank as er
 from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
@@ -110,9 +109,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

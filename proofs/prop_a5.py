@@ -20,7 +20,6 @@ stand-alone checker (that universal_rnn(H) has grid H is the ``theorem_5_1`` che
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
@@ -30,7 +29,7 @@ from exactrank.checks.theorems import (
     difference_certificate,
     keep,
     refutation,
-    script_main,
+    run_script,
 )
 from exactrank.constructions import coefficient_network, template_coefficients, universal_rnn
 from exactrank.sampling import random_invertible
@@ -92,9 +91,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -18,12 +18,11 @@ it holds for every size.
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import coefficient_network, shallow_as_rnn, template_coefficients
 from exactrank.sampling import random_invertible
 
@@ -65,9 +64,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -60,12 +60,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from typing import NamedTuple
 
 import exactrank as er
 from exactrank.checks.growth import exponential_rate, shown, width_growth
-from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.linalg.partitions import halves
 
 NAME = "seed000_claim_11"
@@ -243,9 +242,5 @@ def _problems(family: Family, values: list, sizes: list) -> list[str]:
     return problems
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

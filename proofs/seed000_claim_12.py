@@ -59,10 +59,8 @@ deviations of footnote 10.
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.geometry.tn import min_cut_bound, powers_of_one_integer, tensor_network
 from exactrank.geometry.trees import contiguous_tree, mirror_tree
 from exactrank.linalg.partitions import each_partition
@@ -239,9 +237,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

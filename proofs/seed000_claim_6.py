@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import functools
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
@@ -60,7 +59,7 @@ import numpy as np
 import exactrank as er
 from exactrank.checks.collapse_points import SingularFeatures, max_pooling_point, mean_pooling_point
 from exactrank.checks.realizability import relu_mean_rank_one, relu_rank_one_shallow
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import collapsing_conv
 from exactrank.numbers.intervals import Interval, hull, interval_max, interval_sum
 
@@ -297,9 +296,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

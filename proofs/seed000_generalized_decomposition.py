@@ -35,13 +35,12 @@ PASS needs every grid equal to D_g and not identically zero. No certificates are
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.geometry.trees import contiguous_tree, dilated_tree, mirror_tree
 from exactrank.models.hierarchical import node_modes
 from exactrank.sampling import random_invertible
@@ -201,9 +200,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

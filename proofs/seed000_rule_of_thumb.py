@@ -30,10 +30,9 @@ parameters (and the min-cut bounds behave alike); the non-power-of-two D is repo
 from __future__ import annotations
 
 import math
-import sys
 
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, outcome, script_main
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.geometry.tn import min_cut_bound
 from exactrank.geometry.trees import contiguous_tree
 
@@ -129,9 +128,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -51,14 +51,12 @@ So on these instances the quadratic bound is attained, never beaten from below.
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
 from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
@@ -191,9 +189,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

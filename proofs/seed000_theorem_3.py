@@ -54,7 +54,6 @@ QQ grids over 2^14 entries (the N = 16 grid is ~20 MB of digits; its GF(p) twin 
 from __future__ import annotations
 
 import itertools
-import sys
 from fractions import Fraction
 
 import flint
@@ -65,7 +64,7 @@ from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
@@ -324,9 +323,5 @@ def _corollary_4(model, grid, field, expected, where, full, details) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

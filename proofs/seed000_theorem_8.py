@@ -36,10 +36,8 @@ themselves are proven in exactrank.geometry.trees, not here.
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
-from exactrank.checks.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script, separation_table
 from exactrank.geometry.trees import contiguous_tree, mirror_tree, rank_bounds
 from exactrank.linalg.partitions import each_partition
 
@@ -159,9 +157,5 @@ def _table(table, parts, label, peak) -> list[str]:
     return lines
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -36,7 +36,6 @@ re-evaluates entry by entry.
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -44,7 +43,7 @@ import numpy as np
 
 import exactrank as er
 from exactrank.checks.realizability import rank_one_shallow_network, relu_rank_one_shallow
-from exactrank.checks.theorems import difference_certificate, keep, outcome, script_main
+from exactrank.checks.theorems import difference_certificate, keep, outcome, run_script
 from exactrank.constructions import perturbation_base_rnn
 from exactrank.sampling import random_invertible
 
@@ -172,9 +171,5 @@ def check(full: bool = False, certs=None):
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

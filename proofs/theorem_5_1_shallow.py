@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
@@ -50,7 +49,7 @@ from exactrank.checks.theorems import (
     difference_certificate,
     keep,
     outcome,
-    script_main,
+    run_script,
 )
 from exactrank.constructions import exact_inverse, universal_rnn
 from exactrank.errors import InvalidInputError
@@ -200,9 +199,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -22,8 +22,6 @@ sizes (one counterexample suffices); the corrected bound is only evidence.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 import exactrank as er
@@ -32,7 +30,7 @@ from exactrank.checks.theorems import (
     difference_certificate,
     keep,
     refutation,
-    script_main,
+    run_script,
 )
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
 
@@ -83,9 +81,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -21,7 +21,6 @@ the sizes listed and relies on Lemma A.1 for the rest.
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 
 import exactrank as er
@@ -29,7 +28,7 @@ from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
@@ -98,9 +97,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -72,7 +72,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import random
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -82,7 +81,7 @@ import exactrank as er
 from exactrank.checks import row_boxes
 from exactrank.checks.bracket_points import bracket_point
 from exactrank.checks.realizability import rank_one_shallow_network
-from exactrank.checks.theorems import CheckResult, difference_certificate, outcome, script_main
+from exactrank.checks.theorems import CheckResult, difference_certificate, outcome, run_script
 from exactrank.constructions import exact_inverse, perturbation_base_rnn
 from exactrank.numbers.intervals import Interval, hull, interval_max, interval_sum
 
@@ -462,9 +461,5 @@ def bracket(M: int, R: int, T: int, moves_F: bool, rng: random.Random, samples: 
     return False, line, shown
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank.experiments.conv_tables import contiguous_tree
+from exactrank.geometry.trees import contiguous_tree
 from exactrank.numbers import residue_products, residues
 
 PRIMES = [

@@ -3,8 +3,9 @@
 A check script defines ``NAME``, ``CLAIM`` (the statement checked, quoted or reconstructed),
 ``EXPECTED`` (the verdict a correct paper and a correct exactrank give: "PASS", or
 "REFUTED" for a literal statement that is false), ``check(full=False, certs=None)``
-returning a :class:`CheckResult`, and ``main(argv=None) -> int``. ``exactrank check``
-runs them; the test suite runs every one in quick mode.
+returning a :class:`CheckResult`, and ends with ``if __name__ == "__main__":
+run_script(check)`` (:func:`run_script`: its command line). ``exactrank check`` runs them; the
+test suite runs every one in quick mode.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from ..certificates import certify, save_certificate, verify_certificate
 from ..errors import InvalidInputError
@@ -112,8 +114,10 @@ def run(name: str, full: bool = False, certs=None) -> CheckResult:
     return CheckResult(**{**asdict(result), "seconds": time.perf_counter() - start})
 
 
-def script_main(check, argv=None) -> int:
-    """The command line of a check script: ``[--full] [--certs DIR]``; exit 0 as expected."""
+def run_script(check, argv=None) -> NoReturn:
+    """A check script run as a program, ``python proofs/NAME.py [--full] [--certs DIR]``: the
+    one line its ``if __name__ == "__main__":`` holds. Runs ``check``, prints its result and
+    exits 0 when the verdict is the one expected, else 1."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="run the large instances too")
     parser.add_argument("--certs", default=None, help="save the certificates in this folder")
@@ -127,7 +131,7 @@ def script_main(check, argv=None) -> int:
         print(f"  largest instance {result.largest}: {result.quantity}")
     for line in result.details:
         print(f"  {line}")
-    return 0 if result.as_expected else 1
+    sys.exit(0 if result.as_expected else 1)
 
 
 def keep(certs, filename: str, cert: dict) -> list[str]:

@@ -11,12 +11,13 @@ Layout: :mod:`.experiment` (what an experiment is, per-instance seeds), :mod:`.r
 parameters) → record), :mod:`.backends` (inline, local process pool, Dask cluster),
 :mod:`.records` (the streamed records file), :mod:`.runner` (a run, resume, shards and their
 merge, NAME.json / .png), :mod:`.report` (progress bar, summary), :mod:`.params` (parameters
-shared by the experiments); the experiments: :mod:`.rnn_figures` (seed 001 Figures 3–5, with
-:mod:`.relu_ranks` and :mod:`.rnn_plots`), :mod:`.conv_tables` (seed 000's rank tables, with
-:mod:`.conv_plots`), :mod:`.mixture_table` (seed 000, §8). A new experiment is a module
-defining :class:`Experiment` objects, listed in :func:`.registry.registry`. The proof checks
-run as tasks on the same backends from :mod:`exactrank.checks.check_tasks`. docs/cluster.md:
-running on several machines.
+shared by the experiments). The experiments: :mod:`.rnn_figures` (seed 001 Figures 3–5, with
+:mod:`.relu_ranks` and :mod:`.rnn_plots`); :mod:`.conv_tables`, :mod:`.overlap_table` and
+:mod:`.min_cut_table` (seed 000's rank tables of §5, §6 and §7, with :mod:`.conv_plots`);
+:mod:`.mixture_table` (seed 000, §8). A new experiment is a module defining
+:class:`Experiment` objects, listed in :func:`.registry.registry`. The proof checks run as
+tasks on the same backends from :mod:`exactrank.checks.check_tasks`. docs/cluster.md: running
+on several machines.
 """
 
 from .experiment import Experiment, sample_seed

@@ -1,6 +1,7 @@
 """What an experiment is (:class:`Experiment`) and the seed of each of its instances
 (:func:`sample_seed`): what every experiment module (:mod:`.rnn_figures`, :mod:`.conv_tables`,
-:mod:`.mixture_table`) builds on, apart from the registry of them by name (:mod:`.registry`).
+:mod:`.overlap_table`, :mod:`.min_cut_table`, :mod:`.mixture_table`) builds on, apart from
+the registry of them by name (:mod:`.registry`).
 
 An experiment is a sweep over random instances: a set of *groups* (for seed 001's figures,
 the TT-rank R), ``samples`` instances per group, each computed by a pure function of

@@ -15,9 +15,9 @@ from .experiment import Experiment
 
 def registry() -> dict[str, Experiment]:
     """Every experiment by name (seed 001 Figures 3–5; seed 000 Theorems 8, 10, 13, Claim 12)."""
-    from . import conv_tables, mixture_table, rnn_figures
+    from . import conv_tables, min_cut_table, mixture_table, overlap_table, rnn_figures
 
-    modules = (rnn_figures, conv_tables, mixture_table)
+    modules = (rnn_figures, conv_tables, overlap_table, min_cut_table, mixture_table)
     return {e.name: e for module in modules for e in module.EXPERIMENTS}
 
 
