@@ -6,6 +6,9 @@ al. 2017, seed 000, §3-4), an overlapping network of GC layers (seed 000, §6) 
 network of two mode trees (seed 000, §8) from exact weights, compute its grid tensor over
 QQ, GF(p) or float64, matricize it by any partition and compute the rank, saying exactly
 what is proven.
+
+The package is layered, one folder per layer (numbers, io, models, linalg, geometry, …):
+docs/architecture.md.
 """
 
 from .certificates import Verdict, certify, load_certificate, save_certificate, verify_certificate

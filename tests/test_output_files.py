@@ -313,7 +313,7 @@ def test_stale_temporaries_of_the_target_are_removed_live_ones_kept(tmp_path):
 
 KILLED_WRITER = """
 import os, sys
-from exactrank import files
+from exactrank.io import files
 with files.output(sys.argv[1]) as handle:
     handle.write('{"new": ')
     handle.flush()
