@@ -1,8 +1,8 @@
 """The registry of experiments by name, and their parameters merged with the defaults.
 
 What an experiment is (:class:`~.experiment.Experiment`) and the seed of each instance are in
-:mod:`.experiment`, which the experiment modules import; the registry imports them lazily, so
-nothing imports the registry back.
+:mod:`.experiment`, which the experiment modules import; the registry imports those modules
+lazily, and none of them imports the registry: no cycle.
 """
 
 from __future__ import annotations
