@@ -30,8 +30,8 @@ import numpy as np
 from _common import blas_note, timed
 
 import exactrank as er
-from exactrank.experiments.conv_tables import contiguous_tree
-from exactrank.kernels import max_abs
+from exactrank.geometry.trees import contiguous_tree
+from exactrank.numbers.kernels import max_abs
 
 HIERARCHICAL_PRIMES = {"GF(2^61-1)": 2**61 - 1, "GF(2^26-5)": 2**26 - 5}
 

@@ -1,5 +1,5 @@
 """Grids over QQ held in residues (issue 11): product RNN grids whose entries pass int64 are
-kept as int32 residues modulo word-size primes (exactrank.multimodular.ResidueArray) and
+kept as int32 residues modulo word-size primes (exactrank.numbers.multimodular.ResidueArray) and
 rebuilt by Chinese remaindering only when ``values`` is read.
 
 Oracles: the brute-force Fraction evaluator of tests/oracles.py, the batched recursion of
@@ -23,8 +23,8 @@ from oracles import rank_fraction
 from strategies import Q, build_rnn, map_nested, rnn_oracle, rnn_specs
 
 import exactrank as er
-from exactrank.kernels import max_abs
-from exactrank.multimodular import ResidueArray, primes_for, residue_product
+from exactrank.numbers.kernels import max_abs
+from exactrank.numbers.multimodular import ResidueArray, primes_for, residue_product
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -258,7 +258,7 @@ def test_a_wrong_bound_is_caught():
 
 def test_a_grid_whose_spare_prime_is_dropped_is_still_exact(monkeypatch):
     """The spare is only the check: without it the CRT still has P > 2·bound."""
-    from exactrank import multimodular
+    from exactrank.numbers import multimodular
 
     spec = product_spec(8, 2, 6, 30)
     expected = rnn_oracle(spec)

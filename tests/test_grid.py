@@ -683,7 +683,7 @@ def _big_product_spec(seed, M=2, T=6, bits=30, den=1):
 )
 def test_product_grid_past_int64_is_rebuilt_by_crt(monkeypatch, seed, M, T, bits, den):
     """Entries past 2^63 go through the CRT route (spied on) and match the Fraction oracle."""
-    from exactrank import rnn_grid as grid_module
+    from exactrank.models import rnn_grid as grid_module
 
     calls = []
     for route in ("multimodular_product", "residue_product"):  # int64 / residues past 2^62
@@ -717,7 +717,7 @@ def test_crt_with_one_prime_too_few_is_caught_by_the_oracle(monkeypatch):
     oracle (or the grid's own bound check) sees it: the test above would fail on such a
     reduction. The grid held in residues carries a spare prime: one prime too few there
     is two below the spare."""
-    from exactrank import multimodular
+    from exactrank.numbers import multimodular
 
     spec = _big_product_spec(0)
     expected = rnn_oracle(spec)
@@ -739,6 +739,7 @@ def test_crt_with_one_prime_too_few_is_caught_by_the_oracle(monkeypatch):
 @pytest.mark.parametrize("p", [2, 3, 2**26 - 5, 2**26 + 15, P61, 2**62 - 57])
 @pytest.mark.parametrize("xi", MODULAR_XIS)
 def test_rnn_grid_over_the_residue_kernels_primes(xi, p):
-    """GF(p) through exactrank.residues: both of its regimes and the primes at their ends."""
+    """GF(p) through exactrank.numbers.residues: both of its regimes and the primes at their
+    ends."""
     spec = dict(_big_product_spec(p % 97, M=2, T=5, bits=62, den=1), xi=xi)
     assert_modular_grid(er.grid_tensor(build_rnn(spec), f"GF({p})"), rnn_oracle(spec), p, (2,) * 5)
