@@ -46,12 +46,14 @@ class _Node:
 
 
 def overlapping_grid(model: OverlappingNetwork, arith):
-    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator."""
+    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator: the
+    grid tensor (seed 000, §3) of a network of GC layers (§6, fig. 5)."""
     return _run(model, arith, None)
 
 
 def overlapping_entries(model: OverlappingNetwork, arith, indices: np.ndarray):
-    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, batched."""
+    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, batched (seed
+    000, §6, fig. 5, as :func:`overlapping_grid`)."""
     return _run(model, arith, indices)
 
 
@@ -203,7 +205,7 @@ def overlapping_score(model: OverlappingNetwork, sequence, field: Field):
     """The network run on one sequence by plain Python loops, layer by layer and block by
     block (the definition in :mod:`exactrank.models.overlapping`): the brute-force evaluator
     behind :func:`~exactrank.models.grid.score`. Fractions over QQ, residues over GF(p), floats in
-    the float field.
+    the float field. The GC layers of seed 000, §6, fig. 5, on one sequence.
     """
     if field.kind == "QQ":
         num = Fraction
