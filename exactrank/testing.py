@@ -6,6 +6,8 @@ claim, what was found, and where the certificate of what was found is saved, so 
 test leaves evidence that ``exactrank verify`` or ``proofs/verify_certificate.py`` re-checks.
 Nothing here uses floats: a float rank proves nothing, so the float field is refused.
 ``assert_rank_formula(family, "odd-even", formula)`` proves a rank formula for every size.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

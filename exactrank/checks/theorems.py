@@ -6,6 +6,9 @@ A check script defines ``NAME``, ``CLAIM`` (the statement checked, quoted or rec
 returning a :class:`CheckResult`, and ends with ``if __name__ == "__main__":
 run_script(check)`` (:func:`run_script`: its command line). ``exactrank check`` runs them; the
 test suite runs every one in quick mode.
+
+It implements no paper result itself: each script in ``proofs/`` states the result it checks and
+cites it.
 """
 
 from __future__ import annotations
