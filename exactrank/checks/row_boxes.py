@@ -51,7 +51,8 @@ from ..numbers.intervals import Interval, interval_sum
 
 
 def step_inputs(C, f: list[Interval]) -> list[Interval]:
-    """(C·f)_i for every row i of C: the inputs of one step for the template of row f."""
+    """(C·f)_i for every row i of C: the inputs [C^(t) f_θ(x^(t))]_i of one step of seed 001,
+    eq. 16 for the template of row f, enclosed."""
     return [interval_sum(c * x for c, x in zip(row, f, strict=True)) for row in C]
 
 

@@ -302,7 +302,7 @@ def _first_non_integer(raw: np.ndarray):
 
 
 def _shallow_entries(model: GeneralizedShallow, arith, indices):
-    """eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
+    """Seed 001, eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
 
     With ``indices`` None the ξ-outer product builds every entry in C-order; otherwise
     the n-ary ξ is folded over the chosen templates of each sequence. Both start at the
