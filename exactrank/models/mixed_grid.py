@@ -68,7 +68,8 @@ def _exchange(model: MixedNetwork) -> tuple[dict, dict]:
 
 
 def _run(model: MixedNetwork, partner: dict, leaf, pooled, convolved):
-    """Both networks' recursions, demand-driven from their roots, with the exchanges.
+    """Both networks' recursions, demand-driven from their roots, with the exchanges: seed 000,
+    §8's decompositions "in parallel, while exchanging tensors at different points".
 
     ``leaf(n, mode)``, ``pooled(n, l, children)`` and ``convolved(n, l, k, pool,
     other_pool or None)`` compute the steps of network n in some arithmetic; each window's

@@ -112,7 +112,8 @@ class _State:
         self.factors: dict = {}
 
     def factor(self, child: _Node, conv: _Conv, k: int):
-        """W_l[k] child + b_l[k] on each row of the child (a table or batch rows)."""
+        """W_l[k] child + b_l[k] on each row of the child (a table or batch rows): the 1×1 conv
+        of block position k in a GC layer's sub-network (seed 000, §6, fig. 5(b))."""
         key = (child.signature, conv.layer, k)
         if child.signature is not None and key in self.factors:
             return self.factors[key]
@@ -127,7 +128,8 @@ class _State:
 
     def pool(self, l: int, children, factor) -> _Node:
         """The product over a block of its children's factors, as a table when every child
-        is one and the support is small enough, else one row per sequence."""
+        is one and the support is small enough, else one row per sequence: the global product
+        pooling of a GC layer's sub-network (seed 000, §6, fig. 5(b))."""
         support = tuple(sorted(set().union(*(child.support for _, child in children))))
         signature = None
         if all(child.signature is not None for _, child in children) and (
