@@ -1,13 +1,8 @@
 """The papers' constructive networks, as models with exact weights.
 
 Each function returns a model that can be evaluated, matricized, certified and saved as a
-model file. Modes and templates are 0-based here; the papers count from 1.
-
-Seed 001: the pairwise-similarity RNN of Lemma A.2 (and a shallow network with its grid, for
-Theorem 5.2), the sum of Lemma 5.1, the shallow network as an RNN of Prop. A.4, the one-hot
-RNN of Lemma 5.2 and the universal RNN of Theorem 5.1 (Prop. A.5 for ξ = product), the
-constant-grid RNN of Theorem 5.3, and shared-core versions (§5, "Shared case"). Seed 000:
-deep rectifier networks for Claims 5 and 6 (§4.1).
+model file, and cites its result (seed 001, §5 and Appendix A; seed 000, §4.1, Claims 5 and
+6). Modes and templates are 0-based here; the papers count from 1.
 """
 
 from __future__ import annotations
@@ -60,8 +55,7 @@ def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
 
 
 def exact_inverse(F: np.ndarray) -> np.ndarray:
-    """The exact inverse of an invertible square array of exact numbers (FLINT, over QQ; no
-    paper equation: it gives the (F^T)^{−1} and F^{−1} of seed 001, Theorem 5.3, Prop. A.5)."""
+    """The exact inverse of an invertible square exact array (FLINT; no paper equation)."""
     inverse = fmpq_matrix(F).inv()
     out = np.empty(F.shape, dtype=object)
     for i, j in np.ndindex(F.shape):
@@ -81,8 +75,7 @@ def direct_sum(model_a: GeneralizedRNN, model_b: GeneralizedRNN, a=1, b=1) -> Ge
 
 
 def linear_combination(models, coefficients) -> GeneralizedRNN:
-    """Σ_k c_k·Γ_k by one block-diagonal RNN: :func:`direct_sum` for any number of RNNs (seed
-    001, Lemma 5.1 applied k − 1 times, as in the proof of Theorem 5.1)."""
+    """Σ_k c_k·Γ_k by one block-diagonal RNN: :func:`direct_sum` (seed 001, Lemma 5.1) of many."""
     models = list(models)
     if not models or len(models) != len(coefficients):
         raise InvalidInputError("expected as many coefficients as models, at least one")
