@@ -151,7 +151,7 @@ def _tt_right(arith, cores, M: int) -> np.ndarray:
 
 
 def rnn_entries(model: GeneralizedRNN, arith, indices: np.ndarray):
-    """Seed 001, eq. 16 on a batch of sequences at once (h^(0) the unit of ξ, §4.1)."""
+    """Seed 001, eq. 16 on a batch of sequences at once (h^(−1) = u, the unit of ξ, §4.1)."""
     S, s_den = arith.scalar(model.xi.unit)
     S = np.repeat(S, indices.shape[0], axis=0)
     for t in range(model.T):
