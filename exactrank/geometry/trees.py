@@ -126,7 +126,8 @@ def contiguous_tree(N: int, window=2) -> tuple:
 
 
 def _mirror_pairs(nodes: list) -> list:
-    """Node k pooled with its reflection n − 1 − k, for k < n/2 (the QUAD2 permutation)."""
+    """Node k pooled with its reflection n − 1 − k, for k < n/2 (the QUAD2 permutation; seed 000,
+    fig. 4(b))."""
     n = len(nodes)
     return [(nodes[k], nodes[n - 1 - k]) for k in range(n // 2)]
 
