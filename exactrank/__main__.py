@@ -1,4 +1,7 @@
-"""``python -m exactrank``: the command line."""
+"""``python -m exactrank``: the command line.
+
+It implements no paper result.
+"""
 
 from .cli import main_exit
 

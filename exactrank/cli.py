@@ -6,6 +6,8 @@ CERT.json) is stdin, as a file written (``certify -o``) stdout; files are read a
 the rules of :mod:`exactrank.io.files`. Ctrl-C exits 130 with one line, a closed stdout (``|
 head``) ends the command quietly with 0; ``verify`` exits 3 when it could not check (out of
 memory), never 1.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The papers' constructive networks, as models with exact weights.
 
 Each function returns a model that can be evaluated, matricized, certified and saved as a
-model file. Modes and templates are 0-based here; the papers count from 1.
+model file, and cites its result (seed 001, §5 and Appendix A; seed 000, §4.1, Claims 5 and
+6). Modes and templates are 0-based here; the papers count from 1.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def pairwise_similarity_rnn(M: int, R: int, T: int, F=None) -> GeneralizedRNN:
 
 
 def exact_inverse(F: np.ndarray) -> np.ndarray:
-    """The exact inverse of an invertible square array of exact numbers (FLINT, over QQ)."""
+    """The exact inverse of an invertible square exact array (FLINT; no paper equation)."""
     inverse = fmpq_matrix(F).inv()
     out = np.empty(F.shape, dtype=object)
     for i, j in np.ndindex(F.shape):
@@ -74,7 +75,7 @@ def direct_sum(model_a: GeneralizedRNN, model_b: GeneralizedRNN, a=1, b=1) -> Ge
 
 
 def linear_combination(models, coefficients) -> GeneralizedRNN:
-    """Σ_k c_k·Γ_k by one block-diagonal RNN: :func:`direct_sum` for any number of RNNs."""
+    """Σ_k c_k·Γ_k by one block-diagonal RNN: :func:`direct_sum` (seed 001, Lemma 5.1) of many."""
     models = list(models)
     if not models or len(models) != len(coefficients):
         raise InvalidInputError("expected as many coefficients as models, at least one")

@@ -37,7 +37,8 @@ from .models.grid import GridTensor
 
 
 def from_tt_tensor(tt, *, exact: bool = True) -> GeneralizedRNN:
-    """The generalized RNN with ξ = product whose grid tensor is the TT ``tt``.
+    """The generalized RNN with ξ = product whose grid tensor is the TT ``tt`` (seed 001, eq. 7
+    as the RNN of eq. 16–17, by Lemma 3.1).
 
     ``tt``: a tensorly ``TTTensor`` or the list of its cores G_t (R_{t−1}, M, R_t), every
     mode of the same size M (a grid has M templates at every step). ``exact``: the floats
@@ -87,7 +88,8 @@ def to_tt_tensor(model: GeneralizedRNN):
 
 
 def from_cp_tensor(cp, *, exact: bool = True) -> GeneralizedShallow:
-    """The generalized shallow network with ξ = product whose grid tensor is the CP ``cp``.
+    """The generalized shallow network with ξ = product whose grid tensor is the CP ``cp``
+    (seed 001, eq. 5 as the network of eq. 14–15, by eq. 6).
 
     ``cp``: a tensorly ``CPTensor`` or a pair (weights, factors), factors A_t of shape
     (M, R), weights of length R (None: all 1). ``exact`` as in :func:`from_tt_tensor`.
@@ -113,7 +115,8 @@ def from_cp_tensor(cp, *, exact: bool = True) -> GeneralizedShallow:
 
 
 def to_cp_tensor(model: GeneralizedShallow):
-    """The tensorly ``CPTensor`` (float64, rounded) of a shallow network with ξ = product.
+    """The tensorly ``CPTensor`` (float64, rounded) of a shallow network with ξ = product (seed
+    001, eq. 14 read as the CP decomposition of eq. 5).
 
     F is absorbed into the factors: A_t = F · V[:, t, :]^T, so A_t[m, r] = ⟨f(x^(m)), v_r^(t)⟩
     (eq. 14), computed exactly, then rounded; the weights are lambda.
@@ -133,7 +136,8 @@ def to_cp_tensor(model: GeneralizedShallow):
 
 
 def tt_ranks(grid, field=None) -> tuple[int, ...]:
-    """The TT ranks R_0 … R_{T−2} of a grid tensor, each proven exactly.
+    """The TT ranks R_0 … R_{T−2} of a grid tensor, each proven exactly (the TT-ranks of seed
+    001, §3.2: the minimal R_t for which eq. 7 exists).
 
     R_k is the rank of the unfolding with rows = modes 0 … k (C order) and columns = the
     rest, over ``field`` (default: the grid's own field, a galois array's GF(p), else QQ),

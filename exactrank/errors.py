@@ -2,6 +2,8 @@
 
 Every message says what was expected, what was got, and where, so that the command line can
 print it as a single line and a user can fix the input without reading a traceback.
+
+It implements no paper result.
 """
 
 from fractions import Fraction

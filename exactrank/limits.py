@@ -39,6 +39,8 @@ Also refused, in any object anywhere in a model file or certificate: a repeated 
 model file a JSON float (or NaN, Infinity) is refused wherever a number is read, M, T,
 widths, strides and shape included. An echoed value in an error line is at most 80
 characters (:func:`exactrank.errors.shown`).
+
+It implements no paper result.
 """
 
 from __future__ import annotations

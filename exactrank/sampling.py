@@ -4,6 +4,10 @@ Weights are integers drawn uniformly from [−high, high] (or fractions with sma
 denominators), from a ``random.Random`` so that every instance is reproducible from a seed.
 Small integer weights are not generic (DESIGN.md): a rank claim about *generic* networks
 must use large ``high`` or random elements of GF(p) (:func:`random_hierarchical` does).
+
+The networks are those of seed 001 (generalized RNNs, eq. 16–17, and shallow networks, eq.
+14–15) and of seed 000 (hierarchical networks, §3–4; overlapping GC networks, §6; mixed
+networks, §8); the draws themselves implement no paper result.
 """
 
 from __future__ import annotations
@@ -85,7 +89,8 @@ def random_shallow(
 
 
 def random_invertible(M: int, rng: random.Random, high: int = 5, den: int = 3) -> list:
-    """A random M × M rational matrix, drawn again until it is invertible (checked exactly)."""
+    """A random M × M rational matrix, drawn again until it is invertible (checked exactly): a
+    feature matrix F (seed 001, eq. 19), which §5 assumes invertible."""
     while True:
         F = _weights((M, M), high, rng, den)
         if rank(F).rank == M:  # an exact rank: a full-rank QQ result is proven

@@ -6,6 +6,8 @@ claim, what was found, and where the certificate of what was found is saved, so 
 test leaves evidence that ``exactrank verify`` or ``proofs/verify_certificate.py`` re-checks.
 Nothing here uses floats: a float rank proves nothing, so the float field is refused.
 ``assert_rank_formula(family, "odd-even", formula)`` proves a rank formula for every size.
+
+It implements no paper result.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ def assert_rank_formula(family, partition, formula) -> str:
 
     ``family``: a :class:`~exactrank.allsizes.BlockFamily` carrying its witness (e.g.
     :func:`~exactrank.allsizes.lemma_a2_family`); ``partition``: the one its proof is for
-    ("odd-even" for Lemma A.2), compared with the family's modes at n = 1, 2, 3. Returns
+    ("odd-even" for seed 001, Lemma A.2), compared with the family's modes at n = 1, 2, 3. Returns
     what was proven; fails with an ``AssertionError`` naming the first failing step.
     """
     from .allsizes import AllSizesError, prove_rank_formula

@@ -1,4 +1,7 @@
 """The version of exactrank, in one place: the package, the command line (``--version``) and
-the provenance of every certificate and experiment record name it."""
+the provenance of every certificate and experiment record name it.
+
+It implements no paper result.
+"""
 
 __version__ = "0.1.0"

@@ -30,12 +30,15 @@ MAX_STATES = 64  # a family whose reachable states exceed this is refused, not e
 
 
 class FamilyError(AllSizesError):
-    """A family whose states are not finitely many (within MAX_STATES), or malformed."""
+    """A family whose states are not finitely many (within MAX_STATES), or malformed (no
+    paper equation)."""
 
 
 @dataclass(frozen=True)
 class BlockFamily:
-    """first, block and last: for each letter, a tuple of (C, G) steps (exact arrays);
+    """A family of generalized RNNs (seed 001, eq. 16–17), one for each size n.
+
+    first, block and last: for each letter, a tuple of (C, G) steps (exact arrays);
     ``rows``: the positions of each part that are row modes of the matricization;
     ``witness``: the terms of its identity (:class:`~exactrank.allsizes.identity.IdentityTerm`),
     which :func:`~exactrank.allsizes.identity.prove_identity` checks, trusting nothing."""
@@ -69,11 +72,13 @@ class BlockFamily:
         return len(self.block)
 
     def length(self, size):
-        """The number of steps T at size n (an int, or a sympy expression for a symbol)."""
+        """The number of steps T at size n (an int, or a sympy expression for a symbol; no
+        paper equation)."""
         return len(self.first[0]) + size * len(self.block[0]) + len(self.last[0])
 
     def steps(self, word) -> list:
-        """The (C, G) steps of the network for ``word`` = (ℓ_first, ℓ_1, …, ℓ_n, ℓ_last)."""
+        """The (C, G) steps of the network for ``word`` = (ℓ_first, ℓ_1, …, ℓ_n, ℓ_last): the
+        C^(t), G^(t) of seed 001, eq. 17, step by step."""
         *middle, end = word[1:]
         out = list(self.first[word[0]])
         for letter in middle:
@@ -81,7 +86,8 @@ class BlockFamily:
         return out + list(self.last[end])
 
     def model(self, n: int, word=None) -> GeneralizedRNN:
-        """The network at size n (letters 0 when no word is given)."""
+        """The network at size n (letters 0 when no word is given): a generalized RNN of seed
+        001, eq. 16–17."""
         word = (0,) * (n + 2) if word is None else tuple(word)
         if len(word) != n + 2:
             raise InvalidInputError(f"expected a word of n + 2 = {n + 2} letters, got {len(word)}")
@@ -90,7 +96,7 @@ class BlockFamily:
 
     def same_network(self, model, n: int, word=None) -> bool:
         """Whether ``model`` (e.g. a construction at T = length(n)) is this family's network
-        at size n for ``word``, core by core (exactly)."""
+        at size n for ``word``, core by core (exactly; no paper equation: a comparison)."""
         ours = self.model(n, word)
         pairs = ((model.C, ours.C), (model.G, ours.G))
         return model.T == ours.T and all(
@@ -100,7 +106,8 @@ class BlockFamily:
         )
 
     def modes(self, n: int) -> tuple[list[int], list[int]]:
-        """(row modes, col modes) of the family's matricization at size n."""
+        """(row modes, col modes) of the family's matricization at size n (no paper equation;
+        odd-even for Lemma A.2's family, as in seed 001, Appendix A)."""
         lengths = [len(self.first[0])] + [len(self.block[0])] * n + [len(self.last[0])]
         rows_of = [self.rows[0]] + [self.rows[1]] * n + [self.rows[2]]
         rows, cols, t = [], [], 0
@@ -160,7 +167,8 @@ def _tables(family: BlockFamily, part, rows, sources) -> dict:
 
 
 def reachable_states(family: BlockFamily) -> tuple[tuple, tuple]:
-    """(initial states, all states): the states after the first part from h^(−1) = [unit],
+    """(initial states, all states): the states of seed 001, eq. 16 after the first part from
+    h^(−1) = [unit] (the unit of ξ, §4.1),
     and their closure under the block (every letter, every input), exactly; the closure
     being a fixed point is the finite check of the induction over n. Refused past MAX_STATES."""
     unit = (Fraction(get_xi(family.xi).unit),)
@@ -179,18 +187,21 @@ def reachable_states(family: BlockFamily) -> tuple[tuple, tuple]:
 
 
 def transition_tables(family: BlockFamily, states) -> dict:
-    """P_ℓ(s → s') of the block for every letter ℓ and state s ∈ states (0/1 matrices)."""
+    """P_ℓ(s → s') of the block for every letter ℓ and state s ∈ states (0/1 matrices): which
+    inputs take the recursion of seed 001, eq. 16 from s to s'."""
     return _tables(family, family.block, family.rows[1], states)
 
 
 def first_tables(family: BlockFamily) -> dict:
-    """The first part's tables from the unit state: {(ℓ, unit, s): matrix}."""
+    """The first part's tables from the unit state: {(ℓ, unit, s): matrix} (seed 001, eq. 16
+    from h^(−1) = u, §4.1)."""
     unit = (Fraction(get_xi(family.xi).unit),)
     return _tables(family, family.first, family.rows[0], [unit])
 
 
 def output_tables(family: BlockFamily, states) -> dict:
-    """O_ℓ(s): the score (the last state's entry 0, a state of size 1) after the last
+    """O_ℓ(s): the score h^(T) of seed 001, eq. 16 (the last state's entry 0, a state
+    of size 1) after the last
     part from state s, as a matrix over the last part's inputs; {(ℓ, s): matrix}."""
     p = len(family.last[0])
     rows = family.rows[2]

@@ -2,6 +2,8 @@
 certificates"): the claim kind, the provenance, and exact numbers read from and written to JSON
 ("p/q" strings). :mod:`.certificate` (block RNN families, seed 001) and :mod:`.tree_certificate`
 (seed 000, Theorem 3's tree family) both use them.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ zero for every word dropped, factor by factor with claim.grid ("grid"). A family
 "ht-levels" (a tree: seed 000, Theorem 3) is checked by :mod:`.tree_certificate` instead. The
 stand-alone checker proofs/verify_certificate.py does not read this kind (it says so and exits
 2).
+
+It implements no paper result: the families and formulas it certifies come from :mod:`.families` and
+the proof scripts, which cite theirs.
 """
 
 from __future__ import annotations

@@ -29,22 +29,26 @@ R0 = sympy.Symbol("r_0", integer=True, positive=True)
 
 
 def running_product(p, a):
-    """One step of the network's product pooling: the running product times the new factor."""
+    """One step of the network's product pooling: the running product times the new factor
+    (the CP decomposition of seed 000, eq. 1, one mode at a time)."""
     return p * a
 
 
 def row_step(u, v, a):
-    """The factorization after adding the mode to I (rows): (u · a, v)."""
+    """The factorization after adding the mode to I (rows): (u · a, v); seed 000, Claim 2's
+    induction step."""
     return u * a, v
 
 
 def col_step(u, v, a):
-    """The factorization after adding the mode to J (columns): (u, v · a)."""
+    """The factorization after adding the mode to J (columns): (u, v · a); seed 000, Claim 2's
+    induction step."""
     return u, v * a
 
 
 def prove_cp_bound() -> RankStep:
-    """rank <= r_0 for every N, partition and weights, by the induction above (sympy)."""
+    """rank <= r_0 for every N, partition and weights, by the induction above (sympy): seed
+    000, §4, Claim 2 for the shallow network of eq. 1."""
     u, v, a = sympy.symbols("u v a")
     if sympy.expand(running_product(sympy.Integer(1), 1) - 1) != 0:
         raise ProofStepFailed("base case: the empty product is not 1 = u v with u = v = 1")
@@ -60,7 +64,8 @@ def prove_cp_bound() -> RankStep:
 
 def symbolic_factorization(M: int, N: int, r0: int, rows, terms: int | None = None) -> None:
     """Check A = U diag(λ) V entry by entry with every weight a symbol (N modes, partition
-    rows | the rest), U and V built with ``terms`` inner terms (default r_0)."""
+    rows | the rest), U and V built with ``terms`` inner terms (default r_0): seed 000, Claim 2
+    at one size, the CP decomposition of eq. 1 with unshared weights."""
     terms = r0 if terms is None else terms
     lam = sympy.symbols(f"lambda0:{r0}")
     a = [[sympy.symbols(f"a{j}_{g}_0:{M}") for g in range(r0)] for j in range(N)]

@@ -14,6 +14,8 @@ step turn those sums into closed forms, and each is derived here rather than wri
   sympy's delta summation leaves, e.g. "j <= M − 1" after collapsing Σ_i δ_ij f(i)): on the
   range, j = lo + t or hi − t with t >= 0, and every condition must then be decided by sympy
   (else refused); the summand, put on deltas, is summed by sympy's delta summation.
+
+It implements no paper result: it serves the proof of Lemma A.2 in :mod:`.symbolic`.
 """
 
 from __future__ import annotations

@@ -53,8 +53,8 @@ def lemma_a2_cores(M: int, R: int) -> tuple:
 
 
 def lemma_a2_family(M: int, R: int, construction=None) -> BlockFamily:
-    """The Lemma A.2 RNN as first = last = nothing, block = the pair of steps: from the cores'
-    definitions (:func:`lemma_a2_cores`), or read off ``construction`` at T = 2."""
+    """The seed 001, Lemma A.2 RNN as first = last = nothing, block = the pair of steps: from
+    the cores' definitions (:func:`lemma_a2_cores`), or read off ``construction`` at T = 2."""
     if construction is None:
         block = (lemma_a2_cores(M, R),)
     else:
@@ -63,7 +63,8 @@ def lemma_a2_family(M: int, R: int, construction=None) -> BlockFamily:
 
 
 def lemma_a2_witness(M: int, R: int) -> tuple[IdentityTerm, ...]:
-    """A_n = J^{⊗n} − E^{⊗n}: state 1 is "some pair differs", state 0 "all pairs equal
+    """A_n = J^{⊗n} − E^{⊗n} (seed 001, Lemma A.2's proof: all ones but min(M, R)^{T/2}
+    zeros on the diagonal): state 1 is "some pair differs", state 0 "all pairs equal
     and below min(M, R)"; S^(0) = E^{⊗n} and S^(1) = J^{⊗n} − E^{⊗n}."""
     k = min(M, R)
     J = [[1] * M for _ in range(M)]
@@ -75,7 +76,8 @@ def lemma_a2_witness(M: int, R: int) -> tuple[IdentityTerm, ...]:
 
 
 def one_hot_cores(M: int) -> tuple:
-    """(first, inner, last): per letter ℓ the step of Lemma 5.2's RNN, from the definition of
+    """(first, inner, last): per letter ℓ the step of seed 001, Lemma 5.2's RNN, from the
+    definition of
     exactrank.constructions.one_hot_rnn: the width-2 shallow network 1 − (1 − E^(j)), terms
     v_0^(t) = 1 − e_(j_t) with λ_0 = −1 and v_1^(t) = 1 with λ_1 = 1 (Prop. A.4), added as
     in Lemma 5.1. C = [1 − e_ℓ; 1] (2 × M) at every step; G = the identity as 2 × 1 × 2
@@ -94,9 +96,9 @@ def one_hot_cores(M: int) -> tuple:
 
 
 def one_hot_family(M: int, construction=None) -> BlockFamily:
-    """Lemma 5.2's RNN: the first, inner and last step for the letter ℓ from their definitions
-    (:func:`one_hot_cores`), or read off ``construction`` at T = 3, index (ℓ, ℓ, ℓ). Every
-    mode is a row mode: the "matricization" is the vectorized grid (one column)."""
+    """Seed 001, Lemma 5.2's RNN: the first, inner and last step for the letter ℓ from their
+    definitions (:func:`one_hot_cores`), or read off ``construction`` at T = 3, index (ℓ, ℓ, ℓ).
+    Every mode is a row mode: the "matricization" is the vectorized grid (one column)."""
     if construction is None:
         parts = one_hot_cores(M)
     else:
@@ -106,7 +108,9 @@ def one_hot_family(M: int, construction=None) -> BlockFamily:
 
 
 def one_hot_witness(M: int) -> tuple[IdentityTerm, ...]:
-    """State (0, 1): every input so far matched j; (1, 1): some input did not. The matched
+    """The grid of seed 001, Lemma 5.2, the one-hot E^(j) = e_{j_0} ⊗ … ⊗ e_{j_{T−1}}.
+
+    State (0, 1): every input so far matched j; (1, 1): some input did not. The matched
     inputs are e_ℓ ⊗ … (term "e"), the others 1 ⊗ … − e_ℓ ⊗ … (term "1" minus term "e")."""
     e = [[[int(m == ell)] for m in range(M)] for ell in range(M)]
     ones = [[[1] for _ in range(M)] for _ in range(M)]

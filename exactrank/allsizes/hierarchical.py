@@ -51,7 +51,8 @@ def _frac(A) -> np.ndarray:
 
 
 def proof_weights(M: int, r0: int, r: int) -> tuple:
-    """(leaf, level 1, inner, output): the proof's weights per level, as Fraction arrays; the
+    """(leaf, level 1, inner, output): the weights of seed 000, Theorem 3's proof per level
+    (the module docstring), as Fraction arrays; the
     output has width r (r_0 at N = 2, where it follows the leaves)."""
     rho = min(r0, M)
     leaf = [[int(g == m < rho) for m in range(M)] for g in range(r0)]
@@ -61,8 +62,8 @@ def proof_weights(M: int, r0: int, r: int) -> tuple:
 
 
 def proof_network(M: int, r0: int, r: int, N: int, weights=proof_weights) -> HierarchicalNetwork:
-    """The HT network at N = 2^L modes whose every node of level l carries the level's
-    weights from ``weights(M, r0, r)`` (default: the proof's)."""
+    """The HT network (seed 000, §3, Example 2) at N = 2^L modes whose every node of level l carries
+    the level's weights from ``weights(M, r0, r)`` (default: the proof's)."""
     leaf, level1, inner, out = weights(M, r0, r)
     L = N.bit_length() - 1
     levels = [leaf, level1] + [inner] * (L - 2)
@@ -72,7 +73,8 @@ def proof_network(M: int, r0: int, r: int, N: int, weights=proof_weights) -> Hie
 
 
 def same_network(a: HierarchicalNetwork, b: HierarchicalNetwork) -> bool:
-    """The same tree, and the same weights at every node and output (exactly)."""
+    """The same tree, and the same weights at every node and output (exactly; no paper
+    equation: a comparison)."""
     shapes = [[len(level) for level in net.weights] for net in (a, b)]
     if a.tree != b.tree or shapes[0] != shapes[1]:
         return False
@@ -87,9 +89,10 @@ def same_network(a: HierarchicalNetwork, b: HierarchicalNetwork) -> bool:
 
 
 def prove_ht_rank(weights=proof_weights, M=2, r0=2, r=2) -> tuple[RankStep, str]:
-    """The Kronecker rank of A_N = κ D^{⊗N/2} for every N = 2^L >= 4, and the states seen,
-    for the family of the per-level ``weights(M, r0, r)`` (leaf, level 1, inner, output);
-    raises :class:`ProofStepFailed` naming the failing step."""
+    """The Kronecker rank of A_N = κ D^{⊗N/2} for every N = 2^L >= 4, and the states seen, for the
+    family of the per-level ``weights(M, r0, r)`` (leaf, level 1, inner, output): seed 000,
+    Theorem 3 (odd-even partition) for every L, by the induction above; raises
+    :class:`ProofStepFailed` naming the failing step."""
     rho = min(r0, M)
     D = _frac([[int(i == j < rho) for j in range(M)] for i in range(M)])
     leaf, level1, inner, out = weights(M, r0, r)
@@ -119,6 +122,7 @@ def prove_ht_rank(weights=proof_weights, M=2, r0=2, r=2) -> tuple[RankStep, str]
 
 
 def ht_formula() -> sympy.Expr:
-    """The theorem's rank, min(r_0, M)^{N/2}, in the symbols of exactrank.allsizes."""
+    """Seed 000, Theorem 3's rank at the proof's weights, min(r_0, M)^{N/2}, in the symbols of
+    exactrank.allsizes."""
     M, r0, N = sympy.symbols("M r_0 N", integer=True, positive=True)
     return sympy.Min(r0, M) ** (N / 2)

@@ -17,6 +17,9 @@ from two finite exact checks over the (finitely many, closed) reachable states:
 
 and Post_k(ℓ) = Σ_s c_{s,k} O_ℓ(s) is computed. For seed 001, Lemma A.2 (states 0 and 1
 after each pair; X = J with c = (0, 1) and X = E with c = (1, −1)) this gives A_n = J − E^{⊗n}.
+
+It implements no paper result: the identity is proven for any family; :mod:`.families` gives the
+papers' ones.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ linear algebra (not of the papers):
 
 The Lemma A.2 matrix of seed 001, J − E^{⊗n} with J = 1 1ᵀ (of size M^n), is the update rule
 applied to B = −E^{⊗n}, u = v = 1^{⊗n} (docs/all-sizes.md works it through).
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ simplification (which could hang on a product of powers) and no identity that ho
 for generic n (0/0 or 0·∞ at some n is an error, not a cancellation). Anything else (other
 symbols, n in a base under an exponent in n, a division by an expression in n, an order past
 MAX_ORDER) is refused with :class:`~exactrank.allsizes.identity.ProofStepFailed`.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ M, W, k = sympy.symbols("M W k", integer=True, positive=True)
 
 def fold_split() -> bool:
     """max(x_0, …, x_3, 0) = max(max(x_0, x_2, 0), max(x_1, x_3, 0)): the odd-even split of
-    the n-ary relu (associativity and commutativity of max, checked by sympy)."""
+    the n-ary relu (associativity and commutativity of max, checked by sympy): the fold of
+    seed 001, eq. 14 with ξ = max(x, y, 0), split for Lemma A.1."""
     x = sympy.symbols("x0:4", real=True)
     whole = sympy.Max(*x, 0)
     split = sympy.Max(sympy.Max(x[0], x[2], 0), sympy.Max(x[1], x[3], 0))
@@ -37,7 +38,8 @@ def fold_split() -> bool:
 
 def value_count(step=M) -> sympy.Expr:
     """The number of values of the running maximum after k row modes: the solution of
-    c(0) = 1, c(k + 1) = c(k) + step (sympy's rsolve), checked by substitution."""
+    c(0) = 1, c(k + 1) = c(k) + step (sympy's rsolve), checked by substitution (seed 001,
+    Lemma A.1's count, proof in the module docstring)."""
     c = sympy.Function("c")
     solution = sympy.rsolve(c(k + 1) - c(k) - step, c(k), {c(0): 1})
     if solution is None or sympy.simplify(solution.subs(k, 0) - 1) != 0:
@@ -48,7 +50,8 @@ def value_count(step=M) -> sympy.Expr:
 
 
 def lemma_a1_bound(step=M) -> RankStep:
-    """rank <= W·(n·M + 1) for every n (T = 2n), W terms, M templates; and <= W·T·M."""
+    """rank <= W·(n·M + 1) for every n (T = 2n), W terms, M templates; and <= W·T·M: seed 001,
+    Lemma A.1 (odd-even matricization)."""
     if not fold_split():
         raise ProofStepFailed("Lemma A.1: max(x, …, 0) does not split into rows and columns")
     per_term = RankStep("distinct_rows", value_count(step).subs(k, n), "rows with equal a", "le")
@@ -60,7 +63,8 @@ def lemma_a1_bound(step=M) -> RankStep:
 
 def width_bound(rank_formula, M_value: int, R_value: int) -> tuple[sympy.Expr, sympy.Expr]:
     """(the printed-corrected bound min(M, R)^n / (2nM), the sharper rank/(nM + 1)), after
-    checking rank_formula >= min(M, R)^n for every n (its difference is a constant >= 0)."""
+    checking rank_formula >= min(M, R)^n for every n (its difference is a constant >= 0): the
+    width bound of seed 001, Theorem 5.2, by Lemma A.1 and Lemma A.2."""
     floor = sympy.Integer(min(M_value, R_value)) ** n
     gap = sympy.simplify(rank_formula - floor)
     if gap.free_symbols or gap < 0:

@@ -10,6 +10,9 @@ failing step raises :class:`~exactrank.allsizes.identity.ProofStepFailed` or
 :class:`~exactrank.allsizes.rules.RuleRefused`, naming the step. Formulas from files are
 parsed by :func:`parse_formula`, which accepts integers, the symbols n, T, M, R, r_0,
 + − * / ** and parentheses only.
+
+It implements no paper result: the families it proves formulas for come from :mod:`.families`, which
+cites them.
 """
 
 from __future__ import annotations

@@ -56,7 +56,8 @@ delta = sympy.KroneckerDelta
 
 
 def symbolic_cores(size_M, size_R, kk):
-    """(C1, G1, C2, G2) of one pair of steps as functions of indices (see above); with
+    """(C1, G1, C2, G2) of one pair of steps of seed 001, Lemma A.2 (C^(t), G^(t) for t odd and
+    even) as functions of indices (see above); with
     numbers for size_M, size_R, kk they give the construction's entries."""
 
     def C2(row, m):
@@ -75,12 +76,13 @@ def _equal_for_all_a(x, y) -> bool:
 
 
 def relu(x, y):
-    """ξ of a relu RNN (seed 001): max(x, y, 0)."""
+    """ξ of a relu RNN (seed 001, §4.1): max(x, y, 0)."""
     return sympy.Max(x, y, 0)
 
 
 def one_pair(h) -> dict:
-    """The state after one pair of steps from the state h on inputs (a, b), derived from
+    """The state after one pair of steps (seed 001, eq. 16 on Lemma A.2's cores) from the
+    state h on inputs (a, b), derived from
     :func:`symbolic_cores` by sympy (see above): {case: expression in a, b, k} for the cases
     "R <= M" and "R > M"."""
     j, i1, d, e = (sympy.Symbol(s, integer=True, nonnegative=True) for s in ("j", "i1", "d", "e"))
@@ -97,7 +99,8 @@ def one_pair(h) -> dict:
 
 
 def symbolic_identity() -> dict:
-    """The transition tables P(s → s') of one pair, symbolic in a, b, k (every M, R), after
+    """The transition tables P(s → s') of one pair of seed 001, Lemma A.2's steps, symbolic in
+    a, b, k (every M, R), after
     checking each step above; raises :class:`ProofStepFailed` naming the failing one."""
     D = sympy.Piecewise((delta(a, b), a < k), (0, True))
     want = {0: 1 - D, 1: sympy.Integer(1)}
@@ -124,7 +127,8 @@ def symbolic_identity() -> dict:
 
 
 def power_minus_one_positive() -> bool:
-    """M^n − 1 > 0 for all integers M >= 2, n >= 1, decided by sympy as explained above."""
+    """M^n − 1 > 0 for all integers M >= 2, n >= 1, decided by sympy as explained above (no
+    paper equation: a side condition of the rank rule)."""
     a, b, z = (sympy.Symbol(s, integer=True, nonnegative=True) for s in ("a", "b", "z"))
     if sympy.ask(sympy.Q.ge((a + 2) ** b, 1)) is not True:
         return False
@@ -134,7 +138,8 @@ def power_minus_one_positive() -> bool:
 
 
 def diagonal_update_rank() -> RankStep:
-    """rank(J^{⊗n} − D_k^{⊗n}) for symbolic M >= 2, 1 <= k <= M, every n >= 1."""
+    """rank(J^{⊗n} − D_k^{⊗n}) for symbolic M >= 2, 1 <= k <= M, every n >= 1: the rank step
+    of seed 001, Lemma A.2's proof ("Rank of such a matrix is R^{T/2} + 1 if R < M")."""
     if not power_minus_one_positive():
         raise ProofStepFailed("rank_one_update (symbolic): 1 − M^n ≠ 0 is not proven")
     rank = sympy.Piecewise((k**n + 1, k < M), (M**n, True))
@@ -146,8 +151,8 @@ def diagonal_update_rank() -> RankStep:
 
 
 def lemma_a2_symbolic() -> sympy.Expr:
-    """The rank derived for every M >= 2, R >= 1, n >= 1, after checking that it equals the
-    lemma's formula in both cases R < M and R >= M."""
+    """The rank derived for every M >= 2, R >= 1, n >= 1, after checking that it equals seed
+    001, Lemma A.2's formula in both cases R < M and R >= M."""
     derived = diagonal_update_rank().rank.subs(k, sympy.Min(M, R))
     paper = sympy.Piecewise((R**n + 1, R < M), (M**n, True))
     d = sympy.Symbol("d", integer=True, positive=True)

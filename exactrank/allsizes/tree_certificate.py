@@ -32,7 +32,7 @@ _SHAPES = {"leaf": ("r_0", "M"), "level1": ("r", "r_0"), "inner": ("r", "r"), "o
 def make_tree_certificate(weights, formula: str, theorem: str = "") -> dict:
     """A structural certificate that the odd-even rank of the tree family of ``weights``
     (leaf, level 1, inner, output) is ``formula`` (in n = N/2 or T = N) for every N = 2^L
-    >= 4; checked before it is returned."""
+    >= 4 (seed 000, Theorem 3's HT network); checked before it is returned."""
     family = {"kind": TREE_KIND, "M": int(weights[0].shape[1])}
     family.update({name: _text(w) for name, w in zip(_SHAPES, weights, strict=True)})
     cert = {
@@ -56,9 +56,9 @@ def make_tree_certificate(weights, formula: str, theorem: str = "") -> dict:
 
 
 def verify_tree(claim: dict, family: dict) -> str:
-    """Check the claim of a tree family (see the module docstring); returns what was proven,
-    raises :class:`ProofStepFailed` naming the failing step, :class:`LimitError` past
-    MAX_WIDTH."""
+    """Check the claim of a tree family (seed 000, Theorem 3; see the module docstring); returns
+    what was proven, raises :class:`ProofStepFailed` naming the failing step, :class:`LimitError`
+    past MAX_WIDTH."""
     expected = {"relation": "eq", "field": "QQ", "size": "2**l", "n_min": 2}
     if any(claim.get(key) != value for key, value in expected.items()) or (
         type(claim.get("n_min")) is not int

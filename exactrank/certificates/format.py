@@ -5,6 +5,8 @@ else (docs/certificates.md, "Layout" and "Limits and exit codes").
 required keys) and, in one scan of the parsed file, anything beyond :mod:`exactrank.limits`:
 nesting (MAX_DEPTH), digits (MAX_DIGITS), and the counts the file states (MAX_MODES,
 MAX_TEMPLATES, MAX_MINOR, and a model's own limits). Both are exit 2 of ``exactrank verify``.
+
+It implements no paper result: the format is exactrank's own.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ the minor and the basis of the exact rank of the whole matrix, a factorization t
 knows, or, when the matrix is too large, a minor given or found by
 :mod:`exactrank.linalg.minor_search` for a "ge" claim. What it writes is checked with
 :func:`.verify.verify_certificate`.
+
+It implements no paper result: a certificate holds the evidence for a rank claim about any grid
+tensor, whichever paper's result the claim comes from.
 """
 
 from __future__ import annotations

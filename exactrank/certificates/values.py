@@ -1,6 +1,8 @@
 """Reading a certificate's values: the rejection a checker raises, expected types, index lists
 and exact numbers (docs/certificates.md, "Numbers everywhere ...": JSON integers or "p/q"
 strings; over GF(p) a/b is a·b⁻¹ mod p, refused when p divides b).
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ a "minor" is nonsingular over the field (rank ≥ r); a "basis" gives every othe
 stated combination of at most r rows, or a "factorization" U·V with s ≤ r equals the matrix
 (rank ≤ r). A claim of kind "formula" (a rank for every size) goes to
 :func:`exactrank.allsizes.certificate.verify_structural` ("Structural certificates").
+
+It implements no paper result: the checks are linear algebra (a nonsingular minor, an exact span, a
+factorization), whichever paper's result the claim comes from.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ the largest instance it ran with the claimed quantity there (issue 12: "every ch
 its largest instance and the value of the claimed quantity there"). With ``-v`` the claim
 whole, every detail line and the certificates saved follow. After the table, one line per
 REFUTED check gives its counterexample. ``--json`` holds everything uncut.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

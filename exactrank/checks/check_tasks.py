@@ -10,6 +10,8 @@ A check that raises yields a result with the verdict ``ERROR`` and its error in
 
 On a Dask cluster each worker needs the proofs/ folder of a checkout (``pip install -e``),
 and ``certs`` is a folder on the worker's machine.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

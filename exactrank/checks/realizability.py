@@ -104,7 +104,8 @@ def relu_rank_one_shallow(grid) -> tuple[Fraction, np.ndarray] | None:
 
 @dataclass(frozen=True)
 class NotRankOne:
-    """Entries of a grid that no rank-1 shallow relu network has (module docstring).
+    """Entries of a grid that no rank-1 shallow relu network (seed 001, eq. 14 with R = 1) has
+    (module docstring).
 
     ``kind`` is "above", "below" or "mixed"; ``entry`` is i; ``others`` are j^0, …, j^{T−1}
     ("above", "below") or (k,) ("mixed").
@@ -223,7 +224,8 @@ def tt_rank_one_as_shallow(model) -> GeneralizedShallow:
 
 @dataclass(frozen=True)
 class MeanNotRankOne:
-    """Entries of a grid that no one-channel average-pooling rectifier network has.
+    """Entries of a grid that no one-channel average-pooling rectifier network has (the
+    shallow network "with just a few hidden channels" of seed 000, Claim 6, at one channel).
 
     Such a grid is (λ/N)·Σ_t B_t[i_t] with every B_t >= 0 (:func:`relu_mean_rank_one`),
     so it is additively separable and of one sign. Kind "inseparable": ``entry`` i and

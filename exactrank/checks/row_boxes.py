@@ -51,14 +51,16 @@ from ..numbers.intervals import Interval, interval_sum
 
 
 def step_inputs(C, f: list[Interval]) -> list[Interval]:
-    """(C·f)_i for every row i of C: the inputs of one step for the template of row f."""
+    """(C·f)_i for every row i of C: the inputs [C^(t) f_θ(x^(t))]_i of one step of seed 001,
+    eq. 16 for the template of row f, enclosed."""
     return [interval_sum(c * x for c, x in zip(row, f, strict=True)) for row in C]
 
 
 def concave_states(C0, G0, f, keep: list[bool]) -> list[Fraction]:
-    """min over the box of C(0), G(0) of Σ_{i kept} G(0)[i, 0, k]·(C(0)·f)_i, for the point f:
-    a lower bound of h^(0)_k (max(x, 0) >= x for a kept i, >= 0 for a dropped one), and a
-    concave function of f (a minimum of linear functions, times G(0)'s positive lower end)."""
+    """min over the box of C(0), G(0) of Σ_{i kept} G(0)[i, 0, k]·(C(0)·f)_i, for the point f: a
+    lower bound of the state h^(0)_k of seed 001, eq. 16 (max(x, 0) >= x for a kept i, >= 0 for a
+    dropped one), and a concave function of f (a minimum of linear functions, times G(0)'s positive
+    lower end)."""
     pre = [interval_sum(c * x for c, x in zip(row, f, strict=True)).lo for row in C0]
     return [
         sum((G0[i, 0, k].lo * pre[i] for i in range(len(pre)) if keep[i]), Fraction(0))

@@ -6,6 +6,9 @@ A check script defines ``NAME``, ``CLAIM`` (the statement checked, quoted or rec
 returning a :class:`CheckResult`, and ends with ``if __name__ == "__main__":
 run_script(check)`` (:func:`run_script`: its command line). ``exactrank check`` runs them; the
 test suite runs every one in quick mode.
+
+It implements no paper result itself: each script in ``proofs/`` states the result it checks and
+cites it.
 """
 
 from __future__ import annotations
@@ -158,7 +161,7 @@ def unverified(cert: dict) -> str | None:
 def difference_certificate(model_a, model_b, claim: str, theorem: str) -> dict:
     """A certificate about grid(model_a) − grid(model_b), RNNs or shallow networks (exact).
 
-    The difference is one RNN (Lemma 5.1, shallow networks through Prop. A.4), so the
+    The difference is one RNN (seed 001, Lemma 5.1, shallow networks through Prop. A.4), so the
     stand-alone checker evaluates it like any model: claim "le" (rank <= 0: the grids are
     equal, every entry checked) or "ge" (rank >= 1: a nonzero entry, they differ).
     """

@@ -16,6 +16,8 @@ task order). Nothing else differs, so the records are identical whatever the bac
 A task is any picklable object with a method ``failed(error) -> outcome`` (the outcome of a
 task that could not be run); :class:`~.tasks.Task` and the checks' tasks
 (:mod:`exactrank.checks.check_tasks`) are the two kinds.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -115,7 +115,8 @@ def _validate_theorem8(params: dict) -> dict:
 
 
 def run_theorem8(params: dict, tree_name: str, index: int, seed: int) -> dict:
-    """One draw of the network over ``tree_name``: the exact rank of every balanced partition."""
+    """One draw of the network over ``tree_name``: the exact rank of every balanced partition
+    (seed 000, §5, Theorem 8)."""
     start = time.perf_counter()
     N, field = params["N"], params["field"]
     tree = _GEOMETRIES[tree_name](N)

@@ -73,8 +73,8 @@ def _depth(shape: list, S: int) -> int:
 
 
 def overlapping_network(params: dict, shape: list, R: int, seed: int):
-    """The network over ``shape`` with (R, S, C) in every layer, drawn for a sample of seed
-    ``seed`` (weights from :func:`_derived_seed` (seed, its label))."""
+    """The network over ``shape`` with (R, S, C) in every layer (GC layers, seed 000, §6), drawn
+    for a sample of seed ``seed`` (weights from :func:`_derived_seed` (seed, its label))."""
     layers = [(R, params["S"], params["C"])] * _depth(shape, params["S"])
     field, shape_arg = params["field"], shape[0] if len(shape) == 1 else tuple(shape)
     return random_overlapping(
@@ -123,7 +123,8 @@ def _validate_theorem10(params: dict) -> dict:
 
 def run_theorem10(params: dict, R: int, index: int, seed: int) -> dict:
     """One draw per network at receptive field R: its ranks and those of the same network
-    with the overlaps switched off, per partition."""
+    with the overlaps switched off, per partition (seed 000, §6, Theorem 10 and Proposition
+    (i))."""
     start = time.perf_counter()
     field, networks = params["field"], []
     for shape in params["shapes"]:

@@ -1,5 +1,8 @@
 """Parameters and exact ranks shared by the experiments: validation with one-line errors
-naming the key, the exact field, partition keys, derived seeds."""
+naming the key, the exact field, partition keys, derived seeds.
+
+It implements no paper result: the experiments that use these parameters cite theirs.
+"""
 
 from __future__ import annotations
 

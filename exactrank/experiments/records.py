@@ -7,6 +7,8 @@ tasks); every further line is one task's outcome (:mod:`.tasks`), appended with 
 the run is resumed. A second run on the same file is refused while the first holds it (an
 advisory ``flock``). Each shard of a sharded run has its own file,
 ``NAME.shard-K-of-N.records.jsonl``, so shards may share a folder.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 What an experiment is (:class:`~.experiment.Experiment`) and the seed of each instance are in
 :mod:`.experiment`, which the experiment modules import; the registry imports those modules
 lazily, and none of them imports the registry: no cycle.
+
+It implements no paper result: each experiment module cites the one it reproduces.
 """
 
 from __future__ import annotations

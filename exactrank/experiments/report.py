@@ -1,5 +1,8 @@
 """How a run reports: a progress bar on stderr (tqdm) and the summary the command line prints
-(the PNGs: :mod:`.rnn_plots`, :mod:`.conv_plots`)."""
+(the PNGs: :mod:`.rnn_plots`, :mod:`.conv_plots`).
+
+It implements no paper result.
+"""
 
 from __future__ import annotations
 

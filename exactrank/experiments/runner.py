@@ -13,6 +13,8 @@ atomically, both only once both are complete) and the records file, whose lines 
 now holds, is removed; when tasks failed it stays, and ``resume`` runs them again. A shard
 (``shard=(k, n)``) writes only its records file, ``NAME.shard-K-of-N.records.jsonl``;
 :func:`merge_runs` makes NAME.json and NAME.png from the records files of all shards.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

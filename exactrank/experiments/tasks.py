@@ -10,6 +10,8 @@ An outcome is JSON: ``{"group", "index", "seed", "record"}`` when the instance w
 ``{"group", "index", "seed", "error"}`` when it raised (the sweep goes on; the error is
 counted in the summary and the exit code says so). Outcomes pass through JSON once, so the
 record a run keeps in memory is the one a resumed run reads back from the records file.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

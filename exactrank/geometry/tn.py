@@ -255,7 +255,8 @@ def _read_cut(G, source_side, value: int, scale: dict, partition: Partition) -> 
 
 
 def perfect_power_root(n: int) -> int:
-    """The c with n = c^e, e as large as possible (so c is not itself a perfect power), n >= 2."""
+    """The c with n = c^e, e as large as possible (so c is not itself a perfect power), n >= 2
+    (no paper equation: number theory for :func:`powers_of_one_integer`)."""
     for e in range(n.bit_length(), 1, -1):
         c = round(n ** (1 / e))
         for root in (c - 1, c, c + 1):

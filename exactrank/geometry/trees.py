@@ -126,7 +126,8 @@ def contiguous_tree(N: int, window=2) -> tuple:
 
 
 def _mirror_pairs(nodes: list) -> list:
-    """Node k pooled with its reflection n − 1 − k, for k < n/2 (the QUAD2 permutation)."""
+    """Node k pooled with its reflection n − 1 − k, for k < n/2 (the QUAD2 permutation; seed 000,
+    fig. 4(b))."""
     n = len(nodes)
     return [(nodes[k], nodes[n - 1 - k]) for k in range(n // 2)]
 
@@ -227,7 +228,8 @@ def square_tree(H: int, W: int, window: int = 2) -> tuple:
 
 
 def mirror_tree_2d(H: int, W: int) -> tuple:
-    """Mirror pooling over an H × W image, H = W = 2^L (ICLR 2017, the QUAD2 geometry).
+    """Mirror pooling over an H × W image, H = W = 2^L (seed 000, §5, fig. 4(b); ICLR 2017, the
+    QUAD2 geometry).
 
     At every level the node at (a, b) of the n × n nodes of that level is pooled with its
     reflections (a, n−1−b), (n−1−a, b), (n−1−a, n−1−b), in that order (a, b < n/2); pixel
@@ -254,7 +256,8 @@ def mirror_tree_2d(H: int, W: int) -> tuple:
 
 @dataclass(frozen=True)
 class RankBounds:
-    """Bounds on the maximal (= generic) rank of a matricization (see the module docstring).
+    """Bounds on the maximal (= generic) rank of a matricization (see the module docstring):
+    the two sides of seed 000, §5, Theorem 8, as reconstructed there.
 
     ``mixed`` holds, per level (leaves first, the root last), how many nodes meet both I
     and J; ``mixed[1]`` is the S of the lower bound.
@@ -283,7 +286,9 @@ def _widths(widths, L: int) -> tuple[int, ...]:
 
 
 def rank_bounds(tree, partition, M: int, widths) -> RankBounds:
-    """Bounds on the rank of the matricization by ``partition`` of a network over ``tree``.
+    """Bounds on the rank of the matricization by ``partition`` of a network over ``tree``:
+    seed 000, §5, Theorem 8 (exponential for some partitions, polynomial for others), with the
+    bounds as reconstructed in the module docstring.
 
     The network: identity activation and product pooling (a convolutional arithmetic
     circuit), M templates, conv widths ``widths`` (an int or r_0 … r_{L−1}, leaves first),

@@ -20,6 +20,8 @@ Outputs (:func:`output`, :func:`output_path`, :func:`write_json`), by what the p
 Inputs (:func:`read_text`): ``-`` is standard input; anything but a regular file (a FIFO, a
 folder, a device) is refused at once, never opened for a read that could block, and a file
 larger than :data:`~exactrank.limits.MAX_FILE_BYTES` is refused before it is read.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ up to MAX_DIGITS digits, a repeated key is refused. :func:`check_numbers` and
 anywhere; every axis of every weight array and the count of numbers), before anything is
 built. The stand-alone checker (proofs/verify_certificate.py) applies the same rules with
 its own code; tests/test_checker_agreement.py holds the two to one table of files.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ certificate; the user at a terminal sees what is running and for how long. In a 
 file, a test or a notebook nothing is written. The line is rewritten about once a second by
 a daemon thread (so a single long call such as one rank computation still shows its
 elapsed time) and erased when the work ends.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ det[[A11, a_j], [b_i, c_ij]] (i ∉ P, j ∉ Q) is zero. The routes of
 :mod:`exactrank.linalg.upper_bound` and :mod:`exactrank.linalg.padic` prove it; this module
 holds what they share: the outcome (:class:`UpperBoundProof`), the column-span witness, Hadamard's
 bound on the bordered minors, and rational reconstruction of one residue.
+
+It implements no paper result; the linear algebra is standard: the Schur complement, Hadamard's
+inequality, rational reconstruction.
 """
 
 from __future__ import annotations

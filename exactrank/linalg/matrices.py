@@ -3,6 +3,8 @@
 Rank is invariant under scaling by a nonzero rational, under removing zero rows and
 columns, and under removing repeated rows and columns; grid tensors of ReLU networks are
 full of all three, so every rank computation starts here.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ rank or an echelon form modulo a composite.
 
 Residues come back as int64 in [0, p), or as an object array of Python ints when
 ``p >= 2**63`` (they do not fit in int64).
+
+It implements no paper result: Gaussian elimination modulo p (the PLE decomposition after Jeannerod,
+Pernet & Storjohann; FLINT).
 """
 
 from __future__ import annotations

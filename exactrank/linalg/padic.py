@@ -54,6 +54,9 @@ A11⁻¹·R is taken on R mod p (centered, below h) cut into L limbs of b bits,
 R = Σ_l R_l 2^(bl) (0 <= R_l < 2^b but the signed top, below h/2^(b(L−1)) + 1), by Horner:
 acc ← centered(acc·2^b + A11⁻¹·R_l), below (r + 1)·h·2^b < 2^53, and each limb's product
 below r·h·2^b < 2^53. The plan takes the (β, L) of least predicted work per bit.
+
+It implements no paper result: p-adic lifting after Dixon (Numer. Math. 1982), with the end tests
+above.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ from ..limits import MAX_MODES
 
 @dataclass(frozen=True)
 class Partition:
-    """A split of the modes 0 … T−1 into row modes and column modes (each in its order)."""
+    """A split of the modes 0 … T−1 into row modes and column modes (each in its order): the
+    partition (I, J) of seed 000, §4, the (s, t) of seed 001, Appendix A."""
 
     row_modes: tuple[int, ...]
     col_modes: tuple[int, ...]
@@ -94,12 +95,15 @@ def each_partition(T: int, *, balanced: bool = False) -> list[Partition]:
 
 
 def odd_even(T: int) -> Partition:
-    """Rows = even 0-based modes (the paper's odd ones), columns = the others."""
+    """Rows = even 0-based modes (the paper's odd ones), columns = the others: s_odd, t_even of
+    seed 001, Appendix A (Theorem 5.2); the even-odd partition (I = {1, 3, …}) of seed 000,
+    Theorem 3."""
     return Partition(tuple(range(0, T, 2)), tuple(range(1, T, 2)))
 
 
 def left_right(T: int) -> Partition:
-    """Rows = the first ⌈T/2⌉ modes, columns = the rest."""
+    """Rows = the first ⌈T/2⌉ modes, columns = the rest (the "left-right" partition of seed
+    000, §6, in 1D)."""
     half = (T + 1) // 2
     return Partition(tuple(range(half)), tuple(range(half, T)))
 
@@ -113,7 +117,7 @@ def _image_shape(H, W, name: str) -> tuple[int, int]:
 
 def top_bottom(H: int, W: int) -> Partition:
     """Rows = the pixels of the top ⌈H/2⌉ image rows, columns = the rest (pixel (h, w) is mode
-    h·W + w)."""
+    h·W + w): the "top-bottom" partition of seed 000, §6."""
     H, W = _image_shape(H, W, "top_bottom")
     top = (H + 1) // 2
     return Partition(tuple(range(top * W)), tuple(range(top * W, H * W)))
@@ -121,7 +125,7 @@ def top_bottom(H: int, W: int) -> Partition:
 
 def left_right_2d(H: int, W: int) -> Partition:
     """Rows = the pixels of the left ⌈W/2⌉ image columns, columns = the rest (pixel (h, w) is
-    mode h·W + w), each side in row-major order."""
+    mode h·W + w), each side in row-major order: the "left-right" partition of seed 000, §6."""
     H, W = _image_shape(H, W, "left_right_2d")
     left = (W + 1) // 2
     rows = tuple(h * W + w for h in range(H) for w in range(left))
@@ -211,7 +215,8 @@ def _explicit_rows(text: str, T: int, spec: str) -> Partition:
 
 
 def matricize(tensor, partition, col_modes=None):
-    """The matrix of ``tensor`` by a partition (rows: C-order over row_modes as listed).
+    """The matrix of ``tensor`` by a partition (rows: C-order over row_modes as listed): the
+    matricization [A]_{I,J} of seed 000, §4 (seed 001, Appendix A).
 
     ``tensor`` is a numpy array (result: a 2-D numpy array) or a
     :class:`~exactrank.models.grid.GridTensor` (result: a GridTensor with 2-D values and the same

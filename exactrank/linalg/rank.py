@@ -6,6 +6,9 @@ proven separately (:mod:`exactrank.linalg.upper_bound`). The result is ``exact``
 bounds are proven and meet. A Monte-Carlo value, with its error probability stated, is given
 only when asked for. Over GF(p) elimination is exact. Over float64 the rank is the number of
 singular values above an explicit tolerance, and is never exact.
+
+It implements no paper result: it computes the matricization ranks that the papers' results are
+about.
 """
 
 from __future__ import annotations

@@ -42,6 +42,9 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
 
 A check that fails proves a nonzero bordered minor, so rank >= r + 1; the caller then looks
 for the larger pivot set with a fresh prime.
+
+It implements no paper result: fraction-free elimination (FLINT), Dixon's p-adic lifting, Chinese
+remaindering with rational reconstruction.
 """
 
 from __future__ import annotations

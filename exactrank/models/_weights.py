@@ -3,6 +3,9 @@
 A model is exact when every weight is an exact number (int, Fraction, flint number or a
 string "p/q"): its weights are then stored as numpy object arrays of Fraction. A model built
 from float arrays is a float model: it can only be evaluated in the float field.
+
+It implements no paper result (validation and conversion); :func:`feature_matrix` is the F of seed
+001, eq. 19.
 """
 
 from __future__ import annotations

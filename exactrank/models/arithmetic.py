@@ -6,6 +6,10 @@ Rational weights are scaled to integers where ξ allows it: the product is bilin
 (ξ(a/c, b/d) = ξ(a, b)/(cd)); max(x, y, 0) and x + y are positively homogeneous
 (ξ(a/d, b/d) = ξ(a, b)/d for d > 0). Over GF(p) the same integer machinery runs on
 residues, reduced after every operation. float64 is the fast path and is never exact.
+
+It implements no paper result: the recursions that run on it (:mod:`.rnn_grid`,
+:mod:`.hierarchical_grid`, …) cite their equations; :func:`features_times` forms the products with
+the feature matrix F of seed 001, eq. 19.
 """
 
 from __future__ import annotations

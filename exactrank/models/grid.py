@@ -43,7 +43,8 @@ from .shallow import GeneralizedShallow
 
 
 class GridTensor:
-    """Exact or float values of a grid tensor (or of a batch of its entries).
+    """Exact or float values of a grid tensor (seed 001, eq. 18; seed 000, §3), or of a batch
+    of its entries.
 
     Over QQ the value at ``i`` is ``values[i] / denominator`` with integer ``values`` (int64
     when they fit, Python integers otherwise); over GF(p) ``values`` are residues in [0, p);
@@ -70,7 +71,8 @@ class GridTensor:
 
     @classmethod
     def from_residues(cls, residues: ResidueArray, denominator: int, field: Field):
-        """A grid over QQ whose numerators are held in ``residues`` until read."""
+        """A grid over QQ whose numerators are held in ``residues`` until read (no paper
+        equation: storage)."""
         grid = cls(None, denominator, field)
         object.__setattr__(grid, "residues", residues)
         return grid
@@ -169,7 +171,7 @@ class GridTensor:
         return {"i": "int64", "O": "bigint", "f": "float64"}[self._values.dtype.kind]
 
     def entry(self, index) -> Fraction | int | float:
-        """One entry as a Fraction (QQ), an int (GF(p)) or a float."""
+        """One entry as a Fraction (QQ), an int (GF(p)) or a float (no paper equation)."""
         if self._values is None:
             return Fraction(self.residues.entry(_entry_index(index, self.shape)), self.denominator)
         value = self.values[tuple(index)]
@@ -178,7 +180,7 @@ class GridTensor:
         return int(value) if self.field.kind == "GF" else float(value)
 
     def to_fractions(self) -> np.ndarray:
-        """All values as an object array of Fraction (QQ only)."""
+        """All values as an object array of Fraction (QQ only; no paper equation)."""
         if self.field.kind != "QQ":
             raise InvalidInputError(f"to_fractions needs a grid over QQ, this one is {self.field}")
         out = np.empty(self.shape, dtype=object)
@@ -239,7 +241,8 @@ def grid_tensor(model, field: str | Field = "QQ") -> GridTensor:
 
 
 def grid_entries(model, indices, field: str | Field = "QQ") -> GridTensor:
-    """Entries Γ[i] for each index tuple ``i`` (a row of ``indices``), without the grid.
+    """Entries Γ[i] for each index tuple ``i`` (a row of ``indices``), without the grid:
+    seed 001, eq. 18 (seed 000, §3) at the chosen sequences only.
 
     ``indices`` has shape (B, T) with values in 0 … M−1; the result has shape (B,).
     """
@@ -299,7 +302,7 @@ def _first_non_integer(raw: np.ndarray):
 
 
 def _shallow_entries(model: GeneralizedShallow, arith, indices):
-    """eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
+    """Seed 001, eq. 20: Γ = Σ_r λ_r (F v_r^(0)) ⊗ξ … ⊗ξ (F v_r^(T−1)); all entries or chosen ones.
 
     With ``indices`` None the ξ-outer product builds every entry in C-order; otherwise
     the n-ary ξ is folded over the chosen templates of each sequence. Both start at the

@@ -58,7 +58,8 @@ from .operators import Activation, Pooling, get_activation, get_pooling
 
 @dataclass(frozen=True, eq=False)
 class HierarchicalNetwork:
-    """A tree, conv weights per node (or per level), a dense output, F, σ and P per level.
+    """A tree, conv weights per node (or per level), a dense output, F, σ and P per level: the
+    convolutional network of seed 000, §3 (fig. 2), with σ and P of §4.1.
 
     ``activation`` and ``pooling`` are a name (every level) or one name per level, leaves
     first. Weights are exact (object arrays of Fraction) unless some were given as floats,
@@ -137,7 +138,8 @@ class HierarchicalNetwork:
         return _leaves(self.tree)
 
     def check_field(self, field: Field) -> None:
-        """Refuse a domain in which some σ or P is not exact, with the reason and the level."""
+        """Refuse a domain in which some σ or P is not exact, with the reason and the level
+        (no paper equation: a domain check)."""
         if field.kind != "GF":
             return
         for l, (sigma, pool) in enumerate(zip(self.activation, self.pooling, strict=True)):
@@ -169,7 +171,8 @@ def _kind_of(op) -> str:
 
 
 def parse_tree(tree) -> tuple[tuple, tuple]:
-    """Validate a mode tree; return it as nested tuples and its nodes by level.
+    """Validate a mode tree; return it as nested tuples and its nodes by level (a tree over
+    tensor modes, seed 000, §3, fig. 3(a); here any arity, every leaf at the same depth).
 
     ``levels[0]`` holds the modes 0 … N−1 (leaves, by mode); ``levels[l]`` for l ≥ 1 the
     subtrees of height l in depth-first, left-to-right order; ``levels[L] = (tree,)``.
@@ -265,7 +268,8 @@ def _collect(tree, L: int, levels: list) -> None:
 
 
 def node_modes(node) -> frozenset:
-    """The modes under a node of a mode tree (a mode, or nested tuples of them)."""
+    """The modes under a node of a mode tree (a mode, or nested tuples of them; seed 000, §3,
+    fig. 3(a))."""
     return frozenset(_leaves(node))
 
 

@@ -27,7 +27,11 @@ _CHUNK_ENTRIES = 1 << 18  # entries of the pooled block Z formed at once (memory
 
 
 def hierarchical_grid(model: HierarchicalNetwork, arith):
-    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator."""
+    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator.
+
+    The grid tensor of seed 000, §3, by the hierarchical decomposition of the tree (§3,
+    Example 2 for HT; §4.1, the generalized decomposition D_g with ⊗_g of eq. 3).
+    """
     M, N = model.M, model.N
     arrays = {mode: activated(model, 0, arith, *leaf_conv(model, arith, mode)) for mode in range(N)}
     for l in range(1, model.L + 1):
@@ -45,7 +49,8 @@ def hierarchical_grid(model: HierarchicalNetwork, arith):
 
 
 def hierarchical_entries(model: HierarchicalNetwork, arith, indices: np.ndarray):
-    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, row by row."""
+    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, row by row
+    (seed 000, §3 and §4.1, as :func:`hierarchical_grid`)."""
     arrays = {}
     for mode in range(model.N):
         A, den = leaf_conv(model, arith, mode)
@@ -62,7 +67,8 @@ def hierarchical_entries(model: HierarchicalNetwork, arith, indices: np.ndarray)
 
 def pool_rows(arith, pool, children):
     """P{σ(X_1), …, σ(X_k)} row by row, channel by channel, of a window's k activated
-    children (each a (values, den) pair over the same rows): the pooling of one window."""
+    children (each a (values, den) pair over the same rows): the pooling of one window, the
+    activation-pooling operator g(a, b) = P{σ(a), σ(b)} of seed 000, eq. 3, on paired rows."""
     Z, z_den = children[0]
     for X, x_den in children[1:]:
         Z, z_den = arith.xi(pool.fold, Z, z_den, X, x_den)
@@ -72,20 +78,23 @@ def pool_rows(arith, pool, children):
 
 
 def leaf_conv(model: HierarchicalNetwork, arith, mode: int):
-    """Row m is W_mode f(x^(m)): the leaf conv of every template, F W^T of shape (M, r_0)."""
+    """Row m is W_mode f(x^(m)): the leaf conv of every template, F W^T of shape (M, r_0)
+    (seed 000, §3, fig. 2: the representation followed by the first 1×1 conv)."""
     FW = features_times(model.F, model.weights[0][mode].T)
     return arith.lift(FW, f"F·weights[0][{mode}]^T")
 
 
 def conv(model: HierarchicalNetwork, arith, l: int, k: int):
-    """W_v^T (r_{l−1}, r_l) of the k-th node of level l; the dense output at the root."""
+    """W_v^T (r_{l−1}, r_l) of the k-th node of level l; the dense output at the root
+    (seed 000, §3, fig. 2: a hidden layer's 1×1 conv, the output layer at the root)."""
     if l == model.L:
         return arith.lift(model.output.reshape(-1, 1), "output")
     return arith.lift(model.weights[l][k].T, f"weights[{l}][{k}]")
 
 
 def activated(model: HierarchicalNetwork, l: int, arith, X: np.ndarray, den: int):
-    """σ_l of a level-l conv output; the root (level L) has no activation: it is the score."""
+    """σ_l of a level-l conv output; the root (level L) has no activation: it is the score
+    (seed 000, §4.1: the point-wise activation σ after each conv)."""
     if l == model.L:
         return X, den
     return model.activation[l](X), den  # σ is positively homogeneous: den is unchanged
@@ -145,14 +154,13 @@ def _outer_blocks(arith, pool, children):
 
 
 def contract(arith, Z: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Z @ W exactly. Deep in the tree the numerators outgrow int64 (a product of windows
-    multiplies their bit lengths' sum). On Python integers numpy's object matmul costs one
-    big-integer product per (row, inner index, column), while the limb-split BLAS product of
-    :func:`~exactrank.numbers.kernels.exact_matmul` costs about one big-integer pass over the result
-    per pair of 26-bit limbs: the object product wins while the inner dimension is at most
-    that number of pairs (measured: Z of 65536 × 2 entries of 1000 bits times 2 columns,
-    0.02 s against 2.2 s).
-    """
+    """Z @ W exactly (no paper equation: the conv's arithmetic). Deep in the tree the numerators
+    outgrow int64 (a product of windows multiplies their bit lengths' sum). On Python integers
+    numpy's object matmul costs one big-integer product per (row, inner index, column), while the
+    limb-split BLAS product of :func:`~exactrank.numbers.kernels.exact_matmul` costs about one
+    big-integer pass over the result per pair of 26-bit limbs: the object product wins while the
+    inner dimension is at most that number of pairs (measured: Z of 65536 × 2 entries of 1000 bits
+    times 2 columns, 0.02 s against 2.2 s)."""
     if Z.dtype != object or Z.shape[1] > _limbs(Z) * _limbs(W):
         return arith.matmul(Z, W)
     W = W.astype(np.int64).astype(object) if W.dtype == np.float64 else W.astype(object)
@@ -167,7 +175,8 @@ def _limbs(X: np.ndarray) -> int:
 def hierarchical_score(model: HierarchicalNetwork, sequence, field: Field):
     """The network run on one sequence by plain Python loops, node by node: the
     brute-force evaluator behind :func:`~exactrank.models.grid.score`. Fractions over QQ, residues
-    over GF(p), floats in the float field.
+    over GF(p), floats in the float field. The network of seed 000, §3 (fig. 2) with σ and P of
+    §4.1, on one sequence: one entry of the grid tensor of §3.
     """
     ops = ScalarOps(field)
     values = {mode: ops.leaf(model, mode, m) for mode, m in enumerate(sequence)}
@@ -181,7 +190,8 @@ def hierarchical_score(model: HierarchicalNetwork, sequence, field: Field):
 
 class ScalarOps:
     """The scalar steps of a hierarchical network on one sequence, as plain Python loops
-    over Fractions (QQ), residues (GF(p)) or floats: the brute-force evaluators' parts."""
+    over Fractions (QQ), residues (GF(p)) or floats: the brute-force evaluators' parts (seed
+    000, §3, fig. 2, and §4.1: conv, activation σ, pooling P)."""
 
     def __init__(self, field: Field):
         if field.kind == "QQ":
@@ -196,11 +206,11 @@ class ScalarOps:
             self.num, self._divide = float, lambda v, k: v / k
 
     def leaf(self, model: HierarchicalNetwork, mode: int, m: int) -> list:
-        """The leaf conv of ``mode`` on template m: W_mode f(x^(m))."""
+        """The leaf conv of ``mode`` on template m: W_mode f(x^(m)) (seed 000, §3, fig. 2)."""
         return self.conv(model.weights[0][mode], [self.num(v) for v in model.F[m]])
 
     def conv(self, W: np.ndarray, vector: list) -> list:
-        """W · vector."""
+        """W · vector: a 1×1 conv or the dense output (seed 000, §3, fig. 2)."""
         num = self.num
         return [
             num(sum(num(w) * v for w, v in zip(W[g], vector, strict=True)))
@@ -208,11 +218,12 @@ class ScalarOps:
         ]
 
     def add(self, u: list, v: list) -> list:
+        """u + v entry by entry: a mixed network adds what it exchanges (seed 000, §8)."""
         return [self.num(a + b) for a, b in zip(u, v, strict=True)]
 
     def pool(self, model: HierarchicalNetwork, l: int, children: list) -> list:
         """The window of level l over its children's level-(l−1) conv outputs:
-        P_{l−1}{σ_{l−1}(child)} channel by channel."""
+        P_{l−1}{σ_{l−1}(child)} channel by channel (seed 000, §4.1, eq. 3, over a window)."""
         num, sigma, pool = self.num, model.activation[l - 1], model.pooling[l - 1]
         activated = [[num(sigma(v)) for v in child] for child in children]
         pooled = []

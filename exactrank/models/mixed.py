@@ -47,7 +47,8 @@ from .hierarchical import HierarchicalNetwork, node_modes, parse_tree
 @dataclass(frozen=True)
 class MixtureNode:
     """One mixture node: its modes (sorted), its place in each tree (level, index within
-    the level, as in :attr:`HierarchicalNetwork.levels`), and the exchange weights."""
+    the level, as in :attr:`HierarchicalNetwork.levels`), and the exchange weights: a point
+    where the decompositions exchange tensors (seed 000, §8)."""
 
     modes: tuple[int, ...]
     first: tuple[int, int]
@@ -58,7 +59,8 @@ class MixtureNode:
 
 @dataclass(frozen=True, eq=False)
 class MixedNetwork:
-    """Two hierarchical networks run in parallel, exchanging tensors at mixture nodes.
+    """Two hierarchical networks run in parallel, exchanging tensors at mixture nodes: the
+    mixed network M of seed 000, §8 (the definition in the module docstring).
 
     ``mixture``: a list of ``(modes, into_first, into_second)``, ``modes`` the mode set of
     a node common to both trees (any order), the two arrays as in the module docstring.
@@ -147,7 +149,8 @@ class MixedNetwork:
         return self.first, self.second
 
     def check_field(self, field: Field) -> None:
-        """Refuse a field in which some σ or P of either component is not exact."""
+        """Refuse a field in which some σ or P of either component is not exact (no paper
+        equation: a domain check)."""
         for net in self.components:
             net.check_field(field)
 
@@ -187,7 +190,8 @@ def _check_shape(A: np.ndarray, shape: tuple[int, int], where: str, source: str)
 
 def internal_nodes(levels: tuple) -> dict:
     """Mode set → (level, index) of every node that is neither a leaf nor the root (of the
-    highest such node, where windows of one node repeat a mode set)."""
+    highest such node, where windows of one node repeat a mode set): where a mixture may
+    exchange tensors, "at different points along the way" (seed 000, §8)."""
     return {
         node_modes(node): (l, k)
         for l in range(1, len(levels) - 1)
@@ -202,7 +206,7 @@ def _common_text(places) -> str:
 
 def common_nodes(first_tree, second_tree) -> list[tuple[int, ...]]:
     """The mode sets (sorted tuples) of the internal non-root nodes shared by two trees: the
-    possible mixture nodes, smallest first."""
+    possible mixture nodes of seed 000, §8, smallest first."""
     first, second = (internal_nodes(parse_tree(tree)[1]) for tree in (first_tree, second_tree))
     shared = (tuple(sorted(s)) for s in first.keys() & second.keys())
     return sorted(shared, key=lambda m: (len(m), m))

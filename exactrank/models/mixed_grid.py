@@ -23,13 +23,15 @@ from .operators import SUM
 
 
 def mixed_grid(model: MixedNetwork, arith):
-    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator."""
+    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator: the
+    grid tensor of the mixed network (seed 000, §8, the mixed tensor decomposition)."""
     indices = np.indices((model.M,) * model.N, dtype=np.int64).reshape(model.N, -1).T
     return mixed_entries(model, arith, indices)
 
 
 def mixed_entries(model: MixedNetwork, arith, indices: np.ndarray):
-    """Entries Γ[i] for each row i of ``indices`` (B, N)."""
+    """Entries Γ[i] for each row i of ``indices`` (B, N): seed 000, §8's mixed decomposition,
+    both networks' recursions (§3, §4.1) exchanging at the mixture nodes."""
     nets = model.components
     exchange, partner = _exchange(model)
 
@@ -66,7 +68,8 @@ def _exchange(model: MixedNetwork) -> tuple[dict, dict]:
 
 
 def _run(model: MixedNetwork, partner: dict, leaf, pooled, convolved):
-    """Both networks' recursions, demand-driven from their roots, with the exchanges.
+    """Both networks' recursions, demand-driven from their roots, with the exchanges: seed 000,
+    §8's decompositions "in parallel, while exchanging tensors at different points".
 
     ``leaf(n, mode)``, ``pooled(n, l, children)`` and ``convolved(n, l, k, pool,
     other_pool or None)`` compute the steps of network n in some arithmetic; each window's
@@ -95,7 +98,8 @@ def _run(model: MixedNetwork, partner: dict, leaf, pooled, convolved):
 
 def mixed_score(model: MixedNetwork, sequence, field: Field):
     """The mixed network run on one sequence by plain Python loops: the brute-force
-    evaluator behind :func:`~exactrank.models.grid.score`."""
+    evaluator behind :func:`~exactrank.models.grid.score` (seed 000, §8: the mixed network M,
+    the intermediate layers of N_1 and N_2 interconnected)."""
     ops = ScalarOps(field)
     nets = model.components
     exchange, partner = _exchange(model)

@@ -46,6 +46,8 @@ widths included (0.1 is not 1/10; 2.0 is not the integer 2). A repeated key in a
 refused, and so is a file beyond the limits of :mod:`exactrank.limits` (nesting depth, digits,
 T, M, widths, the count of weights).
 docs/model-files.md documents every kind with examples.
+
+It implements no paper result: it reads and writes the networks of the modules it names.
 """
 
 from __future__ import annotations

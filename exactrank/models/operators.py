@@ -28,7 +28,8 @@ from ..numbers.domains import Field
 
 @dataclass(frozen=True)
 class Xi:
-    """A generalized-product operator ξ with its unit and the domains where it is exact.
+    """A generalized-product operator ξ with its unit and the domains where it is exact (seed
+    001, §4.1: associative, commutative, with a unit u).
 
     ``scaling`` says how exact rational inputs may be scaled to integers: ``"bilinear"``
     (ξ(ca, db) = cd·ξ(a, b), the product) or ``"homogeneous"`` (ξ(ca, cb) = c·ξ(a, b) for
@@ -53,7 +54,8 @@ class Xi:
         return self._scalar(a, b)
 
     def bound(self, a_max: int, b_max: int) -> int:
-        """A bound on |ξ(a, b)| given |a| <= a_max and |b| <= b_max (exact operators only)."""
+        """A bound on |ξ(a, b)| given |a| <= a_max and |b| <= b_max (exact operators only; no
+        paper equation: it sizes the integers)."""
         return self._bound(a_max, b_max)
 
     def fold(self, values):
@@ -71,7 +73,8 @@ class Xi:
         return result
 
     def check_field(self, field: Field) -> None:
-        """Refuse a domain in which ξ is not exact or has no meaning, with the reason."""
+        """Refuse a domain in which ξ is not exact or has no meaning, with the reason (no
+        paper equation: a domain check)."""
         if field.kind == "QQ" and not self.exact:
             raise DomainError(
                 f"ξ = {self.name} is irrational-valued and has no exact evaluation over QQ; "
@@ -172,7 +175,9 @@ OPERATORS: dict[str, Xi] = {xi.name: xi for xi in (PRODUCT, RELU, SUM, SOFTPLUS,
 
 
 def get_xi(xi: str | Xi) -> Xi:
-    """Look up ξ by name: product, relu, sum, softplus, l2 (an :class:`Xi` passes through)."""
+    """Look up ξ by name: product, relu, sum, softplus, l2 (an :class:`Xi` passes through):
+    the ξ of seed 001, §4.1 (xy, max(x, y, 0), ln(e^x + e^y)) and Appendix B, Table 1 (x + y,
+    √(x² + y²))."""
     if isinstance(xi, Xi):
         return xi
     try:
@@ -264,12 +269,14 @@ POOLINGS: dict[str, Pooling] = {
 
 
 def get_activation(name: str | Activation, where: str = "activation") -> Activation:
-    """Look up σ by name: identity or relu (an :class:`Activation` passes through)."""
+    """Look up σ by name: identity or relu (an :class:`Activation` passes through): the
+    linear activation of seed 000, §3 and the ReLU of §4.1."""
     return _lookup(ACTIVATIONS, Activation, name, where)
 
 
 def get_pooling(name: str | Pooling, where: str = "pooling") -> Pooling:
-    """Look up P by name: product, max or mean (a :class:`Pooling` passes through)."""
+    """Look up P by name: product, max or mean (a :class:`Pooling` passes through): the
+    product pooling of seed 000, §3 and the max or average pooling of §4.1."""
     return _lookup(POOLINGS, Pooling, name, where)
 
 

@@ -185,7 +185,8 @@ class OverlappingNetwork:
 
     def blocks(self, l: int) -> np.ndarray:
         """Layer l's blocks as a (positions out, R_l or R_l²) int64 array of input positions
-        (flattened row-major), −1 where the block position falls outside (padding)."""
+        (flattened row-major), −1 where the block position falls outside (padding): the
+        R × R blocks in strides of S that a GC layer extracts (seed 000, §6, fig. 5(a))."""
         R, S, o = self.receptive_fields[l], self.strides[l], self.offsets[l]
         size_in, size_out = self.sizes[l], self.sizes[l + 1]
         per_axis = []
@@ -203,14 +204,16 @@ class OverlappingNetwork:
 
     def kernel(self, l: int) -> tuple[np.ndarray, np.ndarray | None]:
         """Layer l's 1×1 convs as (R_l or R_l², C_l, C_{l−1}) and its biases as
-        (R_l or R_l², C_l) (None without biases), block positions row-major."""
+        (R_l or R_l², C_l) (None without biases), block positions row-major: the GC layer's
+        sub-network of 1×1 convs (seed 000, §6, fig. 5(b))."""
         W = self.weights[l]
         W = W.reshape(-1, *W.shape[-2:])
         b = None if self.biases is None else self.biases[l]
         return W, (None if b is None else b.reshape(-1, b.shape[-1]))
 
     def check_field(self, field: Field) -> None:
-        """Every field is fine: σ = identity and P = product are exact over QQ and GF(p)."""
+        """Every field is fine: σ = identity and P = product are exact over QQ and GF(p) (no
+        paper equation: a domain check)."""
 
     def __repr__(self) -> str:
         layers = ", ".join(
@@ -348,7 +351,7 @@ def _validate_layers(shape, strides, weights, output, M: int) -> tuple:
 
 
 def shape_text(size) -> str:
-    """(8,) as "8", (4, 6) as "4×6"."""
+    """(8,) as "8", (4, 6) as "4×6" (no paper equation: for messages)."""
     return "×".join(str(n) for n in size)
 
 

@@ -46,12 +46,14 @@ class _Node:
 
 
 def overlapping_grid(model: OverlappingNetwork, arith):
-    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator."""
+    """The whole grid as flat C-order values over the modes 0 … N−1, and its denominator: the
+    grid tensor (seed 000, §3) of a network of GC layers (§6, fig. 5)."""
     return _run(model, arith, None)
 
 
 def overlapping_entries(model: OverlappingNetwork, arith, indices: np.ndarray):
-    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, batched."""
+    """Entries Γ[i] for each row i of ``indices`` (B, N): the same recursion, batched (seed
+    000, §6, fig. 5, as :func:`overlapping_grid`)."""
     return _run(model, arith, indices)
 
 
@@ -110,7 +112,8 @@ class _State:
         self.factors: dict = {}
 
     def factor(self, child: _Node, conv: _Conv, k: int):
-        """W_l[k] child + b_l[k] on each row of the child (a table or batch rows)."""
+        """W_l[k] child + b_l[k] on each row of the child (a table or batch rows): the 1×1 conv
+        of block position k in a GC layer's sub-network (seed 000, §6, fig. 5(b))."""
         key = (child.signature, conv.layer, k)
         if child.signature is not None and key in self.factors:
             return self.factors[key]
@@ -125,7 +128,8 @@ class _State:
 
     def pool(self, l: int, children, factor) -> _Node:
         """The product over a block of its children's factors, as a table when every child
-        is one and the support is small enough, else one row per sequence."""
+        is one and the support is small enough, else one row per sequence: the global product
+        pooling of a GC layer's sub-network (seed 000, §6, fig. 5(b))."""
         support = tuple(sorted(set().union(*(child.support for _, child in children))))
         signature = None
         if all(child.signature is not None for _, child in children) and (
@@ -203,7 +207,7 @@ def overlapping_score(model: OverlappingNetwork, sequence, field: Field):
     """The network run on one sequence by plain Python loops, layer by layer and block by
     block (the definition in :mod:`exactrank.models.overlapping`): the brute-force evaluator
     behind :func:`~exactrank.models.grid.score`. Fractions over QQ, residues over GF(p), floats in
-    the float field.
+    the float field. The GC layers of seed 000, §6, fig. 5, on one sequence.
     """
     if field.kind == "QQ":
         num = Fraction

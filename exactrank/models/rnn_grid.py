@@ -21,7 +21,7 @@ _CHUNK_ENTRIES = 1 << 18  # entries of the ξ-outer block Z formed at once (memo
 
 
 def _rnn_step(arith, xi, a, a_den, s, s_den, G_mat, g_den):
-    """One step of eq. 16: Z = ξ(a, s) contracted with G over (i, j).
+    """One step of seed 001, eq. 16: Z = ξ(a, s) contracted with G over (i, j).
 
     ``a`` and ``s`` broadcast to Z[..., i, j] = ξ(input_i, state_j) (the last two axes); the
     leading axes enumerate the new states in C-order.
@@ -37,7 +37,8 @@ def _blocks(n: int, entries_per_row: int):
 
 
 def _rnn_cores(model: GeneralizedRNN, arith, t: int):
-    """A = C[t] F^T (column m is C[t] f(x^(m))) and G[t] as a (L·R_{t−1}, R_t) matrix."""
+    """A = C[t] F^T (column m is C[t] f(x^(m)), seed 001, eq. 16 and 19) and G[t] as a
+    (L·R_{t−1}, R_t) matrix."""
     CF = features_times(model.F, model.C[t].T).T
     A, a_den = arith.lift(CF, f"C[{t}]·F^T")
     G, g_den = arith.lift(model.G[t], f"G[{t}]")
@@ -45,7 +46,7 @@ def _rnn_cores(model: GeneralizedRNN, arith, t: int):
 
 
 def rnn_grid(model: GeneralizedRNN, arith):
-    """eq. 21: states over all prefixes; each step extends every prefix by the M symbols.
+    """Seed 001, eq. 21: states over all prefixes; each step extends every prefix by the M symbols.
 
     Row p·M + m of the new state belongs to prefix p followed by symbol m, so the rows end
     in the C-order of the grid tensor. For ξ = product the grid is the tensor train of
@@ -112,7 +113,8 @@ def _sorted_last_step(model: GeneralizedRNN, arith, t: int) -> bool:
 
 
 def _tt_core(model: GeneralizedRNN, arith, t: int):
-    """B_t (R_{t−1}, M·R_t) with B[j, (m, k)] = Σ_i A[i, m] G[i, j, k], and its denominator."""
+    """B_t (R_{t−1}, M·R_t) with B[j, (m, k)] = Σ_i A[i, m] G[i, j, k], and its denominator:
+    C[t] absorbed into G[t] (seed 001, Prop. A.1), the TT-core of step t on the templates."""
     A, a_den, G_mat, g_den = _rnn_cores(model, arith, t)
     L, R_t = A.shape[0], G_mat.shape[1]
     R_prev = G_mat.shape[0] // L
@@ -149,7 +151,7 @@ def _tt_right(arith, cores, M: int) -> np.ndarray:
 
 
 def rnn_entries(model: GeneralizedRNN, arith, indices: np.ndarray):
-    """eq. 16 on a batch of sequences at once."""
+    """Seed 001, eq. 16 on a batch of sequences at once (h^(−1) = u, the unit of ξ, §4.1)."""
     S, s_den = arith.scalar(model.xi.unit)
     S = np.repeat(S, indices.shape[0], axis=0)
     for t in range(model.T):

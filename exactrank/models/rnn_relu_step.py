@@ -34,7 +34,7 @@ from ..numbers.kernels import INT64_SAFE, column_abs_sums, max_abs, to_storage
 
 
 def relu_last_step(A: np.ndarray, a_den: int, S: np.ndarray, s_den: int, G: np.ndarray):
-    """(out, den) of eq. 16 at a last step (R_t = 1) of ξ = relu over QQ, or None.
+    """(out, den) of seed 001, eq. 16 at a last step (R_t = 1) of ξ = relu over QQ, or None.
 
     ``A`` (L, M): integer inputs over ``a_den`` (column m is C[t] f(x^(m))); ``S`` (P, R):
     integer states over ``s_den``; ``G`` (L·R, 1): integer weights, row i·R + j (the

@@ -17,7 +17,8 @@ from .operators import Xi, get_xi
 
 @dataclass(frozen=True, eq=False)
 class GeneralizedShallow:
-    """λ (R,), V (R, T, M), F (M, M): a width-R generalized shallow network.
+    """λ (R,), V (R, T, M), F (M, M): a width-R generalized shallow network (seed 001, eq. 14,
+    parameters eq. 15, F of eq. 19).
 
     Weights are exact (object arrays of Fraction) unless some were given as floats, in
     which case the whole model is a float model (``exact`` is False).

@@ -10,6 +10,8 @@ field classes ``galois.GF(p)``. Only the rationals and the prime fields are exac
 here: sympy's ``ZZ`` is a ring (the rank of an integer matrix is the same over ZZ and QQ,
 so ask for QQ), and a composite modulus or a prime-power field GF(p^k) is refused, never
 handed to FLINT (which aborts the process on a composite modulus).
+
+It implements no paper result.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ magnitude bound, and the bound picks the storage:
 
 Products that exceed 2**53 are still computed with BLAS by splitting the operands into
 limbs of a few bits and recombining the exact partial products in int64 or Python integers.
+
+It implements no paper result.
 """
 
 from __future__ import annotations

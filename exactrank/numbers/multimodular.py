@@ -20,6 +20,8 @@ unseen. If the residue modulo p_i alone is off, any x' the residues give is ≡ 
 every other prime and not modulo p_i, so x' − x is a nonzero multiple of P/p_i and
 |x'| >= P/p_i − |x| > 2·bound − bound = bound; :meth:`ResidueArray.integers` and
 :meth:`ResidueArray.entry` check |x| <= bound on every value they return.
+
+It implements no paper result: Chinese remaindering in Garner's mixed radix.
 """
 
 from __future__ import annotations

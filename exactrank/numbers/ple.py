@@ -12,6 +12,9 @@ through explicit inverses of at most ``_TRIANGLE_ROWS`` rows.
 
 Also here: integer inputs reduced to residues in [0, p) (:func:`_residues`), which both
 paths of :mod:`exactrank.linalg.modular` use.
+
+It implements no paper result: modular arithmetic on floating-point BLAS, and the PLE decomposition
+after Jeannerod, Pernet & Storjohann.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ are in :mod:`exactrank.numbers.residue_products`); two regimes:
 The int64 operations of :func:`_reduce_wrapped` wrap modulo 2^64 on purpose: the exact
 result is known to lie in (−p, p), an interval of int64, so its value modulo 2^64 *is* it.
 That is the only place where anything wraps, and its bound is proven there.
+
+It implements no paper result.
 """
 
 from __future__ import annotations
