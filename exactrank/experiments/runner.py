@@ -26,7 +26,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
 from ..errors import ExactRankError, InvalidInputError
@@ -314,6 +313,8 @@ def _backend(jobs: int, client, scheduler) -> str:
 
 def software_versions() -> dict:
     """The versions a result depends on (numpy's normal draws, FLINT's arithmetic)."""
+    from importlib import metadata  # here, not at import: 10 ms of `import exactrank`
+
     from ..version import __version__
 
     versions = {"exactrank": __version__, "python": platform.python_version()}
