@@ -287,34 +287,27 @@ def certify_rank(
 def certify_rank_precisions(
     model, partition, rows, cols, precisions
 ) -> tuple[MinorCertificate, list[int]]:
-    """The whole minor at each precision of ``precisions`` in turn until one certifies it;
-    if none does, a bisection over the nested leading minors at the highest precision.
+    """:func:`certify_rank` at each precision of ``precisions`` in turn, each search starting
+    from the size the previous ones proved, until the whole minor is certified.
 
-    At the highest precision the whole minor is tried only once its leading half
-    certifies, and the bisection runs there only, on the tightest balls. On Figure 5's
-    R = 1 grids (singular values decaying past every precision tried) the whole-minor
-    attempt at the highest precision and bisections at every precision were most of a
-    sample's time without changing what it proved (measured: the same certificates on
-    the default run's samples). Any size returned is proven; the search decides only which.
-
-    Returns the certificate (the whole minor at the first precision that proves it,
-    otherwise the largest size the bisection proves) and the precisions tried.
+    Returns the best certificate (the whole minor at the first precision that proves it;
+    otherwise the largest proven size, the earliest precision on ties) and the precisions
+    tried. The same result as calling :func:`certify_rank` in that loop, for less: the whole
+    minor is tried at every precision first, and the bisections, needed only when it fails
+    at all of them, then reuse the entries already evaluated.
     """
-    if not precisions:
-        raise InvalidInputError("precisions must list at least one precision")
-    r, top = len(rows), max(precisions)
+    tables, wholes = [], []
     for i, prec in enumerate(precisions):
-        table = _minor_table(model, partition, rows, cols, 0, prec)
-        if prec == top and top not in precisions[:i]:
-            top_table, half = table, _leading(table, prec, r // 2)
-            if not half.nonsingular:
-                continue  # the whole is not tried: its leading half is not provable
-        whole = certify_minor(table, prec)
-        if whole.nonsingular:
-            return whole, list(precisions[: i + 1])
-    if half.nonsingular:
-        return _bisect(top_table, top, r // 2, r, half), list(precisions)
-    return _bisect(top_table, top, 0, r // 2), list(precisions)
+        tables.append(_minor_table(model, partition, rows, cols, 0, prec))
+        wholes.append(certify_minor(tables[-1], prec))
+        if wholes[-1].nonsingular:
+            return wholes[-1], list(precisions[: i + 1])
+    best = None
+    for table, prec in zip(tables, precisions, strict=True):
+        attempt = _bisect(table, prec, best.size if best else 0, len(rows))
+        if best is None or (attempt.nonsingular and attempt.size > best.size):
+            best = attempt
+    return best, list(precisions)
 
 
 def _minor_table(model, partition, rows, cols, start: int, prec: int) -> list:
@@ -331,25 +324,22 @@ def _minor_table(model, partition, rows, cols, start: int, prec: int) -> list:
     return [values[a * r : (a + 1) * r] for a in range(r)]
 
 
-def _leading(table: list, prec: int, k: int) -> MinorCertificate:
-    return certify_minor([row[:k] for row in table[:k]], prec)
-
-
-def _bisect(
-    table: list, prec: int, start: int, r: int, at_start: MinorCertificate | None = None
-) -> MinorCertificate:
+def _bisect(table: list, prec: int, start: int, r: int) -> MinorCertificate:
     """The largest leading minor of ``table`` found to certify by bisection over k in
-    ``start`` … r, the one of size r having failed; the attempt at ``start`` if none
-    (``at_start``, when already made)."""
+    ``start`` … r, the whole (k = r) having failed; the attempt at ``start`` if none."""
+
+    def leading(k: int) -> MinorCertificate:
+        return certify_minor([row[:k] for row in table[:k]], prec)
+
     lo, hi, best = start, r, None  # leading(hi) failed; sizes <= lo need no new proof
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        attempt = _leading(table, prec, mid)
+        attempt = leading(mid)
         if attempt.nonsingular:
             lo, best = mid, attempt
         else:
             hi = mid
-    return best or at_start or _leading(table, prec, start)
+    return best if best is not None else leading(start)
 
 
 __all__ = [
