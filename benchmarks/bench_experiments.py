@@ -51,7 +51,7 @@ from exactrank.experiments import (
     sample_seed,
 )
 from exactrank.experiments.registry import merge_parameters
-from exactrank.modular import random_prime
+from exactrank.linalg.modular import random_prime
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ rnn_figures.sample_rnn`, the grid over QQ, the odd-even matricization, zero and 
 lines removed as rank() does). For each it times, side by side in this one process (best of
 ``--repeat``): numpy's float ``matrix_rank``, exactrank's proven lower bound, exactrank's
 proven exact rank (the route it chooses), python-flint's ``fmpz_mat.rank``, and the
-upper-bound routes of :mod:`exactrank.upper_bound` forced one at a time on the same pivots,
+upper-bound routes of :mod:`exactrank.linalg.upper_bound` forced one at a time on the same pivots,
 each with fmpz_mat.rank's time over its own in parentheses
 (small witness; p-adic, which needs entries small enough for float64 lifting, about 2^40,
 so '-' on these 50- to 62-bit grids; multimodular/output-sensitive route 3; '-' where a
@@ -31,12 +31,12 @@ import numpy as np
 from _common import blas_note, timed
 
 import exactrank as er
-from exactrank import upper_bound as ub
 from exactrank.experiments.rnn_figures import EXPERIMENTS, sample_rnn
-from exactrank.grid import grid_tensor
-from exactrank.matrices import distinct_nonzero, integer_matrix
-from exactrank.modular import random_prime, rank_profile_mod_p
-from exactrank.partitions import matricize, odd_even
+from exactrank.linalg import upper_bound as ub
+from exactrank.linalg.matrices import distinct_nonzero, integer_matrix
+from exactrank.linalg.modular import random_prime, rank_profile_mod_p
+from exactrank.linalg.partitions import matricize, odd_even
+from exactrank.models.grid import grid_tensor
 
 FIGURES = {"fig3": ("fig3", {}), "fig3-M6": ("fig3", {"M": 6}), "fig4": ("fig4", {})}
 ROUTES = {

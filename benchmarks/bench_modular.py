@@ -32,7 +32,7 @@ import sympy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from exactrank.modular import FAST_PRIME_BOUND, rank_profile_mod_p  # noqa: E402
+from exactrank.linalg.modular import FAST_PRIME_BOUND, rank_profile_mod_p  # noqa: E402
 
 
 def openblas_runtime() -> str | None:

@@ -52,7 +52,7 @@ def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
         k = 4 * n // 5
         U = rng.integers(-(2**26), 2**26, size=(n, k))
         V = rng.integers(-(2**26), 2**26, size=(k, n))
-        return er.kernels.exact_matmul(U, V)[0]  # entries past 2**63: exact, as objects
+        return er.numbers.kernels.exact_matmul(U, V)[0]  # entries past 2**63: exact, as objects
     if kind == "J-D":
         A = np.ones((n, n), dtype=np.int64)
         idx = np.arange(n // 2)

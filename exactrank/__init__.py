@@ -6,19 +6,13 @@ al. 2017, seed 000, §3-4), an overlapping network of GC layers (seed 000, §6) 
 network of two mode trees (seed 000, §8) from exact weights, compute its grid tensor over
 QQ, GF(p) or float64, matricize it by any partition and compute the rank, saying exactly
 what is proven.
+
+The package is layered, one folder per layer (numbers, io, models, linalg, geometry, …):
+docs/architecture.md.
 """
 
-__version__ = "0.1.0"
-
-from .certificates import (
-    Verdict,
-    certify,
-    load_certificate,
-    save_certificate,
-    verify_certificate,
-)
+from .certificates import Verdict, certify, load_certificate, save_certificate, verify_certificate
 from .decompositions import from_cp_tensor, from_tt_tensor, to_cp_tensor, to_tt_tensor, tt_ranks
-from .domains import FLOAT, QQ, Field, parse_field
 from .errors import (
     CertificateFormatError,
     DomainError,
@@ -30,8 +24,8 @@ from .errors import (
     ResourceError,
 )
 from .experiments import list_experiments, run_experiment
-from .grid import GridTensor, grid_entries, grid_tensor, score
-from .modelfile import load_model, model_from_dict, model_to_dict, save_model
+from .linalg.partitions import Partition, left_right, matricize, odd_even, parse_partition
+from .linalg.rank import RankNotProvenError, RankResult, rank
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -41,9 +35,10 @@ from .models import (
     require_invertible_features,
     without_overlaps,
 )
-from .operators import OPERATORS, Xi, generalized_outer, get_xi
-from .partitions import Partition, left_right, matricize, odd_even, parse_partition
-from .rank import RankNotProvenError, RankResult, rank
+from .models.grid import GridTensor, grid_entries, grid_tensor, score
+from .models.modelfile import load_model, model_from_dict, model_to_dict, save_model
+from .models.operators import OPERATORS, Xi, generalized_outer, get_xi
+from .numbers.domains import FLOAT, QQ, Field, parse_field
 from .sampling import random_hierarchical, random_mixed, random_overlapping
 
 __all__ = [

@@ -3,7 +3,7 @@
 Usage errors and bad input exit 2 with one line on stderr and no traceback; ``--json``
 prints one JSON document on stdout, and prose goes to stderr. ``-`` as a file read (MODEL.json,
 CERT.json) is stdin, as a file written (``certify -o``) stdout; files are read and written by
-the rules of :mod:`exactrank.files`. Ctrl-C exits 130 with one line, a closed stdout (``|
+the rules of :mod:`exactrank.io.files`. Ctrl-C exits 130 with one line, a closed stdout (``|
 head``) ends the command quietly with 0; ``verify`` exits 3 when it could not check (out of
 memory), never 1.
 """
@@ -15,19 +15,20 @@ import json
 import os
 import sys
 
-from . import __version__, check_table, theorems
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
+from .checks import check_table, theorems
+from .checks.check_tasks import run_checks
 from .errors import ExactRankError, ResourceError
 from .experiments import list_experiments, merge_runs, run_experiment
-from .experiments.check_tasks import run_checks
 from .experiments.report import print_shard, print_summary
 from .experiments.runner import TasksFailed
-from .files import check_output
-from .grid import grid_tensor
-from .modelfile import load_model
-from .partitions import matricize, parse_partition
-from .progress import Progress
-from .rank import rank
+from .io.files import check_output
+from .io.progress import Progress
+from .linalg.partitions import matricize, parse_partition
+from .linalg.rank import rank
+from .models.grid import grid_tensor
+from .models.modelfile import load_model
+from .version import __version__
 
 
 class UsageError(Exception):

@@ -11,9 +11,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .domains import to_fraction
 from .errors import InvalidInputError
-from .geometry import contiguous_tree
+from .geometry.trees import contiguous_tree
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -21,6 +20,7 @@ from .models import (
     require_invertible_features,
 )
 from .models._weights import fmpq_matrix
+from .numbers.domains import to_fraction
 from .sampling import random_hierarchical as random_hierarchical  # issue 5 names it here
 
 

@@ -29,11 +29,11 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import DomainError, ExactRankError, InvalidInputError
-from .grid import GridTensor
-from .matrices import matrix_field
+from .linalg.matrices import matrix_field
+from .linalg.partitions import Partition, matricize
+from .linalg.rank import rank
 from .models import GeneralizedRNN, GeneralizedShallow
-from .partitions import Partition, matricize
-from .rank import rank
+from .models.grid import GridTensor
 
 
 def from_tt_tensor(tt, *, exact: bool = True) -> GeneralizedRNN:
@@ -137,9 +137,9 @@ def tt_ranks(grid, field=None) -> tuple[int, ...]:
 
     R_k is the rank of the unfolding with rows = modes 0 … k (C order) and columns = the
     rest, over ``field`` (default: the grid's own field, a galois array's GF(p), else QQ),
-    computed by :func:`~exactrank.rank.rank` and never a float estimate. The convention of
+    computed by :func:`~exactrank.linalg.rank.rank` and never a float estimate. The convention of
     :attr:`GeneralizedRNN.ranks`: without tensorly's boundary ranks 1 (``tt.rank[1:-1]``).
-    ``grid``: a :class:`~exactrank.grid.GridTensor` or an array of exact numbers (integers,
+    ``grid``: a :class:`~exactrank.models.grid.GridTensor` or an array of exact numbers (integers,
     Fractions, "p/q" strings, a galois ``GF(p)`` array); a float grid has no exact rank.
     """
     field = matrix_field(grid, field)

@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .domains import parse_field
 from .errors import InvalidInputError
+from .linalg.rank import rank
 from .models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -25,7 +25,7 @@ from .models import (
 )
 from .models.hierarchical import parse_tree
 from .models.mixed import internal_nodes
-from .rank import rank
+from .numbers.domains import parse_field
 
 GENERIC_HIGH = 2**30  # generic QQ weights: uniform integers in [−2^30, 2^30]
 

@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from .certificates import certify, save_certificate
-from .domains import Field, fraction_to_residue, parse_field
 from .errors import ExactRankError, InvalidInputError
-from .grid import GridTensor, grid_tensor
 from .limits import whole_grid
 from .models import Model
+from .models.grid import GridTensor, grid_tensor
+from .numbers.domains import Field, fraction_to_residue, parse_field
 
 _OPERATORS = {
     "==": lambda k, r: k == r,
@@ -39,7 +39,7 @@ def assert_rank(
     """Assert ``rank(matricization of source) op r`` over QQ or GF(p), with a certificate.
 
     ``source``: a model or an exact tensor; ``partition``: "odd-even", "left-right",
-    "rows=0,2" or a :class:`~exactrank.partitions.Partition`; ``op``: one of ==, !=, >=, >,
+    "rows=0,2" or a :class:`~exactrank.linalg.partitions.Partition`; ``op``: one of ==, !=, >=, >,
     <=, <. A lower-bound claim (>=, >) is proven by a minor: ``rows`` and ``cols``
     (matricization indices) when given, else the exact one of a grid that can be built, else
     one found by :func:`~exactrank.certificates.certify`'s random search, which can miss the
@@ -78,7 +78,7 @@ def assert_grid_equal(actual, expected, *, field="QQ", show: int = 5) -> None:
     """Assert that two grid tensors are equal entry by entry, exactly, over ``field``.
 
     Each of ``actual`` and ``expected`` is a model of any kind (its grid tensor over
-    ``field`` is computed), a :class:`~exactrank.grid.GridTensor` over ``field``, or an
+    ``field`` is computed), a :class:`~exactrank.models.grid.GridTensor` over ``field``, or an
     exact array of shape M × … × M (integers or Fractions, taken in ``field``: reduced
     modulo p over GF(p)). The message lists the first ``show`` differing entries (0-based
     indices) and how many differ. Floats are refused: a float grid proves nothing.
@@ -112,7 +112,7 @@ def assert_rank_formula(family, partition, formula) -> str:
     what was proven; fails with an ``AssertionError`` naming the first failing step.
     """
     from .allsizes import AllSizesError, prove_rank_formula
-    from .partitions import parse_partition
+    from .linalg.partitions import parse_partition
 
     for size in (1, 2, 3):
         rows, cols = family.modes(size)

@@ -3,7 +3,7 @@
 Claim: as R grows, "more and more" of the sampled relu RNNs need shallow networks of
 exponentially higher rank (width), read on Figure 3's histograms of the width lower bound
 ⌈rank/(M·T)⌉ (Lemma A.1 read backwards). Checked on the experiment's own samples
-(:mod:`exactrank.figure_samples`, fig3: M = 10, T = 6, R = 1, 2, 4, 8): for each threshold
+(:mod:`exactrank.checks.figure_samples`, fig3: M = 10, T = 6, R = 1, 2, 4, 8): for each threshold
 b = 2, 4, 8, the fraction of samples with bound >= b (from the rank modulo a random prime, a
 proven lower bound: the fractions are proven lower bounds too).
 
@@ -16,10 +16,8 @@ A PASS shows the trend on these samples (2 per R in quick mode, 8 in --full), no
 
 from __future__ import annotations
 
-import sys
-
-from exactrank.figure_samples import figure_params, width_bound
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.checks.figure_samples import figure_params, width_bound
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 
 NAME = "figure3_more_and_more"
 CLAIM = "§6, closing: as R grows, more and more sampled relu RNNs have width lower bound >= 2, 4, 8"
@@ -62,9 +60,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

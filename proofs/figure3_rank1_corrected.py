@@ -4,29 +4,28 @@ The reading "bound 1 means a rank-1 shallow network" is false (``figure3_rank1_r
 R = 2 samples with bound 1 whose grids no rank-1 network realizes). What holds, and is
 checked here: *every relu RNN of TT-rank 1 (L_t = R_t = 1, Figure 3's R = 1 column) is
 realized by a rank-1 shallow relu network*, built by
-:func:`exactrank.realizability.tt_rank_one_as_shallow` (proof by induction in its
+:func:`exactrank.checks.realizability.tt_rank_one_as_shallow` (proof by induction in its
 docstring: positive homogeneity of max, and a negative state forgotten by max(·, 0)); its
 odd-even rank is then at most 1 + ⌊T/2⌋(M − 1) <= M·T (``lemma_a1``'s (†)), so its width
 bound is 1. For R >= 2 a bound of 1 decides nothing, and realizability is decided exactly
 per grid.
 
-Instances: the R = 1 samples of Figures 3 and 4 (:mod:`exactrank.figure_samples`) and
+Instances: the R = 1 samples of Figures 3 and 4 (:mod:`exactrank.checks.figure_samples`) and
 random TT-rank-1 relu RNNs with small integer weights, zeros and both signs included
 (:func:`exactrank.sampling.random_rnn`, M <= 3, T <= 5, a random invertible F on half).
 PASS when for each the constructed network's grid equals the RNN's exactly (every entry)
-and :func:`~exactrank.realizability.relu_rank_one_shallow` decides the grid rank-1.
+and :func:`~exactrank.checks.realizability.relu_rank_one_shallow` decides the grid rank-1.
 """
 
 from __future__ import annotations
 
 import random
-import sys
 
 import exactrank as er
-from exactrank.figure_samples import figure_params, same_grid, sampled_rnn
-from exactrank.realizability import relu_rank_one_shallow, tt_rank_one_as_shallow
+from exactrank.checks.figure_samples import figure_params, same_grid, sampled_rnn
+from exactrank.checks.realizability import relu_rank_one_shallow, tt_rank_one_as_shallow
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.sampling import random_invertible, random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "figure3_rank1_corrected"
 CLAIM = (
@@ -74,9 +73,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

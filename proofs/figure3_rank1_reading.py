@@ -3,13 +3,13 @@
 Claim (the paper's reading of Figure 3): for the sampled relu RNNs whose width lower bound
 ⌈rank/(M·T)⌉ (Lemma A.1 read backwards) is 1, "there exist shallow networks of rank 1
 realizing the same grid tensor". The bound is only a lower bound, so this is tested
-exactly: for each sampled RNN (:mod:`exactrank.figure_samples`: the experiments' own
+exactly: for each sampled RNN (:mod:`exactrank.checks.figure_samples`: the experiments' own
 sampler, fig3 M = 10, T = 6 and fig4 M = 6, T = 6 with shared cores; in quick mode the
 fig4 sampler at M = 6, T = 4, whose counterexamples' certificates the stand-alone checker
 verifies in a second, and Figure 3's own R = 1 samples) whose bound is 1 —
 its odd-even rank proven <= M·T by an exact "eq" certificate —, rank-1 shallow relu
-realizability of its grid is decided by :func:`exactrank.realizability.relu_rank_one_shallow`
-and, when it fails, proven by a :class:`~exactrank.realizability.NotRankOne` witness whose
+realizability of its grid is decided by :func:`exactrank.checks.realizability.relu_rank_one_shallow`
+and, when it fails, proven by a :class:`~exactrank.checks.realizability.NotRankOne` witness whose
 T + 1 entries are re-evaluated by the brute-force evaluator (:func:`exactrank.score`).
 
 Verdict: REFUTED when some sample with bound 1 has no rank-1 shallow network (the
@@ -25,12 +25,11 @@ seeds 0, 1, 2; fig3 in --full: seed 1, rank 33 <= 60).
 from __future__ import annotations
 
 import functools
-import sys
 
 import exactrank as er
-from exactrank.figure_samples import figure_params, sampled_rnn
-from exactrank.realizability import not_rank_one_witness, relu_rank_one_shallow
-from exactrank.theorems import CheckResult, keep, refutation, script_main
+from exactrank.checks.figure_samples import figure_params, sampled_rnn
+from exactrank.checks.realizability import not_rank_one_witness, relu_rank_one_shallow
+from exactrank.checks.theorems import CheckResult, keep, refutation, run_script
 
 NAME = "figure3_rank1_reading"
 CLAIM = (
@@ -111,9 +110,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_3_1"
 CLAIM = "for ξ = product the RNN score is the TT contraction of eq. 8 (Prop. A.1: its grid)"
@@ -72,9 +71,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -15,15 +15,14 @@ entries with the brute-force evaluator (eq. 16). A PASS is evidence for these in
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import direct_sum
 from exactrank.sampling import random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_5_1"
 CLAIM = "the direct-sum RNN realizes a·Γ_A + b·Γ_B exactly, for every ξ"
@@ -58,9 +57,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

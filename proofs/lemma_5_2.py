@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import one_hot_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "lemma_5_2"
 CLAIM = "every one-hot tensor E^(j) is the grid tensor of a relu RNN (ranks 2)"
@@ -57,9 +56,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -26,21 +26,15 @@ hidden sizes at most 2) that `exactrank verify` re-checks.
 from __future__ import annotations
 
 import itertools
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
-from exactrank.allsizes import (
-    AllSizesError,
-    make_grid_certificate,
-    one_hot_family,
-    prove_identity,
-)
+from exactrank.allsizes import AllSizesError, make_grid_certificate, one_hot_family, prove_identity
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.constructions import one_hot_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_5_2_all_sizes"
 CLAIM = (
@@ -141,9 +135,5 @@ def _realizes(j, M: int) -> bool:
     return family_of(M).same_network(model, len(j) - 2, j)
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -42,13 +42,12 @@ of RTM: the lemma is right and loose by a factor above 2.
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.sampling import random_shallow
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_a1"
 CLAIM = "odd-even rank of a width-R shallow relu network <= R·T·M"
@@ -137,9 +136,5 @@ def best_structured(M: int, T: int, R: int, rng: random.Random, tries: int):
     return best
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -23,19 +23,18 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.sampling import random_invertible
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.sampling import random_invertible
 
 NAME = "lemma_a2"
 CLAIM = "odd-even rank of the Lemma A.2 grid = R^(T/2) + 1 if R < M, else M^(T/2)"
@@ -110,9 +109,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -27,8 +27,6 @@ re-checks.
 
 from __future__ import annotations
 
-import sys
-
 import sympy
 
 import exactrank as er
@@ -43,8 +41,8 @@ from exactrank.allsizes.rules import exact_matrix
 from exactrank.allsizes.structural import SYMBOLS
 from exactrank.allsizes.symbolic import lemma_a2_symbolic, symbolic_identity
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "lemma_a2_all_sizes"
 CLAIM = (
@@ -164,9 +162,5 @@ def _cross_check(family, M: int, R: int, proof) -> tuple[int, str]:
     return k - 1, ""
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

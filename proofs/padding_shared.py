@@ -36,15 +36,14 @@ construction's argument above is the proof for all.
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import exact_inverse
 from exactrank.models import GeneralizedRNN, require_invertible_features
 from exactrank.sampling import random_invertible, random_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "padding_shared"
 CLAIM = (
@@ -171,9 +170,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -34,11 +34,10 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 from exactrank.sampling import GENERIC_HIGH, random_rnn
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "product_generic_rank"
 CLAIM = (
@@ -122,9 +121,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.sampling import random_rnn, random_shallow
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a2_a3"
 CLAIM = "eq. 20 (shallow) and eq. 21 (RNN) equal the networks run on every sequence"
@@ -56,9 +55,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -15,14 +15,13 @@ all ranks 1. A PASS is evidence for these instances.
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import shallow_as_rnn
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a4"
 CLAIM = "a width-R generalized shallow network is an RNN with ranks R (ranks 1 for R = 1)"
@@ -67,9 +66,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -20,14 +20,19 @@ stand-alone checker (that universal_rnn(H) has grid H is the ``theorem_5_1`` che
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    refutation,
+    run_script,
+)
 from exactrank.constructions import coefficient_network, template_coefficients, universal_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "prop_a5"
 CLAIM = "Ĥ with (F^-1)_{j_t i_t} (as printed) realizes every H on the templates"
@@ -86,9 +91,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -18,14 +18,13 @@ it holds for every size.
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import coefficient_network, shallow_as_rnn, template_coefficients
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "prop_a5_corrected"
 CLAIM = "Ĥ with (F^-1)_{i_t j_t} realizes every H on the templates (CP and TT forms)"
@@ -65,9 +64,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

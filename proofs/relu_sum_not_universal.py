@@ -35,18 +35,17 @@ from __future__ import annotations
 import itertools
 import operator
 import random
-import sys
 from fractions import Fraction
 from functools import reduce
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import one_hot_rnn
 from exactrank.models import GeneralizedRNN
-from exactrank.operators import Xi
+from exactrank.models.operators import Xi
 from exactrank.sampling import random_invertible, random_rnn, random_shallow
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "relu_sum_not_universal"
 CLAIM = (
@@ -200,9 +199,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

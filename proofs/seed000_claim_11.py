@@ -44,7 +44,7 @@ cannot be read off, and Sharir & Shashua's bound was not available to compare wi
 is shown exactly: the non-overlapping version stays at C_{L−1} while small overlaps (R = 2,
 3) already give ranks above the size of the network itself.
 
-**Measured growth, next to the statement** (:mod:`exactrank.growth`; fits of exact ranks,
+**Measured growth, next to the statement** (:mod:`exactrank.checks.growth`; fits of exact ranks,
 floats): for each family and partition the slope b of log_M(rank) ≈ a + b·R² over the R
 below the ceiling (only R = 1, 2 at these sizes, so b is a two-point rate); and, for R = 2,
 the widths C = 1 … 4 on 1D N = 8, M = 4 (3 pairs; full mode adds 1D N = 16, M = 2), the
@@ -60,13 +60,12 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from typing import NamedTuple
 
 import exactrank as er
-from exactrank.growth import exponential_rate, shown, width_growth
-from exactrank.partitions import halves
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.growth import exponential_rate, shown, width_growth
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.linalg.partitions import halves
 
 NAME = "seed000_claim_11"
 CLAIM = (
@@ -243,9 +242,5 @@ def _problems(family: Family, values: list, sizes: list) -> list[str]:
     return problems
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

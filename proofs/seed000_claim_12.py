@@ -12,10 +12,10 @@ Definitions chosen (stated, since seed 000 only sketches them):
 
 * The network is :class:`exactrank.HierarchicalNetwork` with σ = identity, P = product,
   unshared weights (each node its own conv, as in the TN of fig. 6), F = I; its TN is
-  :func:`exactrank.tn.tensor_network`: input legs of dimension M, conv matrices, a δ (copy)
+  :func:`exactrank.geometry.tn.tensor_network`: input legs of dimension M, conv matrices, a δ (copy)
   tensor of bond r_{l−1} per pooling window. Edge weights are log(bond dimension); a δ tensor
-  cut through counts log r once (a hyperedge; see :mod:`exactrank.tn`), so exp(min-cut) is
-  :func:`exactrank.tn.min_cut_bound`, an exact integer.
+  cut through counts log r once (a hyperedge; see :mod:`exactrank.geometry.tn`), so exp(min-cut) is
+  :func:`exactrank.geometry.tn.min_cut_bound`, an exact integer.
 * The Schmidt measure is the Schmidt number, i.e. the rank of [A]_{I,J} (Cohen & Shashua
   2017, cited in §7; Claim 7 for separation rank).
 * "Equal" is read generically: for weights outside a measure-zero set (Levine et al.'s
@@ -59,13 +59,11 @@ deviations of footnote 10.
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
-from exactrank.geometry import contiguous_tree, mirror_tree
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main
-from exactrank.tn import min_cut_bound, powers_of_one_integer, tensor_network
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.geometry.tn import min_cut_bound, powers_of_one_integer, tensor_network
+from exactrank.geometry.trees import contiguous_tree, mirror_tree
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_claim_12"
 CLAIM = (
@@ -239,9 +237,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

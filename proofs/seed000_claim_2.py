@@ -33,13 +33,12 @@ claim itself is the one-line argument above); it proves nothing about other widt
 from __future__ import annotations
 
 import math
-import sys
 
 import numpy as np
 
 import exactrank as er
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_claim_2"
 CLAIM = "every matricization of a CP grid tensor with r_0 terms has rank <= r_0 (seed 000)"
@@ -138,9 +137,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

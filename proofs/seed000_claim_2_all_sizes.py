@@ -15,15 +15,13 @@ every N up to the quick table's largest (N = 6).
 
 from __future__ import annotations
 
-import sys
-
 import sympy
 
 import exactrank as er
 from exactrank.allsizes import AllSizesError
 from exactrank.allsizes.cp import prove_cp_bound, symbolic_factorization
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, load, outcome, script_main
+from exactrank.checks.theorems import CheckResult, load, outcome, run_script
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_claim_2_all_sizes"
 CLAIM = (
@@ -80,9 +78,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -33,20 +33,19 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_conv, pairwise_similarity_shallow
 
 NAME = "seed000_claim_5"
 CLAIM = (
@@ -185,9 +184,5 @@ def _principal_rank(M: int, N: int, pooling: str, certs, saved: list) -> tuple[i
     return cert["claim"]["r"], f"rank >= {K}, a lazily evaluated principal minor"
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

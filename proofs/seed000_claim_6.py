@@ -8,7 +8,7 @@ pooling; shallow = one hidden conv with relu, global pooling, dense output.
 
 Base networks (:func:`exactrank.constructions.collapsing_conv`, width r, F = I), and the
 box of radius δ around them (every conv weight, output weight and entry of F within δ),
-certified by exact interval arithmetic (:mod:`exactrank.intervals`), channels enclosed over
+certified by exact interval arithmetic (:mod:`exactrank.numbers.intervals`), channels enclosed over
 all inputs and all points of the box, bottom-up:
 
 * max pooling: at every window on the path of mode 0, the child holding mode 0 must
@@ -24,21 +24,21 @@ all inputs and all points of the box, bottom-up:
 
 The largest δ = k/2^30 certified is found by bisection (the test is monotone in δ). Then,
 independently, the constructed point of the bracket at r_lo and random vertices of the
-certified box are decided exactly by :func:`exactrank.realizability.relu_rank_one_shallow`
-(max) and :func:`~exactrank.realizability.relu_mean_rank_one` (mean), and, as a control,
+certified box are decided exactly by :func:`exactrank.checks.realizability.relu_rank_one_shallow`
+(max) and :func:`~exactrank.checks.realizability.relu_mean_rank_one` (mean), and, as a control,
 generic deep networks (weights in ±10^6), which are not collapsed: their fraction is reported.
 
 *The bracket.* Above r_lo, a point constructed at the certifier's own extremes
-(:mod:`exactrank.collapse_points`) has a grid no hidden channel replicates, proven by exact
+(:mod:`exactrank.checks.collapse_points`) has a grid no hidden channel replicates, proven by exact
 scores of the brute-force evaluator: for max pooling the root's right child overtakes the left
 one on every channel at templates (0, …, 0 | 1, …, 1), and each right mode set to 0 lowers
-the grid (:class:`exactrank.realizability.NotRankOne`, "above"); its radius r_hi is the
+the grid (:class:`exactrank.checks.realizability.NotRankOne`, "above"); its radius r_hi is the
 smallest k/2^30 where the witness holds. The interval bounds the certifier compares at the
 root's window are attained there (rows 0 and 1 of F are different rows), so the bracket
 closes: r_hi/r_lo − 1 ≈ 10^-8. For mean pooling r_hi = 1/M exactly: F = (1 − δ)I − δ(1 − I)
 is singular (rows summing to 0) while every template lights a channel of every leaf, so the
 grid is positive everywhere but any one-channel network on the same features has a zero entry
-(:class:`exactrank.collapse_points.SingularFeatures`); below 1/M F is diagonally dominant,
+(:class:`exactrank.checks.collapse_points.SingularFeatures`); below 1/M F is diagonally dominant,
 and r_lo = ⌊(2^30 − 1)/M⌋/2^30. The check fails when a witness does not hold, when the
 certifier proves the box of radius r_hi (which holds the witness point), or when
 r_hi/r_lo − 1 > 10^-4.
@@ -52,17 +52,16 @@ from __future__ import annotations
 
 import functools
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
-from exactrank.collapse_points import SingularFeatures, max_pooling_point, mean_pooling_point
+from exactrank.checks.collapse_points import SingularFeatures, max_pooling_point, mean_pooling_point
+from exactrank.checks.realizability import relu_mean_rank_one, relu_rank_one_shallow
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import collapsing_conv
-from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
-from exactrank.theorems import CheckResult, outcome, script_main
+from exactrank.numbers.intervals import Interval, hull, interval_max, interval_sum
 
 NAME = "seed000_claim_6"
 CLAIM = "an open box of deep relu networks (max or mean pooling) is replicated by 1 hidden channel"
@@ -168,7 +167,7 @@ def vertex(base: er.HierarchicalNetwork, delta: Fraction, rng: random.Random):
 
 
 def bracket_point(base: er.HierarchicalNetwork, delta: Fraction):
-    """(model, witness): the constructed point of :mod:`exactrank.collapse_points` at radius
+    """(model, witness): the constructed point of :mod:`exactrank.checks.collapse_points` at radius
     δ around ``base``, for its pooling."""
     pooling = base.pooling[0].name
     weights, output, F, witness = POINT[pooling](base, delta)
@@ -297,9 +296,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -44,15 +44,14 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import flint
 import numpy as np
 
 import exactrank as er
-from exactrank.geometry import contiguous_tree, mirror_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.geometry.trees import contiguous_tree, mirror_tree
 
 NAME = "seed000_claim_7"
 CLAIM = "sep(f; I, J) = rank of the grid tensor's (I, J) matricization (seed 000)"
@@ -218,9 +217,5 @@ def _certificate(grid, rows, cols, G, H, certs, label) -> list[str]:
     return keep(certs, f"seed000_claim_7_{tag}_I{''.join(map(str, rows))}.json", cert)
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

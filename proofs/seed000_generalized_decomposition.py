@@ -20,7 +20,7 @@ and D_g the same with ⊗_g. It is computed here by its own recursion, in Python
 in the tree's left-to-right order and permuted to 0 … N−1 at the end. It is compared
 entry by entry with :func:`exactrank.grid_tensor` of the
 :class:`exactrank.HierarchicalNetwork` with the same weights (its own recursion,
-:mod:`exactrank.tree_grid`: conv, σ, pooling of whole windows, on scaled integers).
+:mod:`exactrank.models.hierarchical_grid`: conv, σ, pooling of whole windows, on scaled integers).
 
 Instances: σ/P = relu/max, relu/mean (the convolutional rectifier networks of §4.1),
 identity/product (the arithmetic circuit, g = multiplication: D itself) over QQ and GF(p),
@@ -35,16 +35,15 @@ PASS needs every grid equal to D_g and not identically zero. No certificates are
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
-from exactrank.geometry import contiguous_tree, dilated_tree, mirror_tree
+from exactrank.checks.theorems import CheckResult, outcome, run_script
+from exactrank.geometry.trees import contiguous_tree, dilated_tree, mirror_tree
 from exactrank.models.hierarchical import node_modes
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "seed000_generalized_decomposition"
 CLAIM = (
@@ -201,9 +200,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -65,16 +65,14 @@ N = 16 (§4), a 4 × 4 image with a stride-1 layer over QQ (§6) and M = r = 3 (
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.geometry import contiguous_tree, dilated_tree
+from exactrank.checks import theorems
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.geometry.trees import contiguous_tree, dilated_tree
 from exactrank.models import MixedNetwork
 from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import CheckResult, keep, outcome, script_main
 
 NAME = "seed000_proposition_i"
 CLAIM = (
@@ -351,9 +349,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

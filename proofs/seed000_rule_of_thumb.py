@@ -7,7 +7,7 @@ I and J alternating blocks of D contiguous modes (D = 1 is odd-even); hidden lay
 numbered 0 … L − 1 from the input, as in Cohen et al.; with the same parameter budget,
 widening layers 0 … ⌈log₂ D⌉ must raise the rank there, widening the deeper layers must not.
 
-Why (the min-cut of seed 000, Claim 12, :func:`exactrank.tn.min_cut_bound`): under the
+Why (the min-cut of seed 000, Claim 12, :func:`exactrank.geometry.tn.min_cut_bound`): under the
 contiguous binary tree a node of level ⌈log₂ D⌉ + 1 holds both an I block and a J block;
 each such node must be cut inside, through bonds of width r_l with l <= ⌈log₂ D⌉ (its
 children's channels, or deeper inside a block), so the bound — and the rank, which meets
@@ -30,12 +30,11 @@ parameters (and the min-cut bounds behave alike); the non-power-of-two D is repo
 from __future__ import annotations
 
 import math
-import sys
 
 import exactrank as er
-from exactrank.geometry import contiguous_tree
-from exactrank.theorems import CheckResult, outcome, script_main
-from exactrank.tn import min_cut_bound
+from exactrank.checks.theorems import CheckResult, outcome, run_script
+from exactrank.geometry.tn import min_cut_bound
+from exactrank.geometry.trees import contiguous_tree
 
 NAME = "seed000_rule_of_thumb"
 CLAIM = (
@@ -129,9 +128,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -47,7 +47,7 @@ stride TS of each layer (TR_l = TR_{l−1} + (R_l − 1)·TS_{l−1}), for a rea
 paper. Measured (quick, GF and QQ alike): 1D N = 8: ranks 2, 4, 12, 12, 16 for R = 2 … 6;
 1D N = 16: 2, 8, 48, 48, 256; 4 × 4: 2, 4, 16, 16 on both partitions.
 
-**Measured growth, next to the statement** (:mod:`exactrank.growth`; fits of exact ranks,
+**Measured growth, next to the statement** (:mod:`exactrank.checks.growth`; fits of exact ranks,
 floats): for each family and partition, the slope b of log_M(rank) ≈ a + b·R over the R
 below the ceiling (the statement says log rank grows proportionally to the overlap); and,
 for fixed R, the widths C = 1 … 4 on 1D N = 8, M = 4 (R = 3, 4; full mode adds 1D N = 16,
@@ -63,13 +63,12 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from typing import NamedTuple
 
 import exactrank as er
-from exactrank.growth import exponential_rate, shown, width_growth
-from exactrank.partitions import halves
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.growth import exponential_rate, shown, width_growth
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
+from exactrank.linalg.partitions import halves
 
 NAME = "seed000_theorem_10"
 CLAIM = (
@@ -239,9 +238,5 @@ def _problems(family: Family, values: list, bound: int, ceiling: int) -> list[st
     return problems
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

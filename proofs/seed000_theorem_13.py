@@ -11,7 +11,7 @@ intermediate layers of different networks already leads to a quadratic gap". Pro
 
 Definitions chosen (seed 000 defines the mixture in words; see
 :mod:`exactrank.models.mixed` for the definition used and why): the dilated networks are
-:class:`exactrank.HierarchicalNetwork` s over :func:`exactrank.geometry.dilated_tree`
+:class:`exactrank.HierarchicalNetwork` s over :func:`exactrank.geometry.trees.dilated_tree`
 (identity activation, product pooling, unshared weights, F = I, every width r); the mixed
 network exchanges pooled tensors at the chosen mixture nodes and sums the two outputs. The
 "size" of a decomposition is its width: the number of intermediate tensors per node.
@@ -20,8 +20,8 @@ What is computed, exactly, per instance (a pair of trees, a set of mixture nodes
 the ranks ρ_1, ρ_2, ρ_M of every balanced partition (|I| = 4, 0 ∈ I; 35 of them) of the
 grid tensors of N_1, N_2 (the mixed network's own components) and M, for one draw of
 generic weights (large random integers over QQ, random elements of GF(p), p = 2^61 − 1);
-then for each tree T_i the least width w_i(P) at which :func:`exactrank.geometry.rank_bounds`
-(:func:`exactrank.geometry.width_for_rank`)
+then for each tree T_i the least width w_i(P) at which :func:`exactrank.geometry.trees.rank_bounds`
+(:func:`exactrank.geometry.trees.width_for_rank`)
 (a proven upper bound on the rank of *every* network over T_i of that width, over any
 field) reaches ρ_M(P). A network over T_i of width < need_i = max_P w_i(P) has a
 matricization of rank below M's, so it cannot replicate M's grid tensor: a proof, for the
@@ -51,20 +51,18 @@ So on these instances the quadratic bound is attained, never beaten from below.
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
-from exactrank.geometry import dilated_tree, rank_bounds, width_for_rank
-from exactrank.models import MixedNetwork
-from exactrank.partitions import each_partition
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
+from exactrank.geometry.trees import dilated_tree, rank_bounds, width_for_rank
+from exactrank.linalg.partitions import each_partition
+from exactrank.models import MixedNetwork
 
 NAME = "seed000_theorem_13"
 CLAIM = (
@@ -191,9 +189,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -12,7 +12,7 @@ replicated by a shallow convolutional arithmetic circuit if that has an exponent
 of hidden channels."
 
 Definitions (standard, COLT 2016 §3; :mod:`exactrank.models.hierarchical`): the deep network
-is the HT tree of contiguous pairs, ``exactrank.geometry.contiguous_tree(N)`` (N = 2^L),
+is the HT tree of contiguous pairs, ``exactrank.geometry.trees.contiguous_tree(N)`` (N = 2^L),
 identity activation, product pooling, unshared weights a^{l,j,γ}, widths r_0 (the leaf
 convs, M → r_0) and r_1 … r_{L−1}, one dense output; F = I. Modes are 0-based, so the
 paper's odd modes {1, 3, …} are exactrank's rows 0, 2, 4, … (the ``odd-even`` partition):
@@ -54,23 +54,22 @@ QQ grids over 2^14 entries (the N = 16 grid is ~20 MB of digits; its GF(p) twin 
 from __future__ import annotations
 
 import itertools
-import sys
 from fractions import Fraction
 
 import flint
 import numpy as np
 
 import exactrank as er
-from exactrank.geometry import contiguous_tree
-from exactrank.models.hierarchical import parse_tree
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
+from exactrank.geometry.trees import contiguous_tree
+from exactrank.models.hierarchical import parse_tree
 
 NAME = "seed000_theorem_3"
 CLAIM = "odd-even rank of a generic HT network = min(r_0, M)^(N/2), any inner widths (seed 000)"
@@ -324,9 +323,5 @@ def _corollary_4(model, grid, field, expected, where, full, details) -> int:
     return 0
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -27,8 +27,6 @@ verify` re-checks by the same induction over the levels.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 import exactrank as er
@@ -43,7 +41,7 @@ from exactrank.allsizes.hierarchical import (
 from exactrank.allsizes.structural import compare
 from exactrank.allsizes.tree_certificate import make_tree_certificate
 from exactrank.certificates import verify_certificate
-from exactrank.theorems import CheckResult, keep, outcome, script_main
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script
 
 NAME = "seed000_theorem_3_all_sizes"
 CLAIM = (
@@ -133,9 +131,5 @@ def _cross_check(M: int, r0: int, r: int, rho: int) -> tuple[list[int], str]:
     return sizes, ""
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

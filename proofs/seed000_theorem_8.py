@@ -6,7 +6,7 @@ if (I, J) meets certain conditions, and polynomial (or even linear) otherwise." 
 and fig. 4: contiguous windows favor interleaved partitions (odd-even), mirror windows favor
 symmetric ones (left-right).
 
-The "certain conditions", as the bounds of :func:`exactrank.geometry.rank_bounds` (see its
+The "certain conditions", as the bounds of :func:`exactrank.geometry.trees.rank_bounds` (see its
 module docstring for the proofs and for what is reconstructed from ICLR 2017, Theorem 1):
 ``lower`` = min(r_0, M)^S with S the number of first-level windows meeting both I and J;
 ``paper_upper``, the recursion over the mixed nodes of the tree; ``upper`` ≤ ``paper_upper``,
@@ -31,17 +31,15 @@ product pooling of a convolutional arithmetic circuit; unshared weights; F = I.
 With ``--certs``: a certificate of each rank in full mode; the odd-even and left-right ones
 in quick mode. A PASS proves the ranks of these instances (hence, with the genericity
 argument, lower bounds on the maximal rank) and that they obey the bounds; the bounds
-themselves are proven in exactrank.geometry, not here.
+themselves are proven in exactrank.geometry.trees, not here.
 """
 
 from __future__ import annotations
 
-import sys
-
 import exactrank as er
-from exactrank.geometry import contiguous_tree, mirror_tree, rank_bounds
-from exactrank.partitions import each_partition
-from exactrank.theorems import CheckResult, keep, outcome, script_main, separation_table
+from exactrank.checks.theorems import CheckResult, keep, outcome, run_script, separation_table
+from exactrank.geometry.trees import contiguous_tree, mirror_tree, rank_bounds
+from exactrank.linalg.partitions import each_partition
 
 NAME = "seed000_theorem_8"
 CLAIM = "N = 8: every balanced partition's rank under contiguous and mirror trees obeys the bounds"
@@ -159,9 +157,5 @@ def _table(table, parts, label, peak) -> list[str]:
     return lines
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

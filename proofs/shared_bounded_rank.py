@@ -50,14 +50,13 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import outcome, run_script
 from exactrank.constructions import nonnegative_tt_as_relu_rnn
-from exactrank.theorems import outcome, script_main
 
 NAME = "shared_bounded_rank"
 CLAIM = (
@@ -417,9 +416,5 @@ def _save_product(folder: Path, d: dict) -> list[str]:
     return paths
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

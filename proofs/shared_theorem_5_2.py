@@ -45,13 +45,12 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import keep, outcome, run_script, separation_table, unverified
 from exactrank.constructions import nonnegative_tt_as_relu_rnn, shared_pairwise_similarity_rnn
-from exactrank.theorems import keep, outcome, script_main, separation_table, unverified
 
 NAME = "shared_theorem_5_2"
 CLAIM = (
@@ -194,9 +193,5 @@ def _bite(M: int, R: int, T: int, certs, saved: list) -> tuple[str, int, str]:
     return size, math.ceil(K / (M * T)), f"shared rank >= {K}, a lazily evaluated minor"
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -19,7 +19,7 @@ inner and last cores by ``GeneralizedRNN.with_shared_cores``; with a random inve
 too. Then exact rational perturbations, every entry of F, C and G of the first, inner and
 last cores moved by a rational in [−1/100, 1/100] (4 per size; 10 in full mode), built with
 shared cores; the grid goes to the exact decision procedure
-:func:`exactrank.realizability.relu_rank_one_shallow` (a proof of "rank-1 realizable or not"
+:func:`exactrank.checks.realizability.relu_rank_one_shallow` (a proof of "rank-1 realizable or not"
 for that grid, see its module docstring), and the width-1 shallow network it returns (with
 v^(t) = F_ε^(−1)·u_t) must reproduce the grid exactly. A control: random shared relu RNNs
 with large weights are usually *not* rank-1 realizable (reported, not part of the verdict).
@@ -36,17 +36,16 @@ re-evaluates entry by entry.
 from __future__ import annotations
 
 import random
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.realizability import rank_one_shallow_network, relu_rank_one_shallow
+from exactrank.checks.theorems import difference_certificate, keep, outcome, run_script
 from exactrank.constructions import perturbation_base_rnn
-from exactrank.realizability import rank_one_shallow_network, relu_rank_one_shallow
 from exactrank.sampling import random_invertible
-from exactrank.theorems import difference_certificate, keep, outcome, script_main
 
 NAME = "shared_theorem_5_3"
 CLAIM = (
@@ -172,9 +171,5 @@ def check(full: bool = False, certs=None):
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -32,17 +32,16 @@ universal once M^T exceeds its parameter count — that is the corrected claim, 
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, run_script
 from exactrank.constructions import shared_universal_rnn
-from exactrank.files import write_json
-from exactrank.modelfile import model_to_dict
+from exactrank.io.files import write_json
+from exactrank.models.modelfile import model_to_dict
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, script_main
 
 NAME = "shared_universality"
 CLAIM = "with shared cores (G(2) = … = G(T−1)) relu/product RNNs are no longer universal at fixed T"
@@ -128,9 +127,5 @@ def _save(folder: Path, model, H, xi, M, T, label) -> list[str]:
     return [str(folder / f"{stem}.json"), str(path)]
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

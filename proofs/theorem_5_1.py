@@ -16,14 +16,13 @@ H exactly. A PASS is evidence for these sizes; the constructions work for any H.
 from __future__ import annotations
 
 import random
-import sys
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import CheckResult, outcome, run_script
 from exactrank.constructions import universal_rnn
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, outcome, script_main
 
 NAME = "theorem_5_1"
 CLAIM = "every tensor H is the grid of a relu RNN (Thm 5.1) and of a product RNN (Prop A.5)"
@@ -64,9 +63,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

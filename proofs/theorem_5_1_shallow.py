@@ -39,17 +39,22 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from fractions import Fraction
 
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    outcome,
+    run_script,
+)
 from exactrank.constructions import exact_inverse, universal_rnn
 from exactrank.errors import InvalidInputError
 from exactrank.models import GeneralizedShallow, require_invertible_features
 from exactrank.sampling import random_invertible
-from exactrank.theorems import CheckResult, difference_certificate, keep, outcome, script_main
 
 NAME = "theorem_5_1_shallow"
 CLAIM = "every tensor H is the grid of a relu shallow network (Thm 5.1); width nnz(H) + 1"
@@ -194,9 +199,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -22,13 +22,17 @@ sizes (one counterexample suffices); the corrected bound is only evidence.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 import exactrank as er
+from exactrank.checks.theorems import (
+    CheckResult,
+    difference_certificate,
+    keep,
+    refutation,
+    run_script,
+)
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
-from exactrank.theorems import CheckResult, difference_certificate, keep, refutation, script_main
 
 NAME = "theorem_5_2"
 CLAIM = "a shallow relu network realizing the Lemma A.2 grid has width >= MT·min(M,R)^(T/2)"
@@ -77,9 +81,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

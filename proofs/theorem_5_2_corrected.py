@@ -21,20 +21,19 @@ the sizes listed and relies on Lemma A.1 for the rest.
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 
 import exactrank as er
-from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.limits import whole_grid
-from exactrank.theorems import (
+from exactrank.checks.theorems import (
     CheckResult,
     keep,
     outcome,
-    script_main,
+    run_script,
     separation_table,
     unverified,
 )
+from exactrank.constructions import pairwise_similarity_rnn
+from exactrank.limits import whole_grid
 
 NAME = "theorem_5_2_corrected"
 CLAIM = "the Lemma A.2 grid needs shallow relu width >= min(M,R)^(T/2)/(MT) (Lemma A.1)"
@@ -98,9 +97,5 @@ def check(full: bool = False, certs=None) -> CheckResult:
     )
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
 
 import exactrank as er
 from exactrank.allsizes import (
@@ -38,9 +37,9 @@ from exactrank.allsizes import (
 )
 from exactrank.allsizes.shallow_relu import lemma_a1_bound, width_bound
 from exactrank.certificates import verify_certificate
+from exactrank.checks.theorems import CheckResult, keep, load, outcome, run_script
 from exactrank.constructions import pairwise_similarity_rnn, pairwise_similarity_shallow
 from exactrank.sampling import random_shallow
-from exactrank.theorems import CheckResult, keep, load, outcome, script_main
 
 NAME = "theorem_5_2_corrected_all_sizes"
 CLAIM = (
@@ -148,9 +147,5 @@ def _cross_check(family, M: int, R: int, formula, sharper) -> str:
     return ""
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

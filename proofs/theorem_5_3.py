@@ -15,7 +15,7 @@ Three parts:
 2. *The open set, certified.* For a radius δ, every entry of every C(t), G(t) and of F is
    replaced by the interval [base − δ, base + δ] (independently per step: the box is not
    restricted to shared cores) and the recursion (eq. 16) is run in exact interval
-   arithmetic (:mod:`exactrank.intervals`). If, at every step t ≥ 1, the smallest possible
+   arithmetic (:mod:`exactrank.numbers.intervals`). If, at every step t ≥ 1, the smallest possible
    state is ≥ max(0, the largest possible input C(t)·f(x)), the last state (the score) is
    ≥ 0, and δ·M < 1 (then F is strictly diagonally dominant, hence invertible), the paper's
    argument above holds at *every* point of the closed box, so its interior is an open set
@@ -26,8 +26,8 @@ Three parts:
    *Row by row of F (M = 2, F moving).* Enclosing states and inputs apart lets row m of F
    be low in the state after x^(1) = x^(m) and high in the input x^(2) = x^(m) at once;
    for M = 2 that gives only 1/7. There step 1 is certified instead by the lemma of
-   :mod:`exactrank.row_boxes` (:func:`exactrank.row_boxes.rows_dominate`: each row of F
-   shared by the state and input it feeds, on a bisection of its box): each state above
+   :mod:`exactrank.checks.row_boxes` (:func:`exactrank.checks.row_boxes.rows_dominate`: each row
+   of F shared by the state and input it feeds, on a bisection of its box): each state above
    the input of its own template and, for R >= 2, each input below the other template's
    smallest state or, scaled by ρ − (ρ − 1)β, below its own template's states; every
    G(t), t >= 1, positive; the later steps dominated as above (the enclosure after step 1
@@ -37,14 +37,14 @@ Three parts:
    *Re-verified by another route*, so that a broken certifier turns the verdict: at the
    adversarial "low" vertex, random vertices and rational interior points of the certified
    box, exactly over QQ and without intervals, F must be invertible, the grid decided
-   rank-1 shallow realizable (:func:`exactrank.realizability.relu_rank_one_shallow`) and
+   rank-1 shallow realizable (:func:`exactrank.checks.realizability.relu_rank_one_shallow`) and
    equal to the grid of that network (the paper's where the grid depends on x_1 alone),
    a "rank <= 0" certificate of their difference checked by the stand-alone checker
    (proofs/verify_certificate.py) for grids of at most 64 entries; the (8, 8, 8) box of
    the full run, whose grid is too large to hold, at 4 points on 32 sampled entries each.
 3. *The bracket.* A point at radius r_hi (:func:`bracket_point`) whose grid no rank-1
    shallow relu network realizes, proven by a few exact scores
-   (:class:`exactrank.realizability.NotRankOne`): so the largest box around the base lies
+   (:class:`exactrank.checks.realizability.NotRankOne`): so the largest box around the base lies
    between r_lo and r_hi. The point: rows x_1 = 0 and x_1 = w of the step-0 weights at
    their smallest (C(0) diagonal 1 − δ, off-diagonal −δ; G(0) = 2 − δ, row 0 raised by
    θ·δ), the input x_2 = 1 at its largest (row 1 of C(1) all +δ); with F moving, rows 0
@@ -55,7 +55,7 @@ Three parts:
    re-verified with the sampled ones, and its witness must fail there (so an inflated
    r_lo turns the verdict).
    For M = 2, R >= 2 with F moving the point is
-   :func:`exactrank.bracket_points.order_point` instead: every state still dominates the
+   :func:`exactrank.checks.bracket_points.order_point` instead: every state still dominates the
    input of its own template, but G(0) orders the state's components differently after
    x^(0) and x^(1) and G(1) weighs those where x^(0) is ahead (r_hi ≈ 0.1917 for R = 2,
    0.1859 for R = 3, below the (5 − √17)/4 ≈ 0.2192 where a state falls below its own
@@ -72,19 +72,18 @@ from __future__ import annotations
 import functools
 import importlib.util
 import random
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 import exactrank as er
-from exactrank import row_boxes
-from exactrank.bracket_points import bracket_point
+from exactrank.checks import row_boxes
+from exactrank.checks.bracket_points import bracket_point
+from exactrank.checks.realizability import rank_one_shallow_network
+from exactrank.checks.theorems import CheckResult, difference_certificate, outcome, run_script
 from exactrank.constructions import exact_inverse, perturbation_base_rnn
-from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import rank_one_shallow_network
-from exactrank.theorems import CheckResult, difference_certificate, outcome, script_main
+from exactrank.numbers.intervals import Interval, hull, interval_max, interval_sum
 
 NAME = "theorem_5_3"
 CLAIM = "an open box of relu RNNs around the base network is rank-1 shallow realizable"
@@ -121,7 +120,7 @@ def rows_route(M: int, R: int, moves_F: bool) -> bool:
 
 def rows_certified(M: int, R: int, T: int) -> Fraction:
     """r_lo on the row route (part 2, M = 2): the first of r_hi·(1 − 10^-5·2^j), j = 0, 1, …,
-    that :func:`certified_box` proves (:func:`exactrank.row_boxes.rows_certified`), r_hi the
+    that :func:`certified_box` proves (:func:`exactrank.checks.row_boxes.rows_certified`), r_hi the
     radius of the witness point (:func:`upper_bracket` searched from 0)."""
     ceiling = upper_bracket(M, R, T, Fraction(0))[0]
     return row_boxes.rows_certified(ceiling, SCALE, lambda d: certified_box(M, R, T, d))
@@ -344,7 +343,7 @@ def reverify(M, R, T, delta, rng: random.Random, samples: int, moves_F=True, bra
 def point_problem(model: er.GeneralizedRNN, rng: random.Random) -> str | None:
     """None when the RNN's grid is realized by a rank-1 shallow network, checked exactly over
     QQ: F invertible; the grid decided rank-1 shallow relu realizable
-    (:func:`~exactrank.realizability.rank_one_shallow_network`); grid(RNN) − grid(network) of
+    (:func:`~exactrank.checks.realizability.rank_one_shallow_network`); grid(RNN) − grid(network) of
     rank <= 0, as a certificate re-checked entry by entry by the stand-alone checker (grids
     of at most MAX_STANDALONE entries; larger ones compared entry by entry here). The network
     is the paper's (:func:`rank_one_shallow`) where the grid depends on x^(1) alone, else
@@ -462,9 +461,5 @@ def bracket(M: int, R: int, T: int, moves_F: bool, rng: random.Random, samples: 
     return False, line, shown
 
 
-def main(argv=None) -> int:
-    return script_main(check, argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(check)

@@ -12,7 +12,7 @@ from process_cli import run
 from test_allsizes_lemma_a2 import VALIDATOR
 
 import exactrank as er
-from exactrank.theorems import load
+from exactrank.checks.theorems import load
 
 
 @pytest.fixture(scope="module")

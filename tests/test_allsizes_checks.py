@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from exactrank.checks.theorems import load
 from exactrank.constructions import universal_rnn
-from exactrank.theorems import load
 
 
 def _twice_one_hot(index, M):

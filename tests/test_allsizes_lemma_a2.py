@@ -27,10 +27,10 @@ from exactrank.allsizes import (
     prove_rank_formula,
     reachable_states,
 )
+from exactrank.checks.theorems import load
 from exactrank.constructions import pairwise_similarity_rnn
 from exactrank.models import GeneralizedRNN
 from exactrank.testing import assert_rank_formula
-from exactrank.theorems import load
 
 SCHEMA = json.loads(
     (ROOT / "docs" / "schemas" / "structural-certificate.schema.json").read_text("utf-8")

@@ -14,7 +14,7 @@ from exactrank.allsizes import ProofStepFailed, lemma_a2_family
 from exactrank.allsizes import symbolic as sym
 from exactrank.allsizes.automaton import run_steps
 from exactrank.allsizes.deltas import on_deltas, range_sum
-from exactrank.theorems import load
+from exactrank.checks.theorems import load
 
 j = sympy.Symbol("j", integer=True, nonnegative=True)
 delta = sympy.KroneckerDelta

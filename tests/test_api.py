@@ -25,10 +25,10 @@ from oracles import matricize_ref, rank_fraction, rank_mod_p_ref
 import exactrank as er
 from exactrank.cli import main
 from exactrank.constructions import pairwise_similarity_rnn, shared_pairwise_similarity_rnn
-from exactrank.geometry import dilated_tree
-from exactrank.modelfile import model_to_dict
-from exactrank.operators import ACTIVATIONS, OPERATORS, POOLINGS
-from exactrank.rank import RankNotProvenError
+from exactrank.geometry.trees import dilated_tree
+from exactrank.linalg.rank import RankNotProvenError
+from exactrank.models.modelfile import model_to_dict
+from exactrank.models.operators import ACTIVATIONS, OPERATORS, POOLINGS
 from exactrank.sampling import random_rnn, random_shallow
 from exactrank.testing import assert_grid_equal, assert_rank
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 
 import exactrank as er
-from exactrank import row_boxes, theorems
+from exactrank.checks import row_boxes, theorems
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ def test_theorem_5_3_inflated_r_lo_turns_the_verdict(theorem_5_3, monkeypatch):
 def test_theorem_5_3_wrong_witness_turns_the_verdict(theorem_5_3, monkeypatch):
     """A witness pointing at the wrong entries (j^1 in row 0, where grid[0, 1, …] itself
     is) does not hold at any radius, so no r_hi is found: FAIL."""
-    from exactrank.realizability import NotRankOne
+    from exactrank.checks.realizability import NotRankOne
 
     real = theorem_5_3.bracket_point
 
@@ -215,7 +215,7 @@ def test_theorem_5_3_witness_recomputed_with_fractions(theorem_5_3, M, R, T, mov
     exact procedure, while the same construction at r_lo is rank-1."""
     from oracles import rnn_score
 
-    from exactrank.realizability import relu_rank_one_shallow
+    from exactrank.checks.realizability import relu_rank_one_shallow
 
     r_lo = theorem_5_3.largest_certified(M, R, T, moves_F)
     r_hi, model, witness = theorem_5_3.upper_bracket(M, R, T, r_lo, moves_F)
@@ -253,8 +253,8 @@ def test_seed000_claim_6_upper_bracket_witness_by_the_oracle(pooling):
 
 def test_seed000_claim_6_wrong_witness_turns_the_verdict(monkeypatch):
     """Witnesses pointing at entries where nothing is violated: FAIL, said in the line."""
-    from exactrank.collapse_points import SingularFeatures
-    from exactrank.realizability import NotRankOne
+    from exactrank.checks.collapse_points import SingularFeatures
+    from exactrank.checks.realizability import NotRankOne
 
     module = theorems.load("seed000_claim_6")
     monkeypatch.setattr(module, "QUICK", module.QUICK[1:2])

@@ -1,4 +1,4 @@
-"""The table of `exactrank check` (exactrank/check_table.py): two lines per check, rows
+"""The table of `exactrank check` (exactrank/checks/check_table.py): two lines per check, rows
 streamed as each check finishes, -v with every detail, the largest instance in --json."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from exactrank import check_table, cli, theorems
-from exactrank.theorems import CheckResult
+from exactrank import cli
+from exactrank.checks import check_table, theorems
+from exactrank.checks.theorems import CheckResult
 
 
 def _result(**changes) -> CheckResult:

@@ -1,5 +1,5 @@
 """Claim 6's two-sided brackets (seed 000, issue 12): the certified radius r_lo and the
-constructed point of exactrank.collapse_points at r_hi, held against independent routes.
+constructed point of exactrank.checks.collapse_points at r_hi, held against independent routes.
 
 * the witnesses recomputed on scores of the evaluator of tests/oracles.py (seed 000, §3–4
   written out), and the whole grid decided not replicable (max pooling);
@@ -22,16 +22,16 @@ from hypothesis import strategies as st
 from oracles import hierarchical_score, inverse_fraction, shallow_score
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.collapse_points import (
+from exactrank.checks import theorems
+from exactrank.checks.collapse_points import (
     SingularFeatures,
     max_pooling_point,
     mean_pooling_point,
     singular_features,
 )
+from exactrank.checks.realizability import relu_mean_rank_one, relu_rank_one_shallow
 from exactrank.constructions import collapsing_conv
 from exactrank.errors import InvalidInputError
-from exactrank.realizability import relu_mean_rank_one, relu_rank_one_shallow
 
 QUICK = [(2, 4, 2), (3, 4, 2), (2, 8, 2)]
 

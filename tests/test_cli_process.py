@@ -64,7 +64,11 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, args, group):
     terminal's Ctrl-C goes to the whole process group, workers included (``group``; the
     command gets a process group of its own, and only that group is signalled)."""
     proc = start(
-        *args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        *args,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=group,
     )
     records = tmp_path / "results" / "fig3.records.jsonl"

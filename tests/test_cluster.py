@@ -495,8 +495,8 @@ def test_dask_workers_get_the_allocator_of_a_plain_process(client):
 
 
 def test_checks_as_tasks_give_the_verdicts_of_theorems_run(client, monkeypatch):
-    from exactrank import theorems
-    from exactrank.experiments.check_tasks import ERROR, run_checks
+    from exactrank.checks import theorems
+    from exactrank.checks.check_tasks import ERROR, run_checks
 
     names = ["lemma_3_1", "lemma_5_1", "prop_a4"]
     expected = {n: theorems.run(n) for n in names}

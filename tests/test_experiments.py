@@ -1,4 +1,5 @@
-"""Experiments (seed 001 Figures 3–5) and ball arithmetic: exactrank.experiments, exactrank.balls.
+"""Experiments (seed 001 Figures 3–5) and ball arithmetic: exactrank.experiments,
+exactrank.linalg.balls.
 
 Every exact rank an experiment records is recomputed here by tests/oracles.py (Fraction
 grids and Fraction elimination, no exactrank code); ball evaluations are held against
@@ -25,10 +26,10 @@ import pytest
 from oracles import grid, matricize_ref, rank_fraction, rnn_score
 
 import exactrank as er
-from exactrank import balls
 from exactrank.experiments import get_experiment, rnn_figures, run_experiment, sample_seed
 from exactrank.experiments.registry import merge_parameters
 from exactrank.experiments.report import Progress
+from exactrank.linalg import balls
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {"M": 3, "T": 4, "ranks": [1, 2, 3]}

@@ -30,13 +30,20 @@ from oracles import (
 )
 
 import exactrank as er
-from exactrank.experiments import conv_tables, get_experiment, run_experiment, sample_seed
+from exactrank.experiments import (
+    conv_tables,
+    get_experiment,
+    min_cut_table,
+    overlap_table,
+    run_experiment,
+    sample_seed,
+)
 from exactrank.experiments.registry import merge_parameters
-from exactrank.tn import powers_of_one_integer
+from exactrank.geometry.tn import powers_of_one_integer
 
 ROOT = Path(__file__).resolve().parents[1]
 P = 2**61 - 1
-# the trees as the docstring defines them, written out (not computed by exactrank.geometry)
+# the trees as the docstring defines them, written out (not computed by exactrank.geometry.trees)
 TREES = {
     ("contiguous", 4): ((0, 1), (2, 3)),
     ("mirror", 4): ((0, 3), (1, 2)),
@@ -208,7 +215,7 @@ def test_theorem10_ranks_match_the_oracle():
     for record in doc["samples"]:
         R = record["R"]
         for shape in full["shapes"]:
-            model = conv_tables.overlapping_network(full, shape, R, record["sample_seed"])
+            model = overlap_table.overlapping_network(full, shape, R, record["sample_seed"])
             assert model.receptive_fields == (R,) * model.L and model.widths == (C,) * model.L
             N = math.prod(shape)
             tensor = _overlapping_grid(model, [_nested(w) for w in model.weights], None)
@@ -272,7 +279,7 @@ def test_claim12_ranks_and_min_cuts_match_the_oracles(field):
     doc = run_experiment("claim12", 2, jobs=1, seed=1, progress=False, params=params)
     cuts = {}
     for record in doc["samples"]:
-        tree_name, M, widths = conv_tables._instances(doc["parameters"])[record["instance"]]
+        tree_name, M, widths = min_cut_table._instances(doc["parameters"])[record["instance"]]
         kind, N = tree_name.split("/")
         tree = TREES[kind, int(N)]
         model = er.random_hierarchical(tree, M, widths, field=field, seed=record["sample_seed"])
@@ -334,7 +341,7 @@ def test_summaries_of_hand_made_records():
             ({"rows=0": 2, "rows=0,1": 1, "rows=0,2": 4}, {"rows=0,1": "a"}),
         ]
     ]
-    summary = conv_tables.summarize_claim12(params, records)
+    summary = min_cut_table.summarize_claim12(params, records)
     assert [(v["partition"], v["rank"]) for v in summary["violations"]] == [("rows=0", 3)]
     (d,) = summary["disagreements"]
     assert (d["partition"], d["rank"], d["ranks_by_draw"], d["cut"]) == ("rows=0,1", 1, [1, 1], "a")
@@ -505,7 +512,7 @@ def test_theorem13_ranks_and_widths_against_independent_recomputation():
     reference elimination; each needed width w checked: the bound at w reaches rho_M, at
     w - 1 it does not."""
     from exactrank.experiments import mixture_table
-    from exactrank.geometry import rank_bounds
+    from exactrank.geometry.trees import rank_bounds
 
     params = {**TINY["theorem13"], "pairs": ["2,1,4/first"]}
     doc = run_experiment("theorem13", 1, jobs=1, seed=5, progress=False, params=params)

@@ -12,9 +12,9 @@ import pytest
 from oracles import rnn_score
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.figure_samples import sampled_rnn
-from exactrank.realizability import NotRankOne, tt_rank_one_as_shallow
+from exactrank.checks import theorems
+from exactrank.checks.figure_samples import sampled_rnn
+from exactrank.checks.realizability import NotRankOne, tt_rank_one_as_shallow
 from exactrank.sampling import random_rnn
 
 

@@ -63,8 +63,8 @@ from test_certificates import certificate_pool, run_main, standalone
 
 from exactrank import certify
 from exactrank.cli import main as exactrank_main
-from exactrank.modelfile import model_to_dict
 from exactrank.models import GeneralizedRNN
+from exactrank.models.modelfile import model_to_dict
 from exactrank.sampling import (
     random_hierarchical,
     random_invertible,

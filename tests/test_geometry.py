@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 from oracles import hierarchical_score, matricize_ref, rank_fraction
 
 import exactrank as er
-from exactrank.geometry import (
+from exactrank.geometry.trees import (
     contiguous_tree,
     mirror_tree,
     mirror_tree_2d,
     rank_bounds,
     square_tree,
 )
+from exactrank.linalg.partitions import left_right_2d, parse_partition, top_bottom
 from exactrank.models.hierarchical import parse_tree
-from exactrank.partitions import left_right_2d, parse_partition, top_bottom
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

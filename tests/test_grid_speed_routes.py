@@ -1,6 +1,6 @@
 """The fast routes of the grid evaluators (issue 11, item 2) against independent oracles.
 
-* :func:`exactrank.arithmetic.split_product` (float64 integers times a small integer matrix,
+* :func:`exactrank.models.arithmetic.split_product` (float64 integers times a small integer matrix,
   two dgemms joined in int64) against Python-integer products, and its refusals;
 * relu RNN grids whose states pass 2^53 (so the split product runs) against the
   plain-Fraction brute force of tests/oracles.py;
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from oracles import rnn_score
 
 import exactrank as er
-from exactrank.arithmetic import split_product
+from exactrank.models.arithmetic import split_product
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -114,7 +114,7 @@ def test_relu_grid_past_2_53_equals_brute_force(case):
 
 def test_relu_grid_in_the_split_regime_is_exercised(monkeypatch):
     """A grid whose last product needs the split (its bound is past 2^53, below 2^62)."""
-    import exactrank.arithmetic as arithmetic
+    import exactrank.models.arithmetic as arithmetic
 
     split_results = []
 
@@ -191,7 +191,7 @@ def last_steps(draw):
 @example(([[2**61]], 1, [[2**61]], 1, [100]))  # bound past 2^62: refused
 @SETTINGS
 def test_relu_last_step_equals_the_pairwise_sum(case):
-    from exactrank.relu_step import relu_last_step
+    from exactrank.models.rnn_relu_step import relu_last_step
 
     A, a_den, S, s_den, G = case
     result = relu_last_step(
@@ -213,7 +213,7 @@ def test_relu_last_step_equals_the_pairwise_sum(case):
 
 def test_relu_grids_take_the_sorted_last_step(monkeypatch):
     """The relu grid over QQ runs its last step sorted; its grid equals the dense route's."""
-    import exactrank.rnn_grid as grid_module
+    import exactrank.models.rnn_grid as grid_module
 
     rng = np.random.default_rng(5)
     C = [rng.integers(-9, 10, size=(3, 3)) for _ in range(3)]
@@ -234,7 +234,7 @@ def test_relu_grids_take_the_sorted_last_step(monkeypatch):
 def test_residue_products_on_both_sides_of_the_object_threshold(p, shape):
     """ResidueArithmetic.matmul: Python integers up to _OBJECT_PRODUCT multiply-adds (4·8·8
     = 256), the split dgemms beyond (4·8·9); both equal the Python-integer product mod p."""
-    from exactrank.arithmetic import _OBJECT_PRODUCT, ResidueArithmetic
+    from exactrank.models.arithmetic import _OBJECT_PRODUCT, ResidueArithmetic
 
     n, k, m = shape
     rng = np.random.default_rng(n * k * m)

@@ -1,4 +1,4 @@
-"""exactrank.growth (fitted growth rates of exact ranks) and the fits that seed 000's
+"""exactrank.checks.growth (fitted growth rates of exact ranks) and the fits that seed 000's
 Theorem 10 and Claim 11 report next to their statements (issue 12)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.growth import exponential_rate, power_exponent, shown
+from exactrank.checks import theorems
+from exactrank.checks.growth import exponential_rate, power_exponent, shown
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from oracles import (
 from strategies import rationals, tensor
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 from exactrank.testing import assert_rank
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -688,7 +688,7 @@ def _windows(tree):
 @pytest.mark.parametrize("p", RESIDUE_PRIMES)
 def test_GFp_grid_with_weights_up_to_p_against_the_oracle(p, name, pooling):
     """Weights of the size of p (and beyond it, negative, rational): the pooled products of
-    both regimes of exactrank.residues, windows of 1 to 4 children, mean's inverse."""
+    both regimes of exactrank.numbers.residues, windows of 1 to 4 children, mean's inverse."""
     tree = TREES[name]
     if pooling == "mean" and any(k % p == 0 for k in _windows(tree)):
         pytest.skip(f"mean over a window of {sorted(_windows(tree))} has no meaning mod {p}")
@@ -711,7 +711,7 @@ def test_GFp_grid_with_weights_up_to_p_against_the_oracle(p, name, pooling):
 def test_a_missing_residue_correction_is_caught_by_the_oracle(monkeypatch):
     """A reduction that leaves remainders in (−p, p) instead of [0, p) gives a wrong grid
     (and negative values), which the comparison above detects."""
-    from exactrank import residues
+    from exactrank.numbers import residues
 
     p, tree = 2**61 - 1, TREES["HT over 8"]
     rng = random.Random(8)

@@ -35,9 +35,9 @@ from tensorly.decomposition import tensor_train
 from tensorly.tt_tensor import TTTensor, tt_to_tensor
 
 import exactrank as er
-from exactrank.domains import MAX_FIELD_PRIME_BITS
 from exactrank.limits import MAX_DIGITS
-from exactrank.matrices import matrix_field
+from exactrank.linalg.matrices import matrix_field
+from exactrank.numbers.domains import MAX_FIELD_PRIME_BITS
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PRIMES = (2, 3, 7, 31, 65537, 2**31 - 1, 2**61 - 1, 2**89 - 1)  # 2^89 - 1: Python-int residues

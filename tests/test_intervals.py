@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.intervals import Interval, hull, interval_max, interval_sum
-from exactrank.realizability import rank_one_shallow_network
+from exactrank.checks import theorems
+from exactrank.checks.realizability import rank_one_shallow_network
+from exactrank.numbers.intervals import Interval, hull, interval_max, interval_sum
 
 Q = st.builds(Fraction, st.integers(-50, 50), st.integers(1, 7))
 
@@ -60,7 +60,7 @@ def test_bad_intervals():
 def test_theorem_5_3_box_matches_the_hand_computed_radius():
     """M = 2, T = 3, states and inputs of step 1 enclosed apart: the smallest state after
     step 0 is (2 − δ)((1 − δ)² − δ²) = (2 − δ)(1 − 2δ) and the largest input (1 + δ)² + δ²,
-    so the step-1 condition reads δ <= 1/7 exactly (the row route of exactrank.row_boxes
+    so the step-1 condition reads δ <= 1/7 exactly (the row route of exactrank.checks.row_boxes
     goes further: tests/test_row_boxes.py)."""
     module = theorems.load("theorem_5_3")
     for R in (1, 2):

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from exactrank import multimodular, residue_products, residues
-from exactrank.kernels import (
+from exactrank.numbers import multimodular, residue_products, residues
+from exactrank.numbers.kernels import (
     align,
     dgemm,
     exact_matmul,
@@ -98,7 +98,7 @@ def test_exact_matmul_of_empty_operands_is_zero(shape_a, shape_b):
 
 
 # ------------------------------------------------------------- residues mod p and CRT
-# exactrank.residues and exactrank.multimodular against Python integers.
+# exactrank.numbers.residues and exactrank.numbers.multimodular against Python integers.
 
 RESIDUE_PRIMES = [
     2,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import rank_fraction, shallow_score
 
-from exactrank import theorems
+from exactrank.checks import theorems
 
 
 @pytest.fixture(scope="module")

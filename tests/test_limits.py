@@ -30,11 +30,11 @@ from exactrank.errors import (
     ResourceError,
     shown,
 )
-from exactrank.grid import grid_entries, grid_tensor
-from exactrank.json_input import json_depth, parse_json
-from exactrank.modelfile import load_model
+from exactrank.io.json_input import json_depth, parse_json
+from exactrank.linalg.partitions import Partition, parse_partition
 from exactrank.models import GeneralizedRNN, GeneralizedShallow, OverlappingNetwork
-from exactrank.partitions import Partition, parse_partition
+from exactrank.models.grid import grid_entries, grid_tensor
+from exactrank.models.modelfile import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKER = ROOT / "proofs" / "verify_certificate.py"

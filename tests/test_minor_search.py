@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 import exactrank as er
 from exactrank.certificates.tensor import _Tensor
 from exactrank.constructions import pairwise_similarity_rnn
-from exactrank.domains import QQ
-from exactrank.minor_search import search_minor
-from exactrank.partitions import parse_partition
+from exactrank.linalg.minor_search import search_minor
+from exactrank.linalg.partitions import parse_partition
+from exactrank.numbers.domains import QQ
 from exactrank.sampling import random_rnn
 
 STANDALONE = Path(__file__).resolve().parents[1] / "proofs" / "verify_certificate.py"

@@ -9,7 +9,8 @@ Everything expected here comes from code in this file, written from that definit
 recursive evaluator of the mixed network on one sequence (over Fractions, over GF(p) with
 every operation reduced mod p, or over floats), its own tree walk (levels, mode sets,
 common nodes), a forward simulation of a dilated causal convolution's taps, and numbers
-computed by hand. Nothing expected is computed by exactrank.tree_grid or exactrank.mixed_grid.
+computed by hand. Nothing expected is computed by exactrank.models.hierarchical_grid or
+exactrank.models.mixed_grid.
 tests/oracles.py is used read-only (rank_fraction, rank_mod_p_ref, residue, frac).
 """
 
@@ -38,7 +39,7 @@ from oracles import frac, matricize_ref, rank_fraction, rank_mod_p_ref, residue
 
 import exactrank as er
 from exactrank.errors import InvalidInputError, InvalidModelError, ModelFileError
-from exactrank.geometry import dilated_tree
+from exactrank.geometry.trees import dilated_tree
 from exactrank.models import common_nodes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests of exactrank.modular against a schoolbook Gaussian elimination on Python ints."""
+"""Tests of exactrank.linalg.modular against a schoolbook Gaussian elimination on Python ints."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exactrank import modular, ple
-from exactrank.modular import (
+from exactrank.linalg import modular
+from exactrank.linalg.modular import (
     FAST_PRIME_BITS,
     FAST_PRIME_BOUND,
     RankProfile,
@@ -22,6 +22,7 @@ from exactrank.modular import (
     rank_profile_mod_p,
     solve_mod_p,
 )
+from exactrank.numbers import ple
 
 NEAR_THRESHOLD = 8388593  # largest prime below 2**23 = FAST_PRIME_BOUND
 P31 = 2147483647  # 2**31 - 1

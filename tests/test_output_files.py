@@ -1,4 +1,4 @@
-"""Files read and written (exactrank.files, issue 10): nothing is clobbered or half-written.
+"""Files read and written (exactrank.io.files, issue 10): nothing is clobbered or half-written.
 
 Every special file here (FIFOs, symlinks standing in for device nodes, folders) is made
 under pytest's tmp_path: no test touches a real /dev path (we may run as root).
@@ -19,8 +19,8 @@ import pytest
 from process_cli import ROOT, one_line, run
 
 import exactrank as er
-from exactrank import files
 from exactrank.errors import InvalidInputError
+from exactrank.io import files
 
 MODEL = ROOT / "examples" / "pairwise_similarity_M3_R2_T6.json"
 DATA = {"format": "test", "numbers": list(range(50))}
@@ -313,7 +313,7 @@ def test_stale_temporaries_of_the_target_are_removed_live_ones_kept(tmp_path):
 
 KILLED_WRITER = """
 import os, sys
-from exactrank import files
+from exactrank.io import files
 with files.output(sys.argv[1]) as handle:
     handle.write('{"new": ')
     handle.flush()

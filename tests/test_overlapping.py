@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from oracles import frac_nested, overlapping_score, rank_fraction, rank_mod_p_ref, residue
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 
 ROOT = Path(__file__).resolve().parents[1]
 Q = Fraction

@@ -1,12 +1,12 @@
-"""The status line of long work (exactrank.progress): shown on a terminal only, erased after."""
+"""The status line of long work (exactrank.io.progress): shown on a terminal only, erased after."""
 
 from __future__ import annotations
 
 import io
 import time
 
-from exactrank import progress as progress_module
-from exactrank.progress import Progress
+from exactrank.io import progress as progress_module
+from exactrank.io.progress import Progress
 
 
 class _Terminal(io.StringIO):

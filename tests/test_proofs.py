@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 
 NAMES = list(theorems.available())
 

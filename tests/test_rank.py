@@ -267,7 +267,7 @@ def _first_distinct_nonzero(rows) -> list[int]:
 def test_distinct_nonzero_against_a_set(n, picks, size, fingerprint, rnd):
     """Rows and columns kept are the first occurrences of the distinct nonzero ones, also
     when every fingerprint collides (the exact comparison must catch it)."""
-    from exactrank import matrices
+    from exactrank.linalg import matrices
 
     pool = [[rnd.randint(-size, size) for _ in range(n)] for _ in range(5)] + [[0] * n]
     A = np.array([pool[k] for k in picks], dtype=np.int64)
@@ -620,7 +620,7 @@ _ROUTE_MATRICES = [
 @pytest.mark.parametrize("seed", range(2))
 def test_each_upper_bound_route_gives_the_exact_rank(route, name, seed, monkeypatch):
     """rank() with the upper bound forced through one route equals the Fraction oracle."""
-    import exactrank.upper_bound as ub
+    import exactrank.linalg.upper_bound as ub
 
     forced = route == "fraction-free"
     monkeypatch.setattr(ub, "_flint_is_cheaper", lambda A, rows, cols: forced)

@@ -1,5 +1,5 @@
 """Witnesses that no rank-1 shallow relu network (max form) or one-channel mean-pooling
-network realizes a grid (exactrank.realizability, issue 12): complete and sound against
+network realizes a grid (exactrank.checks.realizability, issue 12): complete and sound against
 the decision procedures, and checked from the values alone."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank.realizability import (
+from exactrank.checks.realizability import (
     MeanNotRankOne,
     NotRankOne,
     mean_not_rank_one_witness,

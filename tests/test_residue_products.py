@@ -1,5 +1,5 @@
-"""exactrank.residue_products (blocked residue matrix products mod p) against Python integers,
-and hierarchical grids over GF(p) that run through it against the network run one sequence
+"""exactrank.numbers.residue_products (blocked residue matrix products mod p) against Python
+integers, and hierarchical grids over GF(p) that run through it against the network run one sequence
 at a time (exactrank.score, plain Python loops over residues)."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import residue_products, residues
-from exactrank.experiments.conv_tables import contiguous_tree
+from exactrank.geometry.trees import contiguous_tree
+from exactrank.numbers import residue_products, residues
 
 PRIMES = [
     2,

@@ -20,8 +20,8 @@ from exactrank.experiments import (
     sample_seed,
 )
 from exactrank.experiments.registry import merge_parameters
-from exactrank.modular import FAST_PRIME_BITS, random_prime
-from exactrank.rank import monte_carlo_error_bound
+from exactrank.linalg.modular import FAST_PRIME_BITS, random_prime
+from exactrank.linalg.rank import monte_carlo_error_bound
 
 
 def test_auto_prime_bits_follow_the_matrix_size():

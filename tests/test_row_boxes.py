@@ -1,5 +1,5 @@
-"""The row-by-row certificate of Theorem 5.3's box for M = 2, R = 1 (exactrank.row_boxes)
-and the witness point of M = 2, R >= 2 (exactrank.bracket_points.order_point), against
+"""The row-by-row certificate of Theorem 5.3's box for M = 2, R = 1 (exactrank.checks.row_boxes)
+and the witness point of M = 2, R >= 2 (exactrank.checks.bracket_points.order_point), against
 exact decisions of rank-1 realizability and the independent evaluator of tests/oracles.py."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import row_boxes, theorems
-from exactrank.bracket_points import order_point
+from exactrank.checks import row_boxes, theorems
+from exactrank.checks.bracket_points import order_point
+from exactrank.checks.realizability import relu_rank_one_shallow
 from exactrank.constructions import perturbation_base_rnn
-from exactrank.intervals import Interval
-from exactrank.realizability import relu_rank_one_shallow
+from exactrank.numbers.intervals import Interval
 
 STAR = (5 - math.sqrt(17)) / 4  # where a state can fall below the input of its own template
 
@@ -85,7 +85,7 @@ def test_r_lo_of_the_row_route_is_within_1e_5_of_the_corner_threshold(theorem_5_
     st.booleans(),
 )
 def test_points_of_the_row_certified_box_are_rank_one(size, signs, offsets, vertex):
-    """The lemma of exactrank.row_boxes, independently: vertices and rational points of the
+    """The lemma of exactrank.checks.row_boxes, independently: vertices and rational points of the
     box of radius just below r_lo (M = 2, T = 3, R = 1: r_lo = 0.2192214…, R = 2:
     0.1917294…; F moving) have grids the exact procedure decides rank-1."""
     R, delta = size

@@ -8,8 +8,8 @@ import pytest
 from oracles import matricize_ref, rank_mod_p_ref
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.geometry import contiguous_tree
+from exactrank.checks import theorems
+from exactrank.geometry.trees import contiguous_tree
 
 
 @pytest.fixture(scope="module")

@@ -49,9 +49,9 @@ from strategies import (
 
 import exactrank as er
 import exactrank.certificates
+import exactrank.checks.theorems
 import exactrank.cli
-import exactrank.theorems
-from exactrank.geometry import dilated_tree
+from exactrank.geometry.trees import dilated_tree
 from exactrank.sampling import random_invertible, random_rnn, random_shallow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,7 +235,7 @@ def test_every_kind_of_certificate_validates(tmp_path, name):
 
 def test_the_run_checks_every_certificate_certify_makes():
     """conftest.py has wrapped certify and save_certificate wherever they are bound."""
-    for module in (er, exactrank.certificates, exactrank.cli, exactrank.theorems):
+    for module in (er, exactrank.certificates, exactrank.cli, exactrank.checks.theorems):
         assert module.certify.__wrapped__ is not None
         assert module.save_certificate.__wrapped__ is not None
 

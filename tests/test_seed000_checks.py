@@ -17,9 +17,9 @@ import pytest
 from oracles import hierarchical_score, matricize_ref, rank_fraction
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.geometry import contiguous_tree, mirror_tree, width_for_rank
-from exactrank.partitions import each_partition
+from exactrank.checks import theorems
+from exactrank.geometry.trees import contiguous_tree, mirror_tree, width_for_rank
+from exactrank.linalg.partitions import each_partition
 
 NAMES = [
     "seed000_claim_2",

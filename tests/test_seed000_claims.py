@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from oracles import hierarchical_score
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
+from exactrank.checks.realizability import relu_mean_rank_one
 from exactrank.constructions import collapsing_conv, pairwise_similarity_conv
-from exactrank.realizability import relu_mean_rank_one
 
 
 def _oracle_grid(model):

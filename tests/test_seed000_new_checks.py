@@ -18,7 +18,7 @@ import pytest
 from oracles import hierarchical_score
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 
 NAMES = ["seed000_proposition_i", "seed000_generalized_decomposition"]
 
@@ -197,7 +197,7 @@ def test_mixing_reading_b_fails_when_the_exchange_into_the_zeroed_network_stays(
 
 def test_the_swapped_mixture_has_the_same_grid():
     module = theorems.load("seed000_proposition_i")
-    from exactrank.geometry import dilated_tree
+    from exactrank.geometry.trees import dilated_tree
 
     model = er.random_mixed(dilated_tree((1, 2, 4)), dilated_tree((2, 1, 4)), 2, 2, seed=3)
     swapped = module.swapped(model)

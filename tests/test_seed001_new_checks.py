@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.operators import RELU
+from exactrank.checks import theorems
+from exactrank.models.operators import RELU
 from exactrank.sampling import random_rnn, random_shallow
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 
 SEPARATIONS = [
     "lemma_a2",

@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from oracles import frac_nested, grid, grid_to_nested, rnn_score, shallow_score
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
+from exactrank.checks.realizability import rank_one_shallow_network, relu_rank_one_shallow
 from exactrank.constructions import (
     nonnegative_tt_as_relu_rnn,
     shared_pairwise_similarity_rnn,
     shared_universal_rnn,
 )
-from exactrank.realizability import rank_one_shallow_network, relu_rank_one_shallow
 
 Q = Fraction
 

@@ -70,7 +70,7 @@ def test_a_failure_names_the_claim_and_a_certificate_that_verifies(tmp_path, mon
 
 
 def test_partitions_as_pairs_and_objects_and_a_mixed_network():
-    from exactrank.geometry import dilated_tree
+    from exactrank.geometry.trees import dilated_tree
 
     p = "GF(2147483647)"
     model = er.random_mixed(dilated_tree([1, 2, 4]), dilated_tree([2, 1, 4]), 2, 2, field=p)

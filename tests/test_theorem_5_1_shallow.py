@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import exactrank as er
-from exactrank import theorems
+from exactrank.checks import theorems
 from exactrank.errors import InvalidInputError
 from exactrank.sampling import random_invertible
 

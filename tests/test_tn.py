@@ -1,6 +1,6 @@
 """The TN of a convolutional arithmetic circuit and its min-cut bound (seed 000 §7, Claim 12).
 
-Oracles written here, independent of exactrank.tn: the TN contracted with numpy's einsum
+Oracles written here, independent of exactrank.geometry.tn: the TN contracted with numpy's einsum
 (Fractions) against the grid tensor; the min-cut as a brute-force minimum over every
 assignment of the TN's nodes to the two sides (a δ node costing its bond once when its
 neighbours lie on both sides — and, for the naive reading, a δ node as an ordinary vertex);
@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from oracles import rank_mod_p_ref, tree_levels
 
 import exactrank as er
-from exactrank import theorems
-from exactrank.tn import MinCut, min_cut_bound, powers_of_one_integer, tensor_network
+from exactrank.checks import theorems
+from exactrank.geometry.tn import MinCut, min_cut_bound, powers_of_one_integer, tensor_network
 
 P31 = 2**31 - 1
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exactrank.modular import rank_profile_mod_p
-from exactrank.upper_bound import (
+from exactrank.linalg.modular import rank_profile_mod_p
+from exactrank.linalg.upper_bound import (
     _schur_multimodular,
     _schur_padic,
     _small_witness,
@@ -93,7 +93,7 @@ def test_hadamard_bound_dominates_the_bordered_minors():
 def test_padic_route_does_not_trust_its_inverse(seed, monkeypatch):
     """A wrong inverse of the pivot minor mod p breaks the checked Dixon identities: the
     route refuses instead of proving anything (true bound or not)."""
-    import exactrank.padic as padic
+    import exactrank.linalg.padic as padic
 
     A = _low_rank(seed)
     profile = rank_profile_mod_p(A, 1000003)
@@ -176,7 +176,7 @@ def test_multimodular_route_closes_columns_by_their_own_size():
 def test_multimodular_route_does_not_trust_its_reconstructions(seed, monkeypatch):
     """Wrong denominators from rational reconstruction only delay the proof: a true bound
     is still proven (by the Hadamard backstop) and a false one still refused."""
-    import exactrank.upper_bound as ub
+    import exactrank.linalg.upper_bound as ub
 
     monkeypatch.setattr(ub, "_reconstruct", lambda c, N: 3)
     A = _low_rank(seed, n=30, r=4, high=2**30)
@@ -194,7 +194,7 @@ def test_a_check_skipping_one_schur_row_is_caught_by_the_oracle(seed, monkeypatc
     With the extra rank in one entry of that row (one nonzero Schur entry) the mutated route
     claims a false bound, and comparing with FLINT's exact rank catches it; the real route
     refuses."""
-    import exactrank.upper_bound as ub
+    import exactrank.linalg.upper_bound as ub
 
     A = _low_rank(seed, n=30, r=4, high=2**30).astype(object)
     profile = rank_profile_mod_p(A, 2**61 - 1)
@@ -220,7 +220,7 @@ def test_a_check_skipping_one_schur_row_is_caught_by_the_oracle(seed, monkeypatc
 
 
 def test_fraction_free_elimination_is_chosen_only_where_cheap():
-    from exactrank.upper_bound import _flint_is_cheaper
+    from exactrank.linalg.upper_bound import _flint_is_cheaper
 
     small = _adversarial("past 2^63", 1)  # 24 × 24, big entries: elimination is cheap
     p = rank_profile_mod_p(small, 2**61 - 1)
@@ -233,7 +233,7 @@ def test_fraction_free_elimination_is_chosen_only_where_cheap():
 def test_route_3_past_its_budget_hands_over_to_fraction_free_elimination(monkeypatch):
     """Out of primes, route 3 proves nothing (None); prove_upper_bound then ends in FLINT's
     exact elimination, and both a true and a false bound come out right."""
-    import exactrank.upper_bound as ub
+    import exactrank.linalg.upper_bound as ub
 
     A = _low_rank(0, n=40, r=6, high=2**20)
     profile = rank_profile_mod_p(A, 2**61 - 1)
@@ -299,7 +299,7 @@ def test_padic_route_agrees_with_flint(kind, seed):
 def test_padic_route_ends_with_the_solution_not_the_bound():
     """A generic product's solution has about half the Hadamard bound's bits (the minors
     of V alone): the lifting ends exactly, every column, well before the bound."""
-    from exactrank import padic
+    from exactrank.linalg import padic
 
     A = _padic_case("generic", 0)
     profile = rank_profile_mod_p(A, 2**61 - 1)
@@ -315,7 +315,7 @@ def test_padic_route_ends_with_the_solution_not_the_bound():
 def test_padic_route_does_not_trust_its_guess_of_d(wrong, monkeypatch):
     """A wrong common denominator only leaves columns open until the bound |d|·H: a true
     bound is still proven, and a false one still refused."""
-    from exactrank import padic
+    from exactrank.linalg import padic
 
     real = padic._guess_denominator
     monkeypatch.setattr(padic, "_guess_denominator", lambda *args: wrong(real(*args)))
@@ -332,7 +332,7 @@ def test_padic_route_with_a_carry_blind_to_one_schur_row_is_caught(monkeypatch):
     """Mutation: the carried check of A21·X ≡ d·A22 made blind to the last row of the
     Schur complement. With the extra rank in that row the mutated route claims a false
     bound, which FLINT's exact rank refutes; the real route refuses."""
-    from exactrank import padic
+    from exactrank.linalg import padic
 
     A = _padic_case("generic", 2)
     profile = rank_profile_mod_p(A, 2**61 - 1)
@@ -360,7 +360,7 @@ def test_padic_route_declines_entries_too_large_for_float64():
 
 @given(st.integers(1, 2**300), st.sampled_from([3, 5, 1000003, 2**31 - 1]))
 def test_balanced_digits_give_back_d(d, p):
-    from exactrank.padic import _balanced_digits
+    from exactrank.linalg.padic import _balanced_digits
 
     digits = _balanced_digits(d, p)
     assert sum(delta * p**k for k, delta in enumerate(digits)) == d
@@ -371,7 +371,7 @@ def test_balanced_digits_give_back_d(d, p):
 def test_padic_plans_keep_every_value_below_2_53(r, a, others):
     """The plan's bound B on the remainders and carries, and each product it takes, stay
     below 2^53 (the float64 exactness of the module docstring)."""
-    from exactrank.padic import plan, plan_bound
+    from exactrank.linalg.padic import plan, plan_bound
 
     chosen = plan(r, a, others, others)
     if chosen is None:

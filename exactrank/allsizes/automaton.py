@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InvalidInputError
 from ..models import GeneralizedRNN
-from ..operators import get_xi
+from ..models.operators import get_xi
 from .rules import AllSizesError
 
 MAX_STATES = 64  # a family whose reachable states exceed this is refused, not enumerated

@@ -24,23 +24,18 @@ stand-alone checker proofs/verify_certificate.py does not read this kind (it say
 
 from __future__ import annotations
 
-import datetime
 import re
-from fractions import Fraction
 
-import numpy as np
-
-from .. import __version__
-from ..domains import fraction_to_text, to_fraction
 from ..errors import ExactRankError, LimitError, shown
 from ..limits import digits_allowed
+from ..numbers.domains import fraction_to_text, to_fraction
 from .automaton import BlockFamily
+from .cert_json import KIND, _numbers, _provenance, _text
 from .identity import IdentityTerm, ProofStepFailed, pre_factor, prove_identity
 from .rules import exact_matrix, n
 from .sequences import same_for_every_n
 from .structural import parse_formula, prove_rank_formula
 
-KIND = "formula"
 FAMILY_KIND = "block-rnn"
 MAX_BLOCK_INPUTS = 1 << 12  # M^p: the inputs of one part, each run from every state
 MAX_LETTERS = 64  # the block variants of one part
@@ -97,14 +92,6 @@ def make_grid_certificate(family: BlockFamily, grid, ranks: int, theorem: str = 
     }
     verify_structural(cert)
     return cert
-
-
-def _provenance(theorem: str) -> dict:
-    return {
-        "tool": f"exactrank {__version__}",
-        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "theorem": theorem,
-    }
 
 
 _FACTORS = ("pre", "base", "post")
@@ -227,16 +214,6 @@ def _list(value, where: str) -> list:
     return value
 
 
-def _numbers(value, where: str) -> np.ndarray:
-    array = np.array(value, dtype=object)
-    if array.dtype != object or any(isinstance(v, list) for v in array.flat):
-        raise ProofStepFailed(f"{where}: expected a rectangular array of numbers")
-    out = np.empty(array.shape, dtype=object)
-    for i in np.ndindex(array.shape):
-        out[i] = to_fraction(array[i], f"{where}{list(i)}")
-    return out
-
-
 def _family_json(family: BlockFamily) -> dict:
     def part(steps_per_letter):
         return [[{"C": _text(C), "G": _text(G)} for C, G in steps] for steps in steps_per_letter]
@@ -250,12 +227,6 @@ def _family_json(family: BlockFamily) -> dict:
         "last": part(family.last),
         "rows": [list(r) for r in family.rows],
     }
-
-
-def _text(A) -> list:
-    return np.vectorize(lambda v: fraction_to_text(Fraction(v)), otypes=[object])(
-        np.asarray(A, dtype=object)
-    ).tolist()
 
 
 def _family(data: dict) -> BlockFamily:

@@ -38,7 +38,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ..geometry import contiguous_tree
+from ..geometry.trees import contiguous_tree
 from ..models import HierarchicalNetwork
 from .identity import ProofStepFailed
 from .rules import KroneckerTerm, RankStep, kronecker_rank

@@ -26,14 +26,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..domains import to_fraction
-from .automaton import (
-    BlockFamily,
-    first_tables,
-    output_tables,
-    reachable_states,
-    transition_tables,
-)
+from ..numbers.domains import to_fraction
+from .automaton import BlockFamily, first_tables, output_tables, reachable_states, transition_tables
 from .rules import AllSizesError, KroneckerTerm, exact_matrix
 
 

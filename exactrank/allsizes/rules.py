@@ -28,8 +28,8 @@ import flint
 import numpy as np
 import sympy
 
-from ..domains import to_fraction
 from ..errors import ExactRankError, shown
+from ..numbers.domains import to_fraction
 
 n = sympy.Symbol("n", integer=True, positive=True)  # the size of a family: n >= 1
 

@@ -17,7 +17,7 @@ coefficient vectors are recomputed.
 from __future__ import annotations
 
 from ..errors import LimitError
-from .certificate import KIND, _numbers, _provenance, _text
+from .cert_json import KIND, _numbers, _provenance, _text
 from .hierarchical import prove_ht_rank
 from .identity import ProofStepFailed
 from .rules import n

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from ..errors import CertificateFormatError, LimitError, shown
-from ..files import read_text, write_json
-from ..json_input import model_limits, parse_json
+from ..io.files import read_text, write_json
+from ..io.json_input import model_limits, parse_json
 from ..limits import MAX_DEPTH, MAX_DIGITS, MAX_MINOR, MAX_MODES, MAX_TEMPLATES
 
 FORMAT = "exactrank-certificate"
@@ -38,7 +38,7 @@ def load_certificate(path) -> dict:
 
 def save_certificate(cert: dict, path) -> None:
     """Write a certificate as compact JSON (``-``: stdout) atomically, never replacing
-    anything but a regular file (:mod:`exactrank.files`): no half-written file on failure."""
+    anything but a regular file (:mod:`exactrank.io.files`): no half-written file on failure."""
     write_json(cert, path, indent=None)
 
 

@@ -1,8 +1,9 @@
 """Making a certificate (docs/certificates.md, "Worked example" and "A model too large to write
 out"): :func:`certify` writes the tensor (a model as such, else its entries) and a witness:
 the minor and the basis of the exact rank of the whole matrix, a factorization the caller
-knows, or, when the matrix is too large, a minor given or found by :mod:`exactrank.minor_search`
-for a "ge" claim. What it writes is checked with :func:`.verify.verify_certificate`.
+knows, or, when the matrix is too large, a minor given or found by
+:mod:`exactrank.linalg.minor_search` for a "ge" claim. What it writes is checked with
+:func:`.verify.verify_certificate`.
 """
 
 from __future__ import annotations
@@ -15,23 +16,17 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from .. import __version__
-from ..domains import Field, fraction_to_text, parse_field, to_fraction
-from ..errors import (
-    CertificateFormatError,
-    ExactRankError,
-    InvalidInputError,
-    LimitError,
-    shown,
-)
-from ..grid import GridTensor, grid_tensor
+from ..errors import CertificateFormatError, ExactRankError, InvalidInputError, LimitError, shown
 from ..limits import MAX_DIGITS, MAX_GRID_ENTRIES, MAX_MINOR, digits_allowed
-from ..minor_search import search_minor
-from ..modelfile import model_to_dict
+from ..linalg.minor_search import search_minor
+from ..linalg.modular import random_prime, rank_profile_mod_p, solve_mod_p
+from ..linalg.partitions import parse_partition
+from ..linalg.rank import rank
 from ..models import OverlappingNetwork
-from ..modular import random_prime, rank_profile_mod_p, solve_mod_p
-from ..partitions import parse_partition
-from ..rank import rank
+from ..models.grid import GridTensor, grid_tensor
+from ..models.modelfile import model_to_dict
+from ..numbers.domains import Field, fraction_to_text, parse_field, to_fraction
+from ..version import __version__
 from .format import FORMAT, MAX_PRIME, VERSION
 from .tensor import MODEL_FORMS, _Tensor
 from .values import _index_list, _Rejected
@@ -56,14 +51,14 @@ def certify(
     ``claim`` None gives the strongest claim: "eq" with the exact rank. "le" and "eq" need
     the whole grid. "ge" needs only a minor: ``rows`` and ``cols`` (matricization indices)
     if given, else the exact minor of the whole matrix when it can be built, else a search
-    (:mod:`exactrank.minor_search`): pools of rows and columns (first 2r + 8 each, r = 64
+    (:mod:`exactrank.linalg.minor_search`): pools of rows and columns (first 2r + 8 each, r = 64
     when none is given) that keep the pivots of their rank profile modulo a prime, carry the
     rows' digits over to columns (principal minors), change one digit of a pivot, and keep
     a random quarter; an r above MAX_MINOR is refused before searching. The result is
     checked with :func:`verify_certificate` before it is returned.
 
     A generalized RNN, shallow, hierarchical or mixed network is written as its model
-    (``tensor.model``, as :func:`~exactrank.modelfile.model_to_dict` writes it), so the
+    (``tensor.model``, as :func:`~exactrank.models.modelfile.model_to_dict` writes it), so the
     checkers evaluate the entries they need; an overlapping network as its grid's entries.
 
     ``factors`` = (U, V), exact matrices with U·V equal to the matrix, replaces the basis
@@ -259,7 +254,7 @@ def _lazy_minor(tensor: _Tensor, partition, field: Field, r, rows, cols, rng):
 
 
 def _search(tensor: _Tensor, partition, field: Field, r, rng) -> tuple[list, list]:
-    """A minor found by :func:`~exactrank.minor_search.search_minor` (random, principal and
+    """A minor found by :func:`~exactrank.linalg.minor_search.search_minor` (random, principal and
     perturbed pools of rows and columns); with a target r, r rows and r independent columns.
     """
     if r is not None and r > MAX_MINOR:  # refused before pools of 2r + 8 are evaluated

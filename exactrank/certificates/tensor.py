@@ -1,5 +1,5 @@
 """The tensor of a certificate (docs/certificates.md, "tensor"): explicit entries in C order, or
-an exact model evaluated lazily, entry by entry, through :mod:`exactrank.grid`: a generalized
+an exact model evaluated lazily, entry by entry, through :mod:`exactrank.models.grid`: a generalized
 RNN or shallow network (seed 001, eq. 14–18), a hierarchical or mixed network (seed 000, §3–4
 and §8). Reading one checks every weight (each with an image in GF(p) over GF(p)) and the
 operators the field has; matricization indices follow the "claim" section (C order over the
@@ -13,11 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..domains import Field, fraction_to_residue, to_fraction
-from ..grid import GridTensor, grid_entries, grid_tensor
-from ..kernels import align
 from ..limits import MAX_GRID_ENTRIES, WHOLE_GRID_MODES
-from ..modelfile import model_from_dict
+from ..linalg.partitions import Partition
 from ..models import (
     GeneralizedRNN,
     GeneralizedShallow,
@@ -25,7 +22,10 @@ from ..models import (
     MixedNetwork,
     OverlappingNetwork,
 )
-from ..partitions import Partition
+from ..models.grid import GridTensor, grid_entries, grid_tensor
+from ..models.modelfile import model_from_dict
+from ..numbers.domains import Field, fraction_to_residue, to_fraction
+from ..numbers.kernels import align
 from .format import VERSION
 from .values import _exact_values, _expect, _Rejected
 

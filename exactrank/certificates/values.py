@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 
-from ..domains import Field, fraction_to_residue, to_fraction
 from ..errors import shown
-from ..kernels import INT64_SAFE, max_abs, reduce_mod
+from ..numbers.domains import Field, fraction_to_residue, to_fraction
+from ..numbers.kernels import INT64_SAFE, max_abs, reduce_mod
 
 
 class _Rejected(Exception):

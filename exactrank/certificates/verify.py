@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import flint
 import numpy as np
 
-from ..domains import QQ, Field, is_prime
 from ..errors import CertificateFormatError, ExactRankError, LimitError, ResourceError, shown
-from ..kernels import exact_matmul, to_storage
+from ..io.progress import Progress
 from ..limits import MAX_GRID_ENTRIES, digits_allowed
-from ..modular import matmul_mod_p, random_prime, rank_mod_p
-from ..partitions import Partition
-from ..progress import Progress
+from ..linalg.modular import matmul_mod_p, random_prime, rank_mod_p
+from ..linalg.partitions import Partition
+from ..numbers.domains import QQ, Field, is_prime
+from ..numbers.kernels import exact_matmul, to_storage
 from .format import MAX_PRIME, check_header
 from .tensor import _Tensor
 from .values import _exact_values, _expect, _index_list, _narrow, _Rejected

@@ -15,7 +15,7 @@ task order). Nothing else differs, so the records are identical whatever the bac
 
 A task is any picklable object with a method ``failed(error) -> outcome`` (the outcome of a
 task that could not be run); :class:`~.tasks.Task` and the checks' tasks
-(:mod:`.check_tasks`) are the two kinds.
+(:mod:`exactrank.checks.check_tasks`) are the two kinds.
 """
 
 from __future__ import annotations

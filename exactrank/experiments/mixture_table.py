@@ -8,7 +8,7 @@ connection, the mixture is N_1 + N_2). For every draw and every balanced partiti
 (0 ∈ I) it records the exact ranks ρ_1, ρ_2, ρ_M of the grid tensors of the two components
 and of the mixture. The summary takes, per partition, the largest rank over draws, and for
 each tree T_i the least width at which the proven upper bound
-:func:`~exactrank.geometry.rank_bounds` over T_i reaches ρ_M: a network over T_i narrower than
+:func:`~exactrank.geometry.trees.rank_bounds` over T_i reaches ρ_M: a network over T_i narrower than
 the largest of these cannot replicate the drawn mixture (its rank on that partition is
 too small, for every weight). Corollary 14's "at least quadratically larger" is the test
 ``need ≥ r²`` per tree. The figure shows, per pair, the widths each tree needs against r and
@@ -25,11 +25,12 @@ from __future__ import annotations
 import time
 
 from ..errors import InvalidInputError
-from ..geometry import dilated_tree, width_for_rank
-from ..grid import grid_tensor
+from ..geometry.trees import dilated_tree, width_for_rank
+from ..linalg.partitions import each_partition
 from ..models import common_nodes
-from ..partitions import each_partition
+from ..models.grid import grid_tensor
 from ..sampling import random_mixed
+from .experiment import Experiment
 from .params import (
     FIELD,
     MAX_WIDTH,
@@ -39,7 +40,6 @@ from .params import (
     int_param,
     partition_key,
 )
-from .registry import Experiment
 
 PAPER = "seed 000 (Cohen, Sharir, Levine, Tamari, Yakira & Shashua)"
 MIXTURES = ("shared", "first", "none")
@@ -189,7 +189,7 @@ def notes(params: dict) -> list:
     return [
         "networks: identity activation, product pooling, unshared weights, F = identity, every "
         f"width r = {params['r']}; the mixture as exactrank.models.mixed defines it",
-        "needed_widths: the least width at which exactrank.geometry.rank_bounds (proven for "
+        "needed_widths: the least width at which exactrank.geometry.trees.rank_bounds (proven for "
         "every weight) over that tree reaches the mixture's rank; a narrower network over the "
         "tree cannot replicate the drawn mixture",
         f"ranks: exact over {params['field']}, largest over draws",

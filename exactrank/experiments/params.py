@@ -7,10 +7,10 @@ import zlib
 
 import numpy as np
 
-from ..domains import parse_field
 from ..errors import ExactRankError, InvalidInputError
-from ..partitions import matricize
-from ..rank import rank
+from ..linalg.partitions import matricize
+from ..linalg.rank import rank
+from ..numbers.domains import parse_field
 
 PRIME = 2**61 - 1
 FIELD = f"GF({PRIME})"

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from ..errors import InvalidInputError
-from ..files import output
+from ..io.files import output
 from ..limits import digits_allowed
 
 try:

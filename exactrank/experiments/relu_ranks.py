@@ -14,12 +14,12 @@ import flint
 import numpy as np
 
 from ..errors import ExactRankError, InvalidInputError
-from ..grid import GridTensor, grid_tensor
-from ..matrices import distinct_nonzero
+from ..linalg.matrices import distinct_nonzero
+from ..linalg.modular import FAST_PRIME_BITS, FAST_PRIME_BOUND, random_prime, rank_mod_p
+from ..linalg.partitions import matricize, odd_even
+from ..linalg.rank import monte_carlo_error_bound
 from ..models import GeneralizedRNN
-from ..modular import FAST_PRIME_BITS, FAST_PRIME_BOUND, random_prime, rank_mod_p
-from ..partitions import matricize, odd_even
-from ..rank import monte_carlo_error_bound
+from ..models.grid import GridTensor, grid_tensor
 
 PRIME_BITS = 62
 FLINT_ENTRIES = 1 << 16  # matricizations up to this size take a 62-bit prime (prime_bits)
@@ -68,7 +68,7 @@ def relu_rank(params: dict, model: GeneralizedRNN, rng: np.random.Generator) -> 
 def prime_bits(choice, entries: int) -> int:
     """The bits of the random prime of a relu rank: ``choice`` itself, or for "auto"
     PRIME_BITS (62: FLINT's ``nmod_mat``) while the matrix has at most FLINT_ENTRIES
-    entries, else FAST_PRIME_BITS (23: the BLAS elimination of :mod:`exactrank.modular`).
+    entries, else FAST_PRIME_BITS (23: the BLAS elimination of :mod:`exactrank.linalg.modular`).
 
     Either rank is a proven lower bound, and the width bound needs nothing more. Measured
     on a 1000 × 1000 Figure 3 matrix (one core): 35–55 ms on BLAS against 200–250 ms for
@@ -88,7 +88,7 @@ class IntegerLines:
     Over QQ the matricization is ``values / denominator`` with integer ``values``: the
     nonzero scalar does not change the rank over QQ, nor modulo a prime p not dividing it,
     and neither do zero or repeated lines. A prime below 2^FAST_PRIME_BITS eliminates on
-    BLAS (:func:`~exactrank.modular.rank_mod_p`); larger ones and the exact rank go to
+    BLAS (:func:`~exactrank.linalg.modular.rank_mod_p`); larger ones and the exact rank go to
     FLINT through one ``fmpz_mat``, made on first use (``nmod_mat(fmpz_mat, p)`` costs half
     of an ``nmod_mat`` built from lists).
     """

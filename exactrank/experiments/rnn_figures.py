@@ -63,14 +63,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..balls import ball_cost, certify_rank_precisions, matrix_sequences, pivot_minor
 from ..errors import InvalidInputError
-from ..grid import grid_tensor
+from ..linalg.balls import ball_cost, certify_rank_precisions, matrix_sequences, pivot_minor
+from ..linalg.partitions import matricize, odd_even
+from ..linalg.rank import rank
 from ..models import GeneralizedRNN
-from ..partitions import matricize, odd_even
-from ..rank import rank
+from ..models.grid import grid_tensor
+from .experiment import Experiment
 from .params import int_param
-from .registry import Experiment
 from .relu_ranks import PRIME_BITS, relu_rank, width_lower_bound
 from .relu_ranks import exact_rank as exact_rank  # re-exported: callers of rnn_figures use it
 
@@ -373,7 +373,7 @@ def describe(document: dict) -> list[str]:
 
 
 def _figure(name, title, source, defaults, samples, quick_samples) -> Experiment:
-    from .report import plot_histograms
+    from .rnn_plots import plot_histograms
 
     return Experiment(
         name=name,

@@ -28,11 +28,12 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import ExactRankError, InvalidInputError
-from ..files import check_output, output, output_path
+from ..io.files import check_output, output, output_path
 from . import records as records_file
 from .backends import WorkerDied, connect, outcomes
+from .experiment import Experiment
 from .params import refuse_sample_count
-from .registry import Experiment, get_experiment, merge_parameters
+from .registry import get_experiment, merge_parameters
 from .report import Progress
 from .tasks import error_text, in_shard, parse_shard, plan, task_key
 
@@ -311,7 +312,7 @@ def _backend(jobs: int, client, scheduler) -> str:
 
 def software_versions() -> dict:
     """The versions a result depends on (numpy's normal draws, FLINT's arithmetic)."""
-    from .. import __version__
+    from ..version import __version__
 
     versions = {"exactrank": __version__, "python": platform.python_version()}
     for package in ("numpy", "python-flint", "matplotlib"):
@@ -357,7 +358,7 @@ def _paths(folder: Path, name: str) -> tuple[Path, Path]:
 
 def _write(experiment: Experiment, document: dict, folder: Path, records: Path | None) -> None:
     """NAME.png and NAME.json, each through a temporary file renamed into place once both
-    are complete (:func:`exactrank.files.output`): a failure leaves neither a partial file
+    are complete (:func:`exactrank.io.files.output`): a failure leaves neither a partial file
     nor a half-updated pair behind. Then the run's ``records`` file goes, unless tasks
     failed (a resume runs them again)."""
     name = experiment.name

@@ -18,7 +18,8 @@ import json
 from dataclasses import dataclass
 
 from ..errors import InvalidInputError
-from .registry import get_experiment, sample_seed
+from .experiment import sample_seed
+from .registry import get_experiment
 
 
 @dataclass(frozen=True)

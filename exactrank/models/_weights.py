@@ -12,9 +12,9 @@ from fractions import Fraction
 import flint
 import numpy as np
 
-from ..domains import to_fraction
 from ..errors import InvalidInputError, InvalidModelError, LimitError, shown
 from ..limits import MAX_MODES, MAX_TEMPLATES, MAX_WIDTH
+from ..numbers.domains import to_fraction
 
 _LIMITS = {"MAX_MODES": MAX_MODES, "MAX_TEMPLATES": MAX_TEMPLATES, "MAX_WIDTH": MAX_WIDTH}
 

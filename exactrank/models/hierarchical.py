@@ -50,10 +50,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..domains import Field
 from ..errors import DomainError, InvalidModelError, shown
-from ..operators import Activation, Pooling, get_activation, get_pooling
+from ..numbers.domains import Field
 from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
+from .operators import Activation, Pooling, get_activation, get_pooling
 
 
 @dataclass(frozen=True, eq=False)

@@ -29,7 +29,7 @@ only). The definition used here, chosen to satisfy every sentence above:
   of the two components' outputs. So with no mixture node M is the sum N_1 + N_2, and with
   A, B and the second output zero it is N_1 exactly (seed 000's proposition (i)).
 
-The grid tensor of M is computed by :mod:`exactrank.mixed_grid`.
+The grid tensor of M is computed by :mod:`exactrank.models.mixed_grid`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..domains import Field
 from ..errors import InvalidModelError, shown
+from ..numbers.domains import Field
 from ._weights import as_array, check_ndim, convert, is_float_array
 from .hierarchical import HierarchicalNetwork, node_modes, parse_tree
 

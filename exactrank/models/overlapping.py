@@ -65,8 +65,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..domains import Field
 from ..errors import InvalidModelError, shown
+from ..numbers.domains import Field
 from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InvalidModelError
-from ..operators import Xi, get_xi
 from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
+from .operators import Xi, get_xi
 
 
 @dataclass(frozen=True, eq=False)

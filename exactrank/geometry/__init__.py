@@ -1,0 +1,9 @@
+"""Layer 6, geometry: seed 000's pooling geometry and tensor networks (Cohen et al., §5 and §7).
+
+- :mod:`.trees`: mode trees (contiguous, mirror, dilated, …) and the rank bounds their
+  partitions imply (§5, fig. 4, Theorem 8, Corollary 9).
+- :mod:`.tn`: the tensor network of a convolutional arithmetic circuit and its min-cut
+  rank bounds (§7, fig. 6, Claim 12).
+
+docs/architecture.md: the layers.
+"""
