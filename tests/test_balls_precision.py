@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import exactrank as er
-from exactrank import balls
+from exactrank.linalg import balls
 
 
 def _sqrt_matrix(prec: int, eps_bits: int | None):
