@@ -25,7 +25,8 @@ issue 11): per figure, ``--sets`` samples per R (indices 0, 1, …) run in a fre
 per tree with one BLAS thread (as the sweep's workers do), the trees alternating for
 ``--rounds`` rounds; it prints the best CPU milliseconds per set of one sample per R, the
 ratio baseline / this tree, the default run extrapolated from it (samples × ms per set /
-2 cores, no pool overhead), and which record fields differ between the trees.
+2 cores, no pool overhead), and which record fields differ between the trees; then the best
+CPU milliseconds per sample of each R and their ratio.
 
     python benchmarks/bench_experiments.py [--R 8] [--index 0] [--seed 0] [--no-exact]
     python benchmarks/bench_experiments.py --sweep 20 [--jobs 2] [--figures fig3,fig4]
@@ -163,7 +164,7 @@ def side_by_side(baseline: str, names: list[str], sets: int, rounds: int, seed: 
         f"{'this default s':>15} {'base default s':>15}  records"
     )
     for name in names:
-        best, records, samples = {}, {}, None
+        best, per_R, records, samples = {}, {}, {}, None
         for _ in range(rounds):
             for label, tree in trees.items():
                 env = {**os.environ, "PYTHONPATH": tree, "OPENBLAS_NUM_THREADS": "1"}
@@ -178,6 +179,8 @@ def side_by_side(baseline: str, names: list[str], sets: int, rounds: int, seed: 
                 doc = json.loads(out.stdout.splitlines()[-1])
                 total = sum(doc["cpu"].values())
                 best[label] = min(best.get(label, total), total)
+                for R, seconds in doc["cpu"].items():
+                    per_R[label, R] = min(per_R.get((label, R), seconds), seconds)
                 records[label], samples = doc["records"], doc["samples"]
         fields = sorted(
             {
@@ -194,6 +197,9 @@ def side_by_side(baseline: str, names: list[str], sets: int, rounds: int, seed: 
             + (f"differ in {', '.join(fields)}" if fields else "identical"),
             flush=True,
         )
+        for R in sorted({R for _, R in per_R}, key=int):
+            this, base = per_R["this", R], per_R["baseline", R]
+            print(f"  R = {R:3} {this * 1e3:10.0f} {base * 1e3:12.0f} {base / this:6.2f}")
 
 
 def _cpu_seconds() -> float:

@@ -138,6 +138,12 @@ def _l2_rank(params: dict, model: GeneralizedRNN) -> dict:
     :func:`~exactrank.balls.certify_rank_precisions` tries the whole minor at each
     precision of ``precisions`` until it is certified, and only if none does, nested
     leading ones. A certified min(rows, cols) is the exact rank.
+
+    Measured CPU a sample (one core, 8 default samples per R): R = 1 1.9 s, R = 2 0.6 s,
+    R = 4 1.4 s, R = 8 1.8 s; at R = 8, 1.6 s is the 3.6 million ball square roots of the
+    minor's entries at 128 bits, at R = 1 the determinants of the searches. Double-double
+    entries in numpy (about 2^-80 relative radii after the contractions) took about 0.5 s
+    at R = 8 and failed to certify one of two R = 8 minors that 128-bit balls certify.
     """
     M, T = params["M"], params["T"]
     partition = odd_even(T)
