@@ -402,3 +402,14 @@ def test_rank_results_and_grids_pickle():
 def test_a_rank_result_cannot_claim_what_its_bounds_do_not_say(rank, exact, lower, upper):
     with pytest.raises(er.InvalidInputError, match="exact exactly when its proven bounds meet"):
         er.RankResult(rank, exact, "QQ", (3, 3), lower, upper, "by hand")
+
+
+def test_the_geometry_names_users_imported_before_the_layers_became_folders():
+    """``from exactrank.geometry import dilated_tree`` was the README's own line when
+    geometry was one module; the package re-exports its names."""
+    import exactrank.geometry as geometry
+    import exactrank.geometry.trees as trees
+
+    assert geometry.dilated_tree is dilated_tree
+    for name in geometry.__all__:
+        assert getattr(geometry, name) is getattr(trees, name)

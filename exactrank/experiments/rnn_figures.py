@@ -43,10 +43,10 @@ Numbers and what they prove:
   ``prove="exact"`` the exact rank over QQ is computed too (FLINT's fraction-free
   elimination, checked against the modular bound); a full-rank modular result is exact
   anyway. ``mod_p_error_bound`` bounds the chance that rank_p is below the exact rank
-  (:func:`~exactrank.rank.monte_carlo_error_bound`).
+  (:func:`~exactrank.linalg.rank.monte_carlo_error_bound`).
 * l2: entries are irrational. ``rank_float`` is the float64 SVD rank at an explicit
   tolerance — the paper's number, never exact. ``rank`` is proven in ball arithmetic
-  (:mod:`exactrank.balls`): a minor is re-evaluated in arb balls from the exact weights
+  (:mod:`exactrank.linalg.balls`): a minor is re-evaluated in arb balls from the exact weights
   and its ball determinant excludes 0; when that minor is the whole square matrix the rank
   is exact. Measured: the l2 grids are typically of full rank, far above their float
   ranks, whose singular values only decay below the tolerance. Lemma A.1 is proven for
@@ -135,7 +135,7 @@ def _l2_rank(params: dict, model: GeneralizedRNN) -> dict:
     """The float rank (the paper's number) and a rank lower bound proven in ball arithmetic.
 
     The minor is ordered by complete pivoting in floats, continued past the float rank;
-    :func:`~exactrank.balls.certify_rank_precisions` tries the whole minor at each
+    :func:`~exactrank.linalg.balls.certify_rank_precisions` tries the whole minor at each
     precision of ``precisions`` until it is certified, and only if none does, nested
     leading ones. A certified min(rows, cols) is the exact rank.
 
