@@ -284,3 +284,14 @@ class FloatArithmetic:
 
     def output(self, X: np.ndarray) -> np.ndarray:
         return X
+
+
+def scalar_domain(field: Field):
+    """The map from exact weights (or plain numbers) to scalars of ``field`` for the
+    brute-force evaluators (Fractions, residues, floats); no paper equation."""
+    if field.kind == "QQ":
+        return Fraction
+    if field.kind == "GF":
+        p = field.p
+        return lambda v: v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
+    return float

@@ -28,9 +28,9 @@ import numpy as np
 
 from ..errors import InvalidInputError, shown
 from ..limits import MAX_GRID_ENTRIES, WHOLE_GRID_MODES, whole_grid
-from ..numbers.domains import Field, fraction_to_residue, parse_field
+from ..numbers.domains import Field, parse_field
 from ..numbers.multimodular import ResidueArray
-from .arithmetic import arithmetic_for
+from .arithmetic import arithmetic_for, scalar_domain
 from .hierarchical import HierarchicalNetwork
 from .hierarchical_grid import hierarchical_entries, hierarchical_grid, hierarchical_score
 from .mixed import MixedNetwork
@@ -38,7 +38,7 @@ from .mixed_grid import mixed_entries, mixed_grid, mixed_score
 from .overlapping import OverlappingNetwork
 from .overlapping_grid import overlapping_entries, overlapping_grid, overlapping_score
 from .rnn import GeneralizedRNN
-from .rnn_grid import rnn_entries, rnn_grid
+from .rnn_grid import rnn_entries, rnn_grid, rnn_score
 from .shallow import GeneralizedShallow
 
 
@@ -259,16 +259,8 @@ def _prepare(model, field):
             f"OverlappingNetwork or MixedNetwork model, got {type(model).__name__}"
         )
     field = parse_field(field)
-    _check_field(model, field)
+    model.check_field(field)
     return field, arithmetic_for(field, model.exact)
-
-
-def _check_field(model, field: Field) -> None:
-    """Refuse a field the model's operators (ξ, or σ and P per level) are not exact in."""
-    if isinstance(model, HierarchicalNetwork | OverlappingNetwork | MixedNetwork):
-        model.check_field(field)
-    else:
-        model.xi.check_field(field)
 
 
 def _check_indices(indices, M: int, T: int) -> np.ndarray:
@@ -330,18 +322,33 @@ def _shallow_entries(model: GeneralizedShallow, arith, indices):
     return arith.weighted_sum(terms, lam), den * lam_den
 
 
+def _shallow_score(model: GeneralizedShallow, sequence, field: Field):
+    """Seed 001, eq. 14: the shallow network run on one sequence by plain Python loops;
+    the brute-force evaluator behind :func:`score`."""
+    num = scalar_domain(field)
+    features = [[num(v) for v in model.F[m]] for m in range(model.M)]
+    total = num(0)
+    for r in range(model.R):
+        inputs = []
+        for t, m in enumerate(sequence):
+            v = [num(w) for w in model.V[r, t]]
+            inputs.append(num(sum(a * b for a, b in zip(features[m], v, strict=True))))
+        total = num(total + num(model.lambda_[r]) * num(model.xi.fold(inputs)))
+    return total
+
+
 class _Evaluator(NamedTuple):
     """A model kind's grid evaluation, in its module beside the model (exactrank/models/)."""
 
     grid: Callable  # (model, arith) -> (flat values in C order, denominator)
     entries: Callable  # (model, arith, indices) -> (values, denominator)
-    score: Callable | None  # (model, sequence, field) -> one entry; None: the loops of score
+    score: Callable  # (model, sequence, field) -> one entry, by plain Python loops
 
 
 _EVALUATORS = {
-    GeneralizedRNN: _Evaluator(rnn_grid, rnn_entries, None),
+    GeneralizedRNN: _Evaluator(rnn_grid, rnn_entries, rnn_score),
     GeneralizedShallow: _Evaluator(
-        lambda m, a: _shallow_entries(m, a, None), _shallow_entries, None
+        lambda m, a: _shallow_entries(m, a, None), _shallow_entries, _shallow_score
     ),
     HierarchicalNetwork: _Evaluator(hierarchical_grid, hierarchical_entries, hierarchical_score),
     OverlappingNetwork: _Evaluator(overlapping_grid, overlapping_entries, overlapping_score),
@@ -367,49 +374,7 @@ def score(model, sequence, field: str | Field = "QQ") -> Fraction | int | float:
     field = parse_field(field)
     if not isinstance(model, _MODELS):
         raise InvalidInputError(f"expected a model, got {type(model).__name__}")
-    _check_field(model, field)
+    model.check_field(field)
     arithmetic_for(field, model.exact)  # refuses float weights in an exact field
     (sequence,) = _check_indices([list(sequence)], model.M, model.T)
-    own_score = _evaluator(model).score
-    if own_score is not None:
-        return own_score(model, [int(m) for m in sequence], field)
-    num = _scalar_domain(field)
-    xi = model.xi
-    features = [[num(v) for v in model.F[m]] for m in range(model.M)]
-    if isinstance(model, GeneralizedShallow):
-        total = num(0)
-        for r in range(model.R):
-            inputs = []
-            for t, m in enumerate(sequence):
-                v = [num(w) for w in model.V[r, t]]
-                inputs.append(num(sum(a * b for a, b in zip(features[m], v, strict=True))))
-            total = num(total + num(model.lambda_[r]) * num(xi.fold(inputs)))
-        return total
-    h = [num(xi.unit)]
-    for t, m in enumerate(sequence):
-        C, G = model.C[t], model.G[t]
-        a = [
-            num(sum(num(c) * f for c, f in zip(C[i], features[m], strict=True)))
-            for i in range(C.shape[0])
-        ]
-        h = [
-            num(
-                sum(
-                    num(G[i, j, k]) * num(xi(a[i], h[j]))
-                    for i in range(G.shape[0])
-                    for j in range(G.shape[1])
-                )
-            )
-            for k in range(G.shape[2])
-        ]
-    return h[0]
-
-
-def _scalar_domain(field: Field):
-    """The map from exact weights (or plain numbers) to scalars of ``field``."""
-    if field.kind == "QQ":
-        return Fraction
-    if field.kind == "GF":
-        p = field.p
-        return lambda v: v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
-    return float
+    return _evaluator(model).score(model, [int(m) for m in sequence], field)

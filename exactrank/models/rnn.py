@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InvalidModelError
+from ..numbers.domains import Field
 from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 from .operators import Xi, get_xi
 
@@ -100,6 +101,10 @@ class GeneralizedRNN:
     def ranks(self) -> tuple[int, ...]:
         """R_0 … R_{T−2}: the hidden-state sizes between steps (the TT-ranks)."""
         return tuple(g.shape[2] for g in self.G[:-1])
+
+    def check_field(self, field: Field) -> None:
+        """Refuse a domain in which ξ is not exact (no paper equation: a domain check)."""
+        self.xi.check_field(field)
 
     def __repr__(self) -> str:
         return (

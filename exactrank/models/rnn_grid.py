@@ -13,7 +13,7 @@ import numpy as np
 
 from ..numbers.kernels import FLOAT_EXACT, INT64_SAFE, align, max_abs, to_storage
 from ..numbers.multimodular import multimodular_product, residue_product
-from .arithmetic import ExactArithmetic, features_times
+from .arithmetic import ExactArithmetic, features_times, scalar_domain
 from .rnn import GeneralizedRNN
 from .rnn_relu_step import relu_last_step
 
@@ -164,3 +164,30 @@ def rnn_entries(model: GeneralizedRNN, arith, indices: np.ndarray):
             parts.append(part)
         S, s_den = np.concatenate(align(parts, 0)), den
     return S[:, 0], s_den
+
+
+def rnn_score(model: GeneralizedRNN, sequence, field) -> object:
+    """Seed 001, eq. 16: the RNN run on one sequence by plain Python loops over Fractions
+    (QQ), residues (GF(p)) or floats; the brute-force evaluator behind
+    :func:`~exactrank.models.grid.score` and the oracle of :func:`rnn_grid`."""
+    num = scalar_domain(field)
+    xi = model.xi
+    features = [[num(v) for v in model.F[m]] for m in range(model.M)]
+    h = [num(xi.unit)]
+    for t, m in enumerate(sequence):
+        C, G = model.C[t], model.G[t]
+        a = [
+            num(sum(num(c) * f for c, f in zip(C[i], features[m], strict=True)))
+            for i in range(C.shape[0])
+        ]
+        h = [
+            num(
+                sum(
+                    num(G[i, j, k]) * num(xi(a[i], h[j]))
+                    for i in range(G.shape[0])
+                    for j in range(G.shape[1])
+                )
+            )
+            for k in range(G.shape[2])
+        ]
+    return h[0]

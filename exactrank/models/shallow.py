@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InvalidModelError
+from ..numbers.domains import Field
 from ._weights import as_array, check_limit, check_ndim, convert, feature_matrix, is_float_array
 from .operators import Xi, get_xi
 
@@ -66,6 +67,10 @@ class GeneralizedShallow:
     @property
     def M(self) -> int:
         return self.V.shape[2]
+
+    def check_field(self, field: Field) -> None:
+        """Refuse a domain in which ξ is not exact (no paper equation: a domain check)."""
+        self.xi.check_field(field)
 
     def __repr__(self) -> str:
         return (
