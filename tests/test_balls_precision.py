@@ -114,3 +114,23 @@ def test_the_ill_conditioned_case_needs_more_than_double_precision():
     low = balls.certify_rank(model, partition, rows, cols, 53)
     high = balls.certify_rank(model, partition, rows, cols, 1024)
     assert low.size < high.size
+
+
+def _exact(x: flint.arb) -> Fraction:
+    man, exp = x.man_exp()
+    return Fraction(int(man)) * Fraction(2) ** int(exp)
+
+
+@pytest.mark.parametrize(
+    "mid, rad",
+    [(0.5, 0.4), (0.51, 0.49), (-3e-40, 2.9e-40), (1e30, 9.9e29), (0, 0.4), (0.5, 0.6), (7, 0)],
+)
+def test_the_printed_enclosure_contains_the_ball_and_shows_the_proof(mid, rad):
+    """A certificate's det_mid ± det_radius contains the determinant's ball, and excludes 0
+    whenever the ball does: a reader re-checks nonsingular from the strings (arb prints a
+    wide ball as "[+/- r]", which once gave nonsingular with det_mid '0')."""
+    x = flint.arb(mid, rad)
+    m, r = (Fraction(s) for s in balls._enclosure(x))
+    low, high = _exact(x.mid()) - _exact(x.rad()), _exact(x.mid()) + _exact(x.rad())
+    assert m - r <= low and high <= m + r
+    assert (abs(m) > r) == (not x.contains(0))

@@ -264,6 +264,15 @@ def _enclosure(x: flint.arb) -> tuple[str, str]:
     text = x.str(17, radius=True)
     if not text.startswith("["):
         return text, "0"
+    mid, radius = _mid_radius(text)
+    if not x.contains(0) and abs(Fraction(mid)) <= Fraction(radius):
+        # arb prints a wide ball as "[+/- r]", which contains 0 when the ball does not:
+        # then the midpoint's digits too, so that the strings still show the proof
+        mid, radius = _mid_radius(x.str(17, radius=True, more=True))
+    return mid, radius
+
+
+def _mid_radius(text: str) -> tuple[str, str]:
     mid, _, radius = text[1:-1].partition("+/-")
     return mid.strip() or "0", radius.strip()
 
