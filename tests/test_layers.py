@@ -78,10 +78,27 @@ def import_edges(name: str, source: str, is_package: bool, known) -> list[tuple[
                     target = f"{base}.{alias.name}"
                     module = target if target in known else _longest_known(base, known)
                     edges.append((module, inner))
+            elif _string_import(child, top):  # importlib.import_module("top.x"), __import__
+                edges.append((_longest_known(child.args[0].value, known), inner))
             visit(child, inner)
 
     visit(ast.parse(source), False)
     return edges
+
+
+def _string_import(node, top: str) -> bool:
+    """A call of import_module or __import__ whose first argument names a module of ``top``."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    first = node.args[0]
+    return (
+        name in ("import_module", "__import__")
+        and isinstance(first, ast.Constant)
+        and isinstance(first.value, str)
+        and first.value.split(".")[0] == top
+    )
 
 
 def _longest_known(dotted: str, known) -> str:
@@ -196,8 +213,12 @@ FAKE = {
     "p/high.py": '"""high."""\nfrom . import low\nfrom .sub import g\nimport p.sub.leaf\n',
     "p/sub/__init__.py": '"""sub."""\ng = 1\n',
     "p/sub/leaf.py": '"""leaf."""\nfrom ..low import f\nfrom .. import sub\n',
+    "p/str.py": (
+        '"""str."""\nimport importlib\n\n'
+        'def f():\n    return importlib.import_module("p.high")\n'
+    ),
 }
-FAKE_LAYERS = [("bottom", ["p.low", "p.sub"]), ("top", ["p.high"]), ("api", ["p"])]
+FAKE_LAYERS = [("bottom", ["p.low", "p.sub", "p.str"]), ("top", ["p.high"]), ("api", ["p"])]
 
 
 @pytest.fixture
@@ -215,6 +236,7 @@ def test_relative_imports_resolve_to_modules_and_packages(fake):
         "p.high": {"p.low": False, "p.sub": False, "p.sub.leaf": False},
         "p.sub": {},
         "p.sub.leaf": {"p.low": False, "p.sub": False},  # `from .. import sub`: a package
+        "p.str": {"p.high": True},  # importlib.import_module("p.high"), in a function
     }
 
 
@@ -227,7 +249,10 @@ def test_a_planted_cycle_is_found(fake):
 
 
 def test_a_planted_upward_import_is_found(fake):
-    assert upward(fake, FAKE_LAYERS) == ["p.low (bottom) has a lazy import of p.high (top)"]
+    assert upward(fake, FAKE_LAYERS) == [
+        "p.low (bottom) has a lazy import of p.high (top)",
+        "p.str (bottom) has a lazy import of p.high (top)",
+    ]
     assert upward({"exactrank.numbers.kernels": {"exactrank.models.grid": False}}) == [
         "exactrank.numbers.kernels (numbers) has an import of exactrank.models.grid (models)"
     ]
