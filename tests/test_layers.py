@@ -214,8 +214,7 @@ FAKE = {
     "p/sub/__init__.py": '"""sub."""\ng = 1\n',
     "p/sub/leaf.py": '"""leaf."""\nfrom ..low import f\nfrom .. import sub\n',
     "p/str.py": (
-        '"""str."""\nimport importlib\n\n'
-        'def f():\n    return importlib.import_module("p.high")\n'
+        '"""str."""\nimport importlib\n\ndef f():\n    return importlib.import_module("p.high")\n'
     ),
 }
 FAKE_LAYERS = [("bottom", ["p.low", "p.sub", "p.str"]), ("top", ["p.high"]), ("api", ["p"])]
