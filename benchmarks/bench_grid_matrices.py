@@ -14,7 +14,7 @@ whose rank is below min(shape) (the others need no upper bound), and over those 
 with 10^4 entries or more (the smaller take milliseconds, mostly overhead).
 
     python benchmarks/bench_grid_matrices.py [--figures fig4 fig3 fig3-M6] [--ranks 1 2 4 8]
-                                             [--seed 0] [--repeat 3]
+                                             [--seeds 0] [--repeat 3]
 
 fig3 is Figure 3's default (M = 10, T = 6: 1000 × 1000, minutes per matrix for the exact
 routes); fig3-M6 is Figure 3 at M = 6, T = 6; fig4 is Figure 4's default (M = 6, T = 6).
@@ -23,6 +23,7 @@ routes); fig3-M6 is Figure 3 at M = 6, T = 6; fig4 is Figure 4's default (M = 6,
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 
@@ -73,46 +74,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", nargs="+", default=["fig4", "fig3-M6"], choices=FIGURES)
     parser.add_argument("--ranks", type=int, nargs="+", default=[1, 2, 4, 8])
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="samples per R")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(blas_note())
     print(f"flint.ctx.threads = {flint.ctx.threads}")
     header = (
-        f"{'matrix':14} {'shape':>10} {'rank':>5} {'float':>7} {'lower':>7} {'exact':>7} "
+        f"{'matrix':18} {'shape':>10} {'rank':>5} {'float':>7} {'lower':>7} {'exact':>7} "
         f"{'fmpz':>7} {'fmpz/exact':>10} "
         + " ".join(f"{name:>15}" for name in ROUTES)
         + "  route chosen"
     )
     print(header)
     ratios, large = [], []
-    for figure in args.figures:
-        for R in args.ranks:
-            A = grid_matrix(figure, R, args.seed)
-            if A.size == 0:
-                continue
-            repeat = args.repeat if A.shape[0] < 500 else 1
-            t_float, _ = timed(np.linalg.matrix_rank, A.astype(np.float64), repeat=repeat)
-            t_lower, _ = timed(er.rank, A, prove="lower", seed=1, repeat=repeat)
-            t_exact, exact = timed(er.rank, A, seed=1, repeat=repeat)
-            Z = flint.fmpz_mat(A.tolist())
-            t_fmpz, r_fmpz = timed(Z.rank, repeat=repeat)
-            assert exact.exact and exact.rank == r_fmpz, (exact, r_fmpz)
-            needs_upper = exact.rank < min(A.shape)  # else the lower bound settles it
-            routes = route_seconds(A, repeat, t_fmpz) if needs_upper else {}
-            if needs_upper:
-                ratios.append(t_fmpz / t_exact)
-                if A.size >= 10**4:  # below, both are a few milliseconds of overhead
-                    large.append(t_fmpz / t_exact)
-            chosen = exact.method.split("upper bound: ")[-1]
-            print(
-                f"{figure + ' R=' + str(R):14} {str(A.shape):>10} {exact.rank:5d} "
-                f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {t_fmpz:7.3f} "
-                f"{t_fmpz / t_exact:10.2f} "
-                + " ".join(f"{routes.get(name, '-'):>15}" for name in ROUTES)
-                + f"  {chosen[:90]}",
-                flush=True,
-            )
+    for figure, R, seed in itertools.product(args.figures, args.ranks, args.seeds):
+        A = grid_matrix(figure, R, seed)
+        if A.size == 0:
+            continue
+        repeat = args.repeat if A.shape[0] < 500 else 1
+        t_float, _ = timed(np.linalg.matrix_rank, A.astype(np.float64), repeat=repeat)
+        t_lower, _ = timed(er.rank, A, prove="lower", seed=1, repeat=repeat)
+        t_exact, exact = timed(er.rank, A, seed=1, repeat=repeat)
+        Z = flint.fmpz_mat(A.tolist())
+        t_fmpz, r_fmpz = timed(Z.rank, repeat=repeat)
+        assert exact.exact and exact.rank == r_fmpz, (exact, r_fmpz)
+        needs_upper = exact.rank < min(A.shape)  # else the lower bound settles it
+        routes = route_seconds(A, repeat, t_fmpz) if needs_upper else {}
+        if needs_upper:
+            ratios.append(t_fmpz / t_exact)
+            if A.size >= 10**4:  # below, both are a few milliseconds of overhead
+                large.append(t_fmpz / t_exact)
+        chosen = exact.method.split("upper bound: ")[-1]
+        print(
+            f"{figure + ' R=' + str(R) + ' s' + str(seed):18} {str(A.shape):>10} {exact.rank:5d} "
+            f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {t_fmpz:7.3f} "
+            f"{t_fmpz / t_exact:10.2f} "
+            + " ".join(f"{routes.get(name, '-'):>15}" for name in ROUTES)
+            + f"  {chosen[:90]}",
+            flush=True,
+        )
     for label, chosen in [("", ratios), (" of 10^4 entries or more", large)]:
         if chosen:
             print(

@@ -385,3 +385,24 @@ def test_padic_plans_keep_every_value_below_2_53(r, a, others):
     # the recurrence maps [−B, B] into itself for every prime of β bits
     for p in (2 ** (beta - 1) + 1, 2**beta - 1):
         assert (B + r * a * h) // p + 1 + h * a <= B + 1
+
+
+@pytest.mark.parametrize("shape", [(9, 23), (23, 9)])
+def test_fraction_free_elimination_gets_the_tall_orientation_and_stays_exact(monkeypatch, shape):
+    """FLINT is handed A or Aᵀ, whichever has at least as many rows as columns; a true bound
+    is proven and a false one (one below the rank) refused, against the Fraction oracle."""
+    from oracles import rank_fraction
+
+    import exactrank.linalg.upper_bound as ub
+
+    rng = np.random.default_rng(7)
+    A = rng.integers(-(2**40), 2**40, (shape[0], 5)) @ rng.integers(-9, 9, (5, shape[1]))
+    A[-1, -1] += 1  # rank deficiency broken in the last entry: rank 6
+    seen = []
+    real = ub._fmpz_mat
+    monkeypatch.setattr(ub, "_fmpz_mat", lambda X: seen.append(X.shape) or real(X))
+    rank = rank_fraction(A.tolist())
+    assert rank == 6
+    assert ub._fraction_free(A, range(rank)).proven
+    assert not ub._fraction_free(A, range(rank - 1)).proven
+    assert seen == [(23, 9), (23, 9)]
