@@ -634,3 +634,24 @@ def test_each_upper_bound_route_gives_the_exact_rank(route, name, seed, monkeypa
     if 0 < result.rank < min(distinct_nonzero_counts(A.tolist())):
         expected = "fraction-free" if forced else "own bound"
         assert expected in result.method, result.method
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(-(2**90), 2**90), min_size=12, max_size=12),
+    st.sampled_from(["QQ", "GF(2305843009213693951)", "GF(7)"]),
+    st.booleans(),
+)
+def test_object_matrices_of_python_integers_and_of_mixed_entries(values, field, mixed):
+    """Python integers past int64 are read as they are, and a matrix that mixes them with
+    Fractions the old way; both against the Fraction (or residue) oracle."""
+    rows = [values[0:4], values[4:8], [a + b for a, b in zip(values[0:4], values[4:8], strict=True)]]
+    if mixed:
+        rows[2][0] = Fraction(rows[2][0] * 3, 3)  # the same value, as a Fraction
+    A = np.array(rows, dtype=object)
+    got = er.rank(A, field=field, seed=1)
+    if field == "QQ":
+        assert got.rank == rank_fraction(rows)
+    else:
+        p = int(field[3:-1])
+        assert got.rank == rank_mod_p_ref([[residue(v, p) for v in row] for row in rows], p)

@@ -131,19 +131,20 @@ def integer_matrix(A, field: Field) -> np.ndarray:
 
 
 def _rational_to_integers(A: np.ndarray, field: Field) -> np.ndarray:
-    entries = (
-        [
+    """An object matrix as integers: Python integers as they are (e.g. past int64, the
+    common case), other exact entries through Fractions over a common denominator (QQ) or
+    as residues (GF(p))."""
+    flat = A.ravel().tolist()
+    if not all(type(v) is int for v in flat):
+        entries = [
             to_fraction(v, f"matrix entry [{i // A.shape[1]}][{i % A.shape[1]}]")
-            for i, v in enumerate(A.flat)
+            for i, v in enumerate(flat)
         ]
-        if A.shape[1]
-        else []
-    )
-    if field.kind == "GF":
-        flat = [fraction_to_residue(q, field.p, "matrix entry") for q in entries]
-    else:
-        den = math.lcm(*(q.denominator for q in entries)) if entries else 1
-        flat = [q.numerator * (den // q.denominator) for q in entries]
+        if field.kind == "GF":
+            flat = [fraction_to_residue(q, field.p, "matrix entry") for q in entries]
+        else:
+            den = math.lcm(*(q.denominator for q in entries)) if entries else 1
+            flat = [q.numerator * (den // q.denominator) for q in entries]
     X = np.array(flat, dtype=object).reshape(A.shape)
     bound = max((abs(v) for v in flat), default=0)
     return to_storage(X, np.int64 if storage_for(bound) is not object else object)
