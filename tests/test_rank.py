@@ -645,7 +645,8 @@ def test_each_upper_bound_route_gives_the_exact_rank(route, name, seed, monkeypa
 def test_object_matrices_of_python_integers_and_of_mixed_entries(values, field, mixed):
     """Python integers past int64 are read as they are, and a matrix that mixes them with
     Fractions the old way; both against the Fraction (or residue) oracle."""
-    rows = [values[0:4], values[4:8], [a + b for a, b in zip(values[0:4], values[4:8], strict=True)]]
+    top, middle = values[0:4], values[4:8]
+    rows = [top, middle, [a + b for a, b in zip(top, middle, strict=True)]]
     if mixed:
         rows[2][0] = Fraction(rows[2][0] * 3, 3)  # the same value, as a Fraction
     A = np.array(rows, dtype=object)
