@@ -67,7 +67,6 @@ FLINT_EXACT_ENTRIES = 64 * 64  # matrices this small get FLINT's exact rank (see
 SCHUR_PRIME_BITS = FAST_PRIME_BITS
 MULTIMODULAR_PRIME_BITS = 62
 _SAMPLE_COLUMNS = 16
-_MIN_PADIC_BITS = 20
 _MIN_PRIME_BUDGET = 8  # route 3 always gets this many primes before giving up
 _RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
 

@@ -14,13 +14,11 @@ grid entries, only over nodes and over blocks of rows that bound the memory of Z
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import numpy as np
 
-from ..numbers.domains import Field, fraction_to_residue
+from ..numbers.domains import Field
 from ..numbers.kernels import align, max_abs
-from .arithmetic import features_times
+from .arithmetic import features_times, scalar_domain
 from .hierarchical import HierarchicalNetwork
 
 _CHUNK_ENTRIES = 1 << 18  # entries of the pooled block Z formed at once (memory bound)
@@ -194,16 +192,12 @@ class ScalarOps:
     000, §3, fig. 2, and §4.1: conv, activation σ, pooling P)."""
 
     def __init__(self, field: Field):
-        if field.kind == "QQ":
-            self.num, self._divide = Fraction, lambda v, k: v / k
-        elif field.kind == "GF":
+        self.num = scalar_domain(field)
+        if field.kind == "GF":
             p = field.p
-            self.num = lambda v: (
-                v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
-            )
             self._divide = lambda v, k: v * pow(k, -1, p) % p
         else:
-            self.num, self._divide = float, lambda v, k: v / k
+            self._divide = lambda v, k: v / k
 
     def leaf(self, model: HierarchicalNetwork, mode: int, m: int) -> list:
         """The leaf conv of ``mode`` on template m: W_mode f(x^(m)) (seed 000, §3, fig. 2)."""

@@ -22,13 +22,12 @@ GF(p), float64 on the fast path); Python loops run over positions, never over gr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
-from ..numbers.domains import Field, fraction_to_residue
+from ..numbers.domains import Field
 from ..numbers.kernels import align, max_abs, storage_for, to_storage
-from .arithmetic import ExactArithmetic
+from .arithmetic import ExactArithmetic, scalar_domain
 from .operators import PRODUCT
 from .overlapping import OverlappingNetwork
 
@@ -209,15 +208,7 @@ def overlapping_score(model: OverlappingNetwork, sequence, field: Field):
     behind :func:`~exactrank.models.grid.score`. Fractions over QQ, residues over GF(p), floats in
     the float field. The GC layers of seed 000, §6, fig. 5, on one sequence.
     """
-    if field.kind == "QQ":
-        num = Fraction
-    elif field.kind == "GF":
-        p = field.p
-
-        def num(v):
-            return v % p if isinstance(v, int) else fraction_to_residue(Fraction(v), p)
-    else:
-        num = float
+    num = scalar_domain(field)
     X = [[num(v) for v in model.F[m]] for m in sequence]
     for l in range(model.L):
         W, b = model.kernel(l)
