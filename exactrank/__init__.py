@@ -40,6 +40,7 @@ from .models.modelfile import load_model, model_from_dict, model_to_dict, save_m
 from .models.operators import OPERATORS, Xi, generalized_outer, get_xi
 from .numbers.domains import FLOAT, QQ, Field, parse_field
 from .sampling import random_hierarchical, random_mixed, random_overlapping
+from .version import __version__
 
 __all__ = [
     "CertificateFormatError",

@@ -413,3 +413,15 @@ def test_the_geometry_names_users_imported_before_the_layers_became_folders():
     assert geometry.dilated_tree is dilated_tree
     for name in geometry.__all__:
         assert getattr(geometry, name) is getattr(trees, name)
+
+
+def test_every_name_of_all_is_there_and_star_import_works():
+    """``__all__`` names only what the package has (``__version__`` went missing once when
+    it moved to exactrank/version.py)."""
+    import exactrank.version
+
+    missing = [name for name in er.__all__ if not hasattr(er, name)]
+    assert missing == []
+    namespace: dict = {}
+    exec("from exactrank import *", namespace)
+    assert namespace["__version__"] == exactrank.version.__version__
