@@ -341,11 +341,7 @@ def _scheduler(command: str, args) -> str | None:
 def _run_verify(args) -> int:
     cert = load_certificate(args.certificate)
     verdict = verify_certificate(cert)
-    proven = ""
-    if verdict and isinstance(cert["claim"], dict) and cert["claim"].get("kind") == "formula":
-        from .allsizes.certificate import proven_by  # a structural certificate (issue 14)
-
-        proven = proven_by(cert)
+    proven = verdict.proven
     if args.json:
         document = {"verified": verdict.verified, "reason": verdict.reason, "claim": cert["claim"]}
         print(json.dumps({**document, "proven": proven} if proven else document))

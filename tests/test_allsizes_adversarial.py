@@ -440,8 +440,8 @@ def test_a_large_but_true_certificate_is_verified_in_process():
 
 
 def test_a_large_but_true_certificate_is_verified_on_the_command_line(tmp_path):
-    """H9 (fixed by H7): proven_by ran outside digits_allowed(), and printing a 5001-digit
-    vᵀx was a traceback and exit 1 on a certificate verify_certificate VERIFIED."""
+    """H9 (fixed by H7): the proof was once re-run outside digits_allowed(), and printing a
+    5001-digit vᵀx was a traceback and exit 1 on a certificate verify_certificate VERIFIED."""
     er.save_certificate(_big_post_cert(), tmp_path / "big.json")
     proc = run("verify", tmp_path / "big.json")
     assert "Traceback" not in proc.stderr, proc.stderr[-300:]

@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 
 from ..errors import ExactRankError, LimitError, shown
-from ..limits import digits_allowed
 from ..numbers.domains import fraction_to_text, to_fraction
 from .automaton import BlockFamily
 from .cert_json import KIND, _numbers, _provenance, _text
@@ -129,17 +128,6 @@ def verify_structural(cert: dict) -> str:
         return _verify_grid(claim, family, terms)
     formula = parse_formula(claim.get("formula"))
     return prove_rank_formula(family, formula, terms).describe()
-
-
-def proven_by(cert: dict) -> str:
-    """What a certificate that verify_certificate verified proves, when it is structural
-    (claim kind "formula"): :func:`verify_structural`'s description, re-derived (its checks
-    take milliseconds); "" for every other kind."""
-    claim = cert.get("claim")
-    if not isinstance(claim, dict) or claim.get("kind") != KIND:
-        return ""
-    with digits_allowed():  # as verify_certificate reads the file's numbers
-        return verify_structural(cert)
 
 
 def _verify_grid(claim: dict, family: BlockFamily, terms) -> str:

@@ -45,10 +45,13 @@ _CHECK_ERRORS = (
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of checking a certificate: ``verified`` and, if not, the reason."""
+    """The outcome of checking a certificate: ``verified`` and, if not, the reason; for a
+    structural certificate (claim kind "formula") that is verified, ``proven`` says what its
+    proof established (the rank for every size)."""
 
     verified: bool
     reason: str = ""
+    proven: str = ""
 
     def __bool__(self) -> bool:
         return self.verified
@@ -64,7 +67,7 @@ def verify_certificate(cert: dict) -> Verdict:
     check_header(cert)
     try:
         with digits_allowed(), Progress("checking") as progress:
-            _verify(cert, progress)
+            proven = _verify(cert, progress)
     except LimitError as exc:
         raise CertificateFormatError(str(exc)) from None
     except (MemoryError, RecursionError) as exc:
@@ -75,16 +78,16 @@ def verify_certificate(cert: dict) -> Verdict:
         return Verdict(False, str(exc))
     except _CHECK_ERRORS as exc:
         return Verdict(False, f"{type(exc).__name__}: {str(exc)[:200]}")
-    return Verdict(True)
+    return Verdict(True, proven=proven)
 
 
-def _verify(cert: dict, progress) -> None:
-    """Raises :class:`_Rejected` (or what malformed content raises) unless the claim holds."""
+def _verify(cert: dict, progress) -> str:
+    """Raises :class:`_Rejected` (or what malformed content raises) unless the claim holds;
+    returns what a structural certificate proves ("" for the others)."""
     if isinstance(cert["claim"], dict) and cert["claim"].get("kind") == "formula":
         from ..allsizes.certificate import verify_structural  # a rank for every size (issue 14)
 
-        verify_structural(cert)
-        return
+        return verify_structural(cert)
     kind, r, field, partition = _claim(cert["claim"])
     tensor = _Tensor.from_json(cert["tensor"], field, partition.T, progress)
     if kind in ("le", "eq") and tensor.model is not None:
@@ -99,6 +102,7 @@ def _verify(cert: dict, progress) -> None:
         _check_minor(tensor, partition, field, r, _expect(witness.get("minor"), dict, "minor"))
     if kind in ("le", "eq"):
         _check_upper(tensor, partition, field, r, witness)
+    return ""
 
 
 def _claim(claim) -> tuple[str, int, Field, Partition]:
