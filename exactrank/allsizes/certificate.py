@@ -37,6 +37,7 @@ from .identity import IdentityTerm, ProofStepFailed, pre_factor, prove_identity
 from .rules import exact_matrix, n
 from .sequences import same_for_every_n
 from .structural import parse_formula, prove_rank_formula
+from .tree_certificate import TREE_KIND, verify_tree
 
 FAMILY_KIND = "block-rnn"
 MAX_BLOCK_INPUTS = 1 << 12  # M^p: the inputs of one part, each run from every state
@@ -105,9 +106,7 @@ def verify_structural(cert: dict) -> str:
     :class:`LimitError` when it is beyond the limits."""
     claim, tensor, witness = (_object(cert.get(k), k) for k in ("claim", "tensor", "witness"))
     data = _object(tensor.get("family"), "tensor.family")
-    if data.get("kind") == "ht-levels":  # a tree: seed 000, Theorem 3
-        from .tree_certificate import verify_tree
-
+    if data.get("kind") == TREE_KIND:  # a tree: seed 000, Theorem 3
         return verify_tree(claim, data)
     relation = claim.get("relation")
     n_min = (0, 1) if relation == "grid" else (1,)

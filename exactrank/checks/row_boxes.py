@@ -157,15 +157,16 @@ def rows_dominate(base, delta: Fraction, dominate, budget: int = 1500) -> bool:
 
     if base.M != 2:
         raise InvalidInputError(f"the row route is for M = 2 templates, got M = {base.M}")
-    if any(g.lo <= 0 for t in range(base.T) for g in box(base.G[t]).flat):
+    Gs = [box(G) for G in base.G]
+    if any(g.lo <= 0 for G in Gs for g in G.flat):
         return False  # G(0) > 0 for the lower bounds of the states, G(t >= 1) for the lemma
-    C0, G0, C1 = box(base.C[0]), box(base.G[0]), box(base.C[1])
+    C0, G0, C1 = box(base.C[0]), Gs[0], box(base.C[1])
     rows = [[Interval.around(int(m == n), delta) for n in range(base.M)] for m in range(base.M)]
     if not all(row_dominates(C0, G0, C1, f, [dominate], budget) for f in rows):
         return False
     if G0.shape[2] == 1:
         return True  # R = 1: the cross condition is the one above (factor 1)
-    factor = cross_factor(G0, box(base.G[1]))
+    factor = cross_factor(G0, Gs[1])
     for m, f in enumerate(rows):
         sigma = min(  # the smallest state after the other template: concave, so at a corner
             min(concave_states(C0, G0, [Interval(x, x) for x in v], [i == 1 - m for i in range(2)]))
