@@ -100,21 +100,22 @@ def certified_box(M: int, R: int, T: int, delta: Fraction, moves_F: bool = True)
     argument of part 2."""
     if moves_F and delta * M >= 1:
         return False
-    by_rows = rows_route(M, R, moves_F)
-    dominate = states_dominate_inputs  # looked up here, so that a test can replace it
+    by_rows = rows_route(M, moves_F)
     for t, (states, inputs) in enumerate(enclosures(M, R, T, delta, moves_F), start=1):
         if inputs is None:
             return states[0].lo >= 0
         if t == 1 and by_rows:
-            if not row_boxes.rows_dominate(perturbation_base_rnn(M, R, T), delta, dominate):
+            if not row_boxes.rows_dominate(
+                perturbation_base_rnn(M, R, T), delta, states_dominate_inputs
+            ):
                 return False
         elif not states_dominate_inputs(states, inputs):
             return False
     raise AssertionError("enclosures() ends with the score")
 
 
-def rows_route(M: int, R: int, moves_F: bool) -> bool:
-    """Whether step 1 is certified row by row of F (part 2, M = 2 and R = 1)."""
+def rows_route(M: int, moves_F: bool) -> bool:
+    """Whether step 1 is certified row by row of F (part 2: M = 2 with F moving, any R)."""
     return moves_F and M == 2
 
 
@@ -173,13 +174,14 @@ def states_dominate_inputs(states: list[Interval], inputs: list[Interval]) -> bo
 
 
 def largest_certified(M: int, R: int, T: int, moves_F: bool = True) -> Fraction:
-    """r_lo: the largest δ = k/2^40 that :func:`certified_box` proves.
+    """r_lo: the largest δ = k/2^40 that :func:`certified_box` proves (on the row route,
+    :func:`rows_certified`'s radius instead).
 
     Regula falsi (Illinois) on the step-1 margin (smallest state − largest input) in
     floats guesses k; exact certifications then walk to k with certified_box(k) true and
     certified_box(k + 1) false (the test is monotone in δ), doubling the step, then bisecting.
     """
-    if rows_route(M, R, moves_F):
+    if rows_route(M, moves_F):
         return rows_certified(M, R, T)
     top = SCALE // M + 1 if moves_F else SCALE  # certified_box fails there (δ·M >= 1, or δ = 1)
     k = min(max(int(_margin_root(M, R, T, top / SCALE, moves_F) * SCALE), 0), top - 1)
