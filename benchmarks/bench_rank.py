@@ -13,6 +13,14 @@ it times numpy.linalg.matrix_rank (float64 SVD), exactrank's proven lower bound
 with a time limit, since it collapses on generic low-rank matrices), and prints the ratios to
 the float time.
 
+Where the upper bound was proven by p-adic lifting (the ``low`` kind), ``floor s`` is the time
+of the one product that every digit of that lifting must do, the carry A21·Y_i of
+:mod:`exactrank.linalg.padic` ((n − r) × r times r × (n − r), one float64 dgemm, timed here),
+times the digits the run lifted (its method says p^digits). Each dgemm sum holds r products
+of an entry of A (bits(max|A|)) by a digit below p, so it carries at most
+53 − bits(max|A|) − log2(r) bits of the solution: the floor of this route is about
+bits(d) / that many dgemms of this size, whatever else it saves.
+
     python benchmarks/bench_rank.py [--sizes 1024 2048 4096] [--kinds full low J-D]
                                     [--factor-range 512] [--flint-timeout 120]
                                     [--repeat 3]
@@ -21,6 +29,7 @@ the float time.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -61,6 +70,20 @@ def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
     raise ValueError(kind)
 
 
+def carry_floor(A: np.ndarray, r: int, method: str, repeat: int) -> str:
+    """Seconds of the lifting's carry products alone (module docstring), or '-' when the
+    upper bound was not proven by p-adic lifting."""
+    match = re.search(r"modulo (\d+)\^(\d+)", method)
+    if match is None or "p-adic" not in method:
+        return "-"
+    k = A.shape[1] - r
+    rng = np.random.default_rng(0)
+    A21 = rng.standard_normal((A.shape[0] - r, r))
+    Y = rng.standard_normal((r, k))
+    seconds, _ = timed(np.matmul, A21, Y, repeat=max(2, repeat))
+    return f"{seconds * int(match.group(2)):.2f}"
+
+
 def flint_rank(A: np.ndarray, timeout: float) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "A.npy"
@@ -93,7 +116,8 @@ def main() -> None:
     print(blas_note())
     print(
         f"{'n':>5} {'kind':5} {'rank':>5} {'float s':>8} {'lower s':>8} {'ratio':>6} "
-        f"{'exact s':>8} {'ratio':>6} {'fmpz s':>8}  method of the upper bound"
+        f"{'exact s':>8} {'ratio':>6} {'floor s':>8} {'ratio':>6} {'fmpz s':>8}  "
+        "method of the upper bound"
     )
     for n in args.sizes:
         for kind in args.kinds:
@@ -104,10 +128,13 @@ def main() -> None:
             t_exact, exact = timed(er.rank, A, seed=1, **repeat)
             assert exact.exact and lower.lower <= exact.rank, (lower, exact)
             fmpz = flint_rank(A, args.flint_timeout)
+            floor = carry_floor(A, exact.rank, exact.method, args.repeat)
+            floor_ratio = "-" if floor == "-" else f"{float(floor) / t_float:.2f}"
             note = "" if r_float == exact.rank else f" (float rank says {r_float})"
             print(
                 f"{n:5d} {kind:5} {exact.rank:5d} {t_float:8.2f} {t_lower:8.2f} "
-                f"{t_lower / t_float:6.2f} {t_exact:8.2f} {t_exact / t_float:6.2f} {fmpz:>8}  "
+                f"{t_lower / t_float:6.2f} {t_exact:8.2f} {t_exact / t_float:6.2f} {floor:>8} "
+                f"{floor_ratio:>6} {fmpz:>8}  "
                 f"{exact.method.split('upper bound: ')[-1]}{note}",
                 flush=True,
             )

@@ -40,7 +40,10 @@ def _residue_dtype(p: int) -> type:
 def _residues(A: np.ndarray, p: int, name: str = "A") -> np.ndarray:
     """``A`` reduced mod ``p``: int64 in [0, p), or Python ints (object) if p >= 2**63."""
     if A.dtype.kind == "O":
-        flat = [_integer(x, name) % p for x in A.flat]
+        flat = A.ravel().tolist()
+        if set(map(type, flat)) - {int}:  # the common case, all Python ints, checked in C
+            flat = [_integer(x, name) for x in flat]
+        flat = [x % p for x in flat]
         return np.array(flat, dtype=_residue_dtype(p)).reshape(A.shape)
     if p >= _INT64_BOUND:
         return np.mod(A.astype(object), p)
