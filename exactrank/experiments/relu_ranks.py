@@ -4,7 +4,7 @@ exact rank when asked, and the width bound they give (Lemma A.1, seed 001, App. 
 A record asks only for what it reports (issue 11, item 3): the width bound ⌈rank/(M·T)⌉ of
 Lemma A.1 needs only a proven lower bound on the rank, the rank of the grid's integer
 matricization modulo a random prime p (a minor nonsingular mod p is nonzero over QQ); the
-exact rank over QQ (FLINT's fraction-free elimination) runs with ``prove = "exact"`` only,
+exact rank over QQ (FLINT's exact ``fmpz_mat.rank``) runs with ``prove = "exact"`` only,
 and a modular rank equal to the full size of the reduced matrix is exact anyway.
 """
 
@@ -108,7 +108,7 @@ class IntegerLines:
         return self._fmpz
 
     def rank(self) -> int:
-        """The rank over QQ: FLINT's fraction-free elimination."""
+        """The rank over QQ: FLINT's exact ``fmpz_mat.rank``."""
         return 0 if self.matrix is None else int(self.matrix.rank())
 
     def rank_mod(self, p: int) -> int:
@@ -131,7 +131,7 @@ def integer_lines(matrix: GridTensor, p: int | None = None) -> IntegerLines:
 
 
 def exact_rank(matrix: GridTensor) -> int:
-    """The rank over QQ of a matricized QQ grid by FLINT's fraction-free elimination on its
+    """The rank over QQ of a matricized QQ grid by FLINT's exact ``fmpz_mat.rank`` on its
     integer values (zero and repeated rows and columns removed: they do not change the
     rank)."""
     return integer_lines(matrix).rank()

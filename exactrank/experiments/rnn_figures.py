@@ -40,8 +40,8 @@ Numbers and what they prove:
 * relu (:mod:`exactrank.experiments.relu_ranks`): the grid tensor is computed exactly
   over QQ. Its rank modulo a random prime p is a *proven* lower bound on the rank over QQ
   (a minor nonsingular mod p is nonzero), hence W ≥ ⌈rank_p / (M·T)⌉ is proven. With
-  ``prove="exact"`` the exact rank over QQ is computed too (FLINT's fraction-free
-  elimination, checked against the modular bound); a full-rank modular result is exact
+  ``prove="exact"`` the exact rank over QQ is computed too (FLINT's exact
+  ``fmpz_mat.rank``, checked against the modular bound); a full-rank modular result is exact
   anyway. ``mod_p_error_bound`` bounds the chance that rank_p is below the exact rank
   (:func:`~exactrank.linalg.rank.monte_carlo_error_bound`).
 * l2: entries are irrational. ``rank_float`` is the float64 SVD rank at an explicit

@@ -5,14 +5,21 @@ mod p, hence nonsingular over QQ: rank(A) >= r is proven. Closing the gap needs 
 every other column lies in the span of the columns Q. The route is chosen by its predicted
 cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` names it.
 
-0. **Fraction-free elimination** (FLINT's ``fmpz_mat.rank``): exact over ZZ, so rank <= r
-   when it returns at most r. Chosen for matrices of at most 64 × 64 entries, and wherever
-   its predicted cost, about b·Σ_{k<r}(m−k)(n−k)·k for b-bit entries, is below those of
-   routes 2 and 3 at the Hadamard bound (it collapses on generic low-rank matrices:
-   > 300 s at n = 2048, r = 256; on the 216 × 216 grid matrices it is on par with route
-   3). It is also the fallback when route 3 passes a budget of primes worth the predicted
-   cost of this elimination (:func:`_predicted_costs`), so that an output-sensitive
-   attempt that turns out large costs at most about that much again.
+0. **FLINT's exact rank** (``fmpz_mat.rank``, FLINT 3.6): exact over ZZ, so rank <= r when
+   it returns at most r. Below 25 rows or columns, on entries of at most 30 bits, and on
+   wide matrices of at most 100 rows it is fraction-free elimination; otherwise it is
+   ``fmpz_mat_rref_mul`` (flint ``src/fmpz_mat/rank.c``, ``rref.c``, ``rref_mul.c``): pivots
+   modulo a small prime, the pivot system solved by the multimodular
+   ``fmpz_mat_solve_multi_mod_den``, which stops at the solution's actual size, and an exact
+   product check that the other rows are orthogonal to the kernel it found — route 3 below,
+   in C, on the columns' dependencies. Which way round it gets the matrix decides which
+   dependencies it solves for (:func:`_flint_orientation`). Chosen for matrices of at most
+   64 × 64 entries, and wherever its predicted cost (:func:`_predicted_costs`, a fit) is below
+   those of routes 2 and 3 at the Hadamard bound (it collapses on generic low-rank
+   matrices, whose check multiplies the other rows by a kernel of solution-sized entries:
+   > 300 s at n = 2048, r = 256). It is also the fallback when route 3 passes a budget of
+   primes worth that predicted cost, so that an output-sensitive attempt that turns out
+   large costs at most about that much again.
 1. **Small witness.** Solve A[P, Q] Y = A[P, ~Q] modulo one 62-bit prime, rationally
    reconstruct Y = W / d, and check the integer identity A[:, Q] · W = d · A[:, ~Q] exactly
    (limbed BLAS products). If it holds, each non-pivot column is an explicit rational
@@ -43,7 +50,7 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
 A check that fails proves a nonzero bordered minor, so rank >= r + 1; the caller then looks
 for the larger pivot set with a fresh prime.
 
-It implements no paper result: fraction-free elimination (FLINT), Dixon's p-adic lifting, Chinese
+It implements no paper result: FLINT's exact rank, Dixon's p-adic lifting, Chinese
 remaindering with rational reconstruction.
 """
 
@@ -78,7 +85,7 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     if len(cols) == min(m, n):
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
     if A.size <= FLINT_EXACT_ENTRIES or _flint_is_cheaper(A, rows, cols):
-        return _fraction_free(A, rows, cols)
+        return _flint_rank(A, rows, cols)
     proof = _small_witness(A, rows, cols, rng)
     if proof is None:
         proof = _schur_padic(A, rows, cols, rng)
@@ -88,13 +95,13 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
         proof = _schur_multimodular(A, rows, cols, rng, budget)
     if proof is None:
         note = f" (route 3 passed its budget of {budget} primes)"
-        return _fraction_free(A, rows, cols, note)
+        return _flint_rank(A, rows, cols, note)
     return proof
 
 
-def _fraction_free(A: np.ndarray, rows, cols, note: str = "") -> UpperBoundProof:
+def _flint_rank(A: np.ndarray, rows, cols, note: str = "") -> UpperBoundProof:
     exact = _fmpz_mat(_flint_orientation(A, rows, cols)).rank()
-    method = f"FLINT's exact fraction-free elimination over ZZ: rank {exact}{note}"
+    method = f"FLINT's exact rank over ZZ (fmpz_mat.rank): rank {exact}{note}"
     return UpperBoundProof(exact <= len(cols), method)
 
 
@@ -120,8 +127,9 @@ def _predicted_costs(A: np.ndarray, rows, cols) -> tuple[float, float, float]:
 
     Measured here (python-flint 0.9, 216² to 2048² matrices, within a factor of about 3 and
     up to 14× too high for tall matrices): ``fmpz_mat.rank`` of an m × n matrix of b-bit
-    entries and rank r takes about 1e-10 s · b · Σ_{k<r} (m−k)(n−k)·k (the k-th elimination
-    step on entries of k·b bits); a prime of route 3 about
+    entries and rank r takes about 1e-10 s · b · Σ_{k<r} (m−k)(n−k)·k (a fit, shaped like
+    fraction-free elimination; at these sizes FLINT runs its multimodular rref, whose cost
+    follows the actual solution's size, unknown beforehand); a prime of route 3 about
     2e-9 s · (r³/3 + r²(n−r) + m·r(n−r)) + 5 ms. Only choices depend on these, never a proof.
     """
     (m, n), r = A.shape, len(cols)
@@ -143,7 +151,7 @@ def _padic_seconds(A: np.ndarray, rows, cols) -> float:
 
 
 def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
-    """Whether fraction-free elimination is predicted faster than routes 2 and 3 at their
+    """Whether FLINT's exact rank is predicted faster than routes 2 and 3 at their
     worst."""
     flint_seconds, prime_seconds, primes = _predicted_costs(A, rows, cols)
     return flint_seconds < min(primes * prime_seconds, _padic_seconds(A, rows, cols))
