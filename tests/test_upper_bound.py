@@ -230,9 +230,9 @@ def test_fraction_free_elimination_is_chosen_only_where_cheap():
     assert not _flint_is_cheaper(generic, rows, cols)
 
 
-def test_route_3_past_its_budget_hands_over_to_fraction_free_elimination(monkeypatch):
+def test_route_3_past_its_budget_hands_over_to_flint(monkeypatch):
     """Out of primes, route 3 proves nothing (None); prove_upper_bound then ends in FLINT's
-    exact elimination, and both a true and a false bound come out right."""
+    exact rank, and both a true and a false bound come out right."""
     import exactrank.linalg.upper_bound as ub
 
     A = _low_rank(0, n=40, r=6, high=2**20)
@@ -241,7 +241,7 @@ def test_route_3_past_its_budget_hands_over_to_fraction_free_elimination(monkeyp
     monkeypatch.setattr(ub, "_flint_is_cheaper", lambda A, rows, cols: False)
     monkeypatch.setattr(ub, "FLINT_EXACT_ENTRIES", 0)
     monkeypatch.setattr(ub, "_small_witness", lambda A, rows, cols, rng: None)
-    monkeypatch.setattr(ub, "_schur_padic", lambda A, rows, cols, rng: None)
+    monkeypatch.setattr(ub, "_padic_budget", lambda *args: None)  # route 2 does not apply
     monkeypatch.setattr(ub, "_MIN_PRIME_BUDGET", 1)
     monkeypatch.setattr(ub, "_predicted_costs", lambda A, rows, cols: (0.0, 1.0, 1.0))
     proof = prove_upper_bound(A, profile.rows, profile.cols, random.Random(0))
@@ -317,8 +317,13 @@ def test_padic_route_does_not_trust_its_guess_of_d(wrong, monkeypatch):
     bound is still proven, and a false one still refused."""
     from exactrank.linalg import padic
 
-    real = padic._guess_denominator
-    monkeypatch.setattr(padic, "_guess_denominator", lambda *args: wrong(real(*args)))
+    real = padic._common_denominator
+
+    def wrong_guess(values, modulus):
+        guess = real(values, modulus)
+        return None if guess is None else wrong(guess)
+
+    monkeypatch.setattr(padic, "_common_denominator", wrong_guess)
     A = _padic_case("generic", 1)
     profile = rank_profile_mod_p(A, 2**61 - 1)
     proof = _schur_padic(A, profile.rows, profile.cols, random.Random(1))

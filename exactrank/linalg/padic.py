@@ -1,5 +1,5 @@
 """Route 2 of :mod:`exactrank.linalg.upper_bound`: p-adic lifting of the pivot columns' solution,
-ended exactly by the solution's own size (entries small enough for float64 BLAS).
+ended exactly by the solution's own size (entries below 2^62, products on float64 BLAS).
 
 Pivots P, Q with A11 = A[P, Q] nonsingular (r × r); A12 = A[P, ~Q], A21 = A[~P, Q],
 A22 = A[~P, ~Q]. We prove, for integer W and an integer d ≠ 0,
@@ -55,6 +55,13 @@ R = Σ_l R_l 2^(bl) (0 <= R_l < 2^b but the signed top, below h/2^(b(L−1)) + 1
 acc ← centered(acc·2^b + A11⁻¹·R_l), below (r + 1)·h·2^b < 2^53, and each limb's product
 below r·h·2^b < 2^53. The plan takes the (β, L) of least predicted work per bit.
 
+**Entries too large for that** (:func:`wide_plan`, :class:`_WideLifting`), up to 2^62: R and C
+are held exactly as two int64 words (:mod:`exactrank.numbers.words`, |R|, |C| <= B below
+2^92 and B + r·a·h too), and A11·Y, A21·Y come from two float64 limbs of the matrix,
+M = M_1·2^s + M_0, each limb's product exact because r·max|M_t|·h < 2^53. The recurrence, the
+identities (2) and every test above are the same; only the arithmetic that carries them
+changes, and it is exact: a word operation that would not be is excluded by the plan's bounds.
+
 It implements no paper result: p-adic lifting after Dixon (Numer. Math. 1982), with the end tests
 above.
 """
@@ -65,6 +72,7 @@ import math
 
 import numpy as np
 
+from ..numbers import words
 from ..numbers.kernels import dgemm, max_abs
 from .bordered import UpperBoundProof, complement, hadamard_log2_bound, reconstruct_denominator
 from .modular import random_prime, solve_mod_p
@@ -76,48 +84,101 @@ _GUESS_MARGIN_BITS = 40
 _GUESS_VECTORS = 8
 
 
-def schur_padic(A: np.ndarray, rows, cols, rng) -> UpperBoundProof | None:
-    """Prove rank(A) <= len(cols) by (1) of the module docstring; None if the entries are
-    too large for float64 lifting or no prime avoids det A11 (another route decides)."""
-    r, (m, n) = len(rows), A.shape
-    a = max_abs(A)
-    if r == 0 or a == 0:
+def schur_padic(A: np.ndarray, rows, cols, rng, budget: int | None = None):
+    """Prove rank(A) <= len(cols) by (1) of the module docstring (an UpperBoundProof); None
+    if the entries are too large for the lifting (2^62), no prime avoids det A11, or the
+    guesses and the lifting together would take more than ``budget`` digits (another route
+    decides then).
+
+    rank A = rank Aᵀ, and A[P, Q] is a pivot minor of A exactly when Aᵀ[Q, P] is one of Aᵀ:
+    the proof may lift either the columns' dependencies or the rows'. A non-square matrix is
+    lifted tall (fewer columns to lift); a square one both ways round, the guesses of d
+    racing digit by digit, and the lifting runs where a guess is found first: its solution is
+    the smaller (the size of a solution decides the digits, module docstring)."""
+    if A.shape[0] < A.shape[1]:
+        A, rows, cols = A.T, cols, rows
+    ways = [(A, rows, cols)] + ([(A.T, cols, rows)] if A.shape[0] == A.shape[1] else [])
+    setups = [s for s in (_Orientation.make(*way, rng) for way in ways) if s is not None]
+    if not setups:
         return None
-    chosen = plan(r, a, m - r, n - r)
-    if chosen is None:
-        return None
-    beta, limbs, limb_bits = chosen
-    rows_l, cols_l = list(rows), list(cols)
-    others_r, others_c = complement(m, rows), complement(n, cols)
-    Af = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), dtype=np.float64)
-    A11 = Af[np.ix_(rows_l, cols_l)]
-    for _ in range(8):
-        p = random_prime(beta, rng)
-        try:
-            inverse = solve_mod_p(A[np.ix_(rows_l, cols_l)], np.eye(r, dtype=np.int64), p)
-            break
-        except ValueError:  # p divides det A11; another prime will not
-            continue
-    else:
-        return None
-    inverse = _centered(np.asarray(inverse, dtype=np.float64), p)
-    lift = _Lifting(inverse, A11, p, limbs, limb_bits)
-    A12 = Af[np.ix_(rows_l, others_c)]
-    hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 1
-    d = _guess_denominator(lift, A12, hadamard_bits, plan_bound(r, a, beta), rng)
-    digits = _balanced_digits(d, p)
-    total = len(digits)  # then p^total > |d|·2^hadamard_bits > |d|·H, and d_total = d
-    while p**total <= d << hadamard_bits:
-        total += 1
-    return lift.schur(
-        A12,
-        Af[np.ix_(others_r, cols_l)],
-        Af[np.ix_(others_r, others_c)],
-        digits,
-        total,
-        d,
-        hadamard_bits,
-    )
+    spent, budget = 0, math.inf if budget is None else budget
+    while spent <= budget:  # the race; a guess that gives up (d = 1) waits for the others
+        for setup in setups:
+            if setup.guess.found:
+                return setup.lift_with(setup.guess.d, budget - spent)
+        running = [setup for setup in setups if not setup.guess.done]
+        if not running:
+            return setups[0].lift_with(1, budget - spent)
+        for setup in running:
+            setup.guess.advance()
+        spent += len(running)
+    return None
+
+
+class _Orientation:
+    """One way round of :func:`schur_padic`: its lifting and its guess of d."""
+
+    def __init__(self, lift, Af, rows, cols, hadamard_bits: int, guess: _Guess):
+        self.lift, self.Af, self.rows, self.cols = lift, Af, rows, cols
+        self.hadamard_bits, self.guess = hadamard_bits, guess
+
+    @classmethod
+    def make(cls, A: np.ndarray, rows, cols, rng) -> _Orientation | None:
+        r, (m, n) = len(rows), A.shape
+        a = max_abs(A)
+        if r == 0 or a == 0:
+            return None
+        chosen, wide = plan(r, a, m - r, n - r), None
+        if chosen is None:
+            wide = wide_plan(r, a, m - r, n - r)
+            if wide is None:
+                return None
+            chosen = wide[:3]
+        beta, limbs, limb_bits = chosen
+        rows_l, cols_l = list(rows), list(cols)
+        if wide is None:
+            Af = A.astype(np.float64) if A.dtype != object else np.array(A.tolist(), np.float64)
+        else:
+            Af = A.astype(np.int64)  # exact: |A| < 2^62 (wide_plan)
+        A11 = Af[np.ix_(rows_l, cols_l)]
+        for _ in range(8):
+            p = random_prime(beta, rng)
+            try:
+                inverse = solve_mod_p(A[np.ix_(rows_l, cols_l)], np.eye(r, dtype=np.int64), p)
+                break
+            except ValueError:  # p divides det A11; another prime will not
+                continue
+        else:
+            return None
+        inverse = _centered(np.asarray(inverse, dtype=np.float64), p)
+        if wide is None:
+            lift = _Lifting(inverse, A11, p, limbs, limb_bits)
+        else:
+            lift = _WideLifting(inverse, A11, p, limbs, limb_bits, wide[3])
+        A12 = Af[np.ix_(rows_l, complement(n, cols))]
+        hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 1
+        guess = _Guess(lift, A12, hadamard_bits, plan_bound(r, a, beta), rng)
+        return cls(lift, Af, rows_l, cols_l, hadamard_bits, guess)
+
+    def lift_with(self, d: int, budget: float) -> UpperBoundProof | None:
+        """Lift (1) with the guess d (module docstring); every column ends exactly or past
+        the bound |d|·H, unless that takes more than ``budget`` digits (None)."""
+        p, (m, n) = self.lift.p, self.Af.shape
+        others_r, others_c = complement(m, self.rows), complement(n, self.cols)
+        digits = _balanced_digits(d, p)
+        total = len(digits)  # then p^total > |d|·2^hadamard_bits > |d|·H, and d_total = d
+        while p**total <= d << self.hadamard_bits:
+            total += 1
+        return self.lift.schur(
+            self.Af[np.ix_(self.rows, others_c)],
+            self.Af[np.ix_(others_r, self.cols)],
+            self.Af[np.ix_(others_r, others_c)],
+            digits,
+            min(total, budget),
+            d,
+            self.hadamard_bits,
+            total,
+        )
 
 
 def plan_bound(r: int, a: int, beta: int) -> int:
@@ -143,15 +204,49 @@ def plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int] | None:
     return best
 
 
+def wide_plan(r: int, a: int, m_r: int, n_r: int) -> tuple[int, int, int, int] | None:
+    """(β, L, b, s) for entries too large for :func:`plan`, up to 2^62: as there, plus the
+    split 2^s of the matrix's two limbs, each limb's product with a digit below 2^53 and
+    every word bounded (module docstring, "Entries too large"); None past 2^62 or when no
+    prime of at least _MIN_BITS bits fits."""
+    if a >= 2**62:
+        return None
+    best, best_cost = None, math.inf
+    for limbs in (1, 2, 3):
+        for beta in range(29, _MIN_BITS - 1, -1):
+            h = 2 ** (beta - 1) + 1
+            b = -(-h.bit_length() // limbs)
+            s = next(
+                (
+                    s
+                    for s in range(1, 32)
+                    if r * (2**s - 1) * h < _EXACT and r * (a // 2**s + 1) * h < _EXACT
+                ),
+                None,
+            )
+            if s is None or (r + 1) * h * 2**b >= _EXACT:
+                continue
+            if plan_bound(r, a, beta) + r * a * h >= words.BOUND:
+                continue
+            cost = ((limbs + 2) * r * r * n_r + 2 * m_r * r * n_r) / (beta - 1)
+            if cost < best_cost:
+                best, best_cost = (beta, limbs, b, s), cost
+            break  # smaller primes with as many limbs only cost more per bit
+    return best
+
+
 def predicted_work(r: int, a: int, m_r: int, n_r: int, bits: float) -> tuple[float, int] | None:
-    """(multiply-adds, digits) of lifting ``bits`` bits by :func:`plan`, or None where the
-    entries are too large for it (cost models only: no proof depends on this)."""
-    chosen = plan(r, a, m_r, n_r)
+    """(multiply-adds, digits) of lifting ``bits`` bits by :func:`plan` (or
+    :func:`wide_plan`, with its matrix in two limbs), or None where the entries are too large
+    for both (cost models only: no proof depends on this)."""
+    chosen, products = plan(r, a, m_r, n_r), 1
+    if chosen is None:
+        chosen, products = wide_plan(r, a, m_r, n_r), 2
     if chosen is None:
         return None
-    beta, limbs, _ = chosen
+    beta, limbs = chosen[:2]
     digits = math.ceil(bits / (beta - 1))
-    return digits * ((limbs + 1) * r * r * n_r + m_r * r * n_r), digits
+    return digits * ((limbs + products) * r * r * n_r + products * m_r * r * n_r), digits
 
 
 def _centered(X: np.ndarray, p: int) -> np.ndarray:
@@ -216,31 +311,65 @@ class _Lifting:
         out = np.empty_like(T)
         return (Y, out) if _divide_exactly(T, self.p, out) else None
 
-    def schur(self, A12, A21, A22, digits, total, d, hadamard_bits) -> UpperBoundProof:
+    # the residuals R and C, float64 integer arrays here (two-word ones in _WideLifting)
+
+    def operand(self, M: np.ndarray):
+        """M as this lifting adds it to residuals (δ·M) or multiplies it by digits (M·Y)."""
+        return M
+
+    def scaled(self, M, delta: int):
+        """A new residual δ·M."""
+        return delta * M
+
+    def add_scaled(self, R, M, delta: int) -> None:
+        """R += δ·M in place."""
+        R += delta * M
+
+    def carry(self, A21, Y: np.ndarray, C) -> bool:
+        """C ← (C + A21·Y)/p in place, if p divides every entry (else False)."""
+        return _carry(A21, Y, C, self.p)
+
+    @staticmethod
+    def zero_columns(R) -> np.ndarray:
+        return ~R.any(axis=0)
+
+    @staticmethod
+    def columns(R, keep):
+        return R[:, keep]
+
+    def combination(self, A12: np.ndarray, chosen: list, weights: list):
+        """The residual A12[:, chosen]·weights (integer weights)."""
+        return dgemm(np.ascontiguousarray(A12[:, chosen]), np.array(weights, dtype=np.float64))
+
+    def schur(self, A12, A21, A22, digits, limit, d, hadamard_bits, total):
         """Lift (2) for ``total`` digits at most, dropping the columns that end exactly
-        (tested only once every digit of d is fed in: A12 and A22 are not needed then)."""
+        (tested only once every digit of d is fed in: A12 and A22 are not needed then);
+        None if columns are still open after ``limit`` (< ``total``) digits."""
         p = self.p
-        R, C = digits[0] * A12, -digits[0] * A22
-        open_cols = np.arange(A12.shape[1])
+        A12, A21, A22 = self.operand(A12), self.operand(A21), self.operand(A22)
+        R, C = self.scaled(A12, digits[0]), self.scaled(A22, -digits[0])
+        open_cols = np.arange(len(self.zero_columns(R)))
         k = 0
         while len(open_cols) and k < total:
+            if k >= limit:
+                return None
             stepped = self.step(R)
             if stepped is None:
                 return UpperBoundProof(False, f"a Dixon remainder is not divisible by {p}", (p,))
             Y, R = stepped
-            if not _carry(A21, Y, C, p):
+            if not self.carry(A21, Y, C):
                 return UpperBoundProof(False, f"a bordered minor is nonzero modulo {p}^k", (p,))
             k += 1
             if k < len(digits):
-                R += digits[k] * A12
-                C -= digits[k] * A22
+                self.add_scaled(R, A12, digits[k])
+                self.add_scaled(C, A22, -digits[k])
                 continue
-            done = ~R.any(axis=0)
+            done = self.zero_columns(R)
             if done.any():
-                done[done] = ~C[:, done].any(axis=0)
+                done[done] = self.zero_columns(self.columns(C, done))
             if done.any():
                 keep = np.flatnonzero(~done)
-                open_cols, R, C = open_cols[keep], R[:, keep], C[:, keep]
+                open_cols, R, C = open_cols[keep], self.columns(R, keep), self.columns(C, keep)
         method = (
             f"every other column an exact combination of the pivot columns: p-adic lifting of "
             f"A11·W = d·A12 (d of {d.bit_length()} bits) modulo {p}^{k} ended exactly"
@@ -253,36 +382,103 @@ class _Lifting:
         return UpperBoundProof(True, method, (p,))
 
 
-def _guess_denominator(lift: _Lifting, A12, hadamard_bits: int, bound: int, rng) -> int:
-    """A guess of the common denominator of A11⁻¹·A12: the lcm of those of c_v·A11⁻¹·b_v
-    for _GUESS_VECTORS random combinations b_v of columns of A12 with weights in [−2, 2]
-    (|b_v| <= ``bound``, the lifting's bound; ±1 weights would lose a factor 2 whenever an
-    even number of columns hold it) and random c_v (one vector alone loses a factor 2 half
-    the time), each reconstructed as a/q at p^k of 64 bits and more, accepted once every
-    |a|·q is 2^_GUESS_MARGIN_BITS below p^k (wrong fractions that small are unlikely); 1
-    when that does not happen before twice the Hadamard bound. Only a guess: the caller
-    proves nothing from it."""
-    p, (r, n_r) = lift.p, A12.shape
-    chosen = rng.sample(range(n_r), min(n_r, max(1, bound // max(1, 2 * max_abs(A12)))))
-    weights = [[float(rng.randint(-2, 2)) for _ in range(_GUESS_VECTORS)] for _ in chosen]
-    R = dgemm(np.ascontiguousarray(A12[:, chosen]), np.array(weights))
-    c = np.array([[float(rng.randint(-3, 3)) for _ in range(r)] for _ in range(_GUESS_VECTORS)])
-    values, modulus, target = [0] * _GUESS_VECTORS, 1, 2**_GUESS_START_BITS
-    while modulus.bit_length() <= 2 * hadamard_bits + _GUESS_MARGIN_BITS:
-        stepped = lift.step(R)
+class _WideLifting(_Lifting):
+    """:class:`_Lifting` for entries up to 2^62 (module docstring, "Entries too large"): the
+    residuals are two-word integers (hi, lo) and A11, A21 enter the products in two float64
+    limbs split at 2^s."""
+
+    def __init__(self, inverse, A11, p, limbs, limb_bits, s):
+        super().__init__(inverse, words.limbs(A11, s), p, limbs, limb_bits)
+        self.s = s
+
+    def step(self, R):
+        """(Y, (R − A11·Y)/p) on words, or None if the division is not exact."""
+        Y = self.digit(words.mod(*R, self.p).astype(np.float64))
+        hi, lo = R[0].copy(), R[1].copy()
+        words.add_product(hi, lo, self.A11, self.s, Y, -1)
+        quotient = words.divide_exact(hi, lo, self.p)
+        return None if quotient is None else (Y, quotient)
+
+    def operand(self, M: np.ndarray):
+        return {"words": words.split(M), "limbs": words.limbs(M, self.s)}
+
+    def scaled(self, M, delta: int):
+        hi, lo = np.zeros_like(M["words"][0]), np.zeros_like(M["words"][1])
+        words.add_scaled(hi, lo, M["words"], delta)
+        return hi, lo
+
+    def add_scaled(self, R, M, delta: int) -> None:
+        words.add_scaled(*R, M["words"], delta)
+
+    def carry(self, A21, Y: np.ndarray, C) -> bool:
+        return _wide_carry(A21["limbs"], self.s, Y, C, self.p)
+
+    @staticmethod
+    def zero_columns(R) -> np.ndarray:
+        return words.zero_columns(*R)
+
+    @staticmethod
+    def columns(R, keep):
+        return R[0][:, keep], R[1][:, keep]
+
+    def combination(self, A12: np.ndarray, chosen: list, weights: list):
+        exact = A12[:, chosen].astype(object).dot(np.array(weights, dtype=object))
+        return words.from_integers(exact)
+
+
+def _wide_carry(parts, s: int, Y: np.ndarray, C, p: int) -> bool:
+    """C ← (C + A21·Y)/p on words (A21 as ``parts`` = its limbs at 2^s), in place, if p
+    divides every entry (else False): :func:`_carry` for :class:`_WideLifting`."""
+    hi, lo = C
+    words.add_product(hi, lo, parts, s, Y, 1)
+    quotient = words.divide_exact(hi, lo, p)
+    if quotient is None:
+        return False
+    hi[...], lo[...] = quotient
+    return True
+
+
+class _Guess:
+    """A guess of the common denominator d of A11⁻¹·A12, a digit at a time: the lcm of those
+    of c_v·A11⁻¹·b_v for _GUESS_VECTORS random combinations b_v of columns of A12 with
+    weights in [−2, 2] (|b_v| <= ``bound``, the lifting's bound; ±1 weights would lose a
+    factor 2 whenever an even number of columns hold it) and random c_v (one vector alone
+    loses a factor 2 half the time), each reconstructed as a/q at p^k of 64 bits and more,
+    accepted once every |a|·q is 2^_GUESS_MARGIN_BITS below p^k (wrong fractions that small
+    are unlikely); 1 when that does not happen before twice the Hadamard bound. Only a
+    guess: the caller proves nothing from it. ``found`` once reconstructed, ``done`` once
+    reconstructed or given up."""
+
+    def __init__(self, lift: _Lifting, A12, hadamard_bits: int, bound: int, rng):
+        r, n_r = A12.shape
+        chosen = rng.sample(range(n_r), min(n_r, max(1, bound // max(1, 2 * max_abs(A12)))))
+        weights = [[rng.randint(-2, 2) for _ in range(_GUESS_VECTORS)] for _ in chosen]
+        self.lift, self.R = lift, lift.combination(A12, chosen, weights)
+        self.c = np.array(
+            [[float(rng.randint(-3, 3)) for _ in range(r)] for _ in range(_GUESS_VECTORS)]
+        )
+        self.values, self.modulus, self.target = [0] * _GUESS_VECTORS, 1, 2**_GUESS_START_BITS
+        self.limit = 2 * hadamard_bits + _GUESS_MARGIN_BITS
+        self.d, self.found, self.done = 1, False, False
+
+    def advance(self) -> None:
+        """One more digit of the lifted combinations, and a reconstruction when due."""
+        if self.modulus.bit_length() > self.limit:
+            self.done = True
+            return
+        stepped = self.lift.step(self.R)
         if stepped is None:
-            return 1
-        Y, R = stepped
-        values = [
-            v + int(w) * modulus for v, w in zip(values, np.sum(c.T * Y, axis=0), strict=True)
-        ]
-        modulus *= p
-        if modulus >= target:
-            guess = _common_denominator(values, modulus)
+            self.done = True
+            return
+        Y, self.R = stepped
+        sums = np.sum(self.c.T * Y, axis=0)
+        self.values = [v + int(w) * self.modulus for v, w in zip(self.values, sums, strict=True)]
+        self.modulus *= self.lift.p
+        if self.modulus >= self.target:
+            guess = _common_denominator(self.values, self.modulus)
             if guess is not None:
-                return guess
-            target = target * 5 // 4
-    return 1
+                self.d, self.found, self.done = guess, True, True
+            self.target = self.target * 5 // 4
 
 
 def _common_denominator(values: list[int], modulus: int) -> int | None:

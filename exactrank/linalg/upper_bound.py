@@ -75,6 +75,8 @@ SCHUR_PRIME_BITS = FAST_PRIME_BITS
 MULTIMODULAR_PRIME_BITS = 62
 _SAMPLE_COLUMNS = 16
 _MIN_PRIME_BUDGET = 8  # route 3 always gets this many primes before giving up
+_MIN_DIGIT_BUDGET = 64  # route 2 always gets this many digits before giving up
+_DIGIT_BUDGET_FACTOR = 4
 _RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
 
 
@@ -86,11 +88,14 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
         return UpperBoundProof(True, "full rank: the bound min(rows, cols) is trivial")
     if A.size <= FLINT_EXACT_ENTRIES or _flint_is_cheaper(A, rows, cols):
         return _flint_rank(A, rows, cols)
+    flint_seconds, prime_seconds, _ = _predicted_costs(A, rows, cols)
     proof = _small_witness(A, rows, cols, rng)
+    digits = None if proof is not None else _padic_budget(A, rows, cols, flint_seconds)
+    if digits is not None:  # route 2 applies; past its budget, route 3 would be no cheaper
+        proof = _schur_padic(A, rows, cols, rng, digits)
+        if proof is None:
+            return _flint_rank(A, rows, cols, f" (route 2 passed its budget of {digits} digits)")
     if proof is None:
-        proof = _schur_padic(A, rows, cols, rng)
-    if proof is None:
-        flint_seconds, prime_seconds, _ = _predicted_costs(A, rows, cols)
         budget = max(_MIN_PRIME_BUDGET, math.ceil(flint_seconds / prime_seconds))
         proof = _schur_multimodular(A, rows, cols, rng, budget)
     if proof is None:
@@ -148,6 +153,20 @@ def _padic_seconds(A: np.ndarray, rows, cols) -> float:
     bits = hadamard_log2_bound(A, rows, cols)
     work = predicted_work(r, max_abs(A), m - r, n - r, bits)
     return math.inf if work is None else 1e-10 * work[0] + 1e-3 * work[1]
+
+
+def _padic_budget(A: np.ndarray, rows, cols, flint_seconds: float) -> int | None:
+    """The digits route 2 may take (its guesses' and its lifting's together) before it hands
+    over to FLINT: worth _DIGIT_BUDGET_FACTOR times FLINT's predicted seconds at
+    :func:`_padic_seconds`' cost of a digit (the predictions err both ways), and at least
+    _MIN_DIGIT_BUDGET; None where its entries are too large for it (a choice of speed, never
+    of a result)."""
+    (m, n), r = A.shape, len(cols)
+    work = predicted_work(r, max_abs(A), m - r, n - r, 1)  # one digit's multiply-adds
+    if work is None:
+        return None
+    seconds = _DIGIT_BUDGET_FACTOR * flint_seconds
+    return max(_MIN_DIGIT_BUDGET, math.ceil(seconds / (1e-10 * work[0] + 1e-3)))
 
 
 def _flint_is_cheaper(A: np.ndarray, rows, cols) -> bool:
