@@ -20,7 +20,7 @@ import sys
 from .certificates import certify, load_certificate, save_certificate, verify_certificate
 from .checks import check_table, theorems
 from .checks.check_tasks import run_checks
-from .errors import ExactRankError, ResourceError
+from .errors import ExactRankError, InvalidInputError, ResourceError
 from .experiments import list_experiments, merge_runs, run_experiment
 from .experiments.report import print_shard, print_summary
 from .experiments.runner import TasksFailed
@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("rank", help="rank of a matricization of a model's grid tensor")
     p.add_argument("model", metavar="MODEL.json", help="a model file (- reads stdin)")
     p.add_argument(
-        "--partition", required=True, help="odd-even, left-right, or rows=0,2,5 (0-based modes)"
+        "--partition",
+        required=True,
+        help="odd-even, left-right, rows=0,2,5 (0-based modes), top-bottom:HxW or left-right:HxW",
     )
     p.add_argument("--field", default="QQ", help="QQ (default), GF(p) or float")
     p.add_argument(
@@ -66,7 +68,11 @@ def _parser() -> argparse.ArgumentParser:
 
     c = commands.add_parser("certify", help="write a certificate of a rank claim")
     c.add_argument("model", metavar="MODEL.json", help="a model file (- reads stdin)")
-    c.add_argument("--partition", required=True, help="odd-even, left-right, or rows=0,2,5")
+    c.add_argument(
+        "--partition",
+        required=True,
+        help="odd-even, left-right, rows=0,2,5, top-bottom:HxW or left-right:HxW",
+    )
     c.add_argument("--field", default="QQ", help="QQ (default) or GF(p)")
     c.add_argument(
         "--claim",
@@ -203,9 +209,14 @@ def _setting(text: str) -> tuple[str, object]:
         value = json.loads(raw)
     except ValueError:
         parts = raw.split(",")
-        value = (
-            [int(v) for v in parts] if all(v.strip().lstrip("-").isdigit() for v in parts) else raw
-        )
+        if not all(v.strip().lstrip("-").isdigit() for v in parts):
+            return key.strip(), raw
+        try:
+            value = [int(v) for v in parts]
+        except ValueError:  # past Python's limit of 4300 digits
+            raise argparse.ArgumentTypeError(
+                f"{key.strip()}: an integer of {max(map(len, parts))} digits is too large"
+            ) from None
     return key.strip(), value
 
 
@@ -304,6 +315,8 @@ def _run_check(args) -> int:
     theorems.require(names)  # an unknown name is refused before anything runs
     scheduler = _scheduler("check", args)
     if args.certs is not None:  # refused here, in one line, before any check runs
+        if not args.certs or (os.path.exists(args.certs) and not os.path.isdir(args.certs)):
+            raise InvalidInputError(f"--certs {args.certs!r}: expected a folder to save into")
         os.makedirs(args.certs, exist_ok=True)
     results = []
     if not args.json:

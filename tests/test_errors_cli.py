@@ -709,3 +709,70 @@ def test_invertible_features_of_a_float_model_is_refused():
     model = er.GeneralizedShallow("relu", [1.0], [[[1.0, 0.0]]])
     with pytest.raises(er.InvalidModelError, match="float weights"):
         er.require_invertible_features(model, "Theorem 5.2")
+
+
+# ------------------------------------------------ experiment and certify input (review, 2026-12-05)
+
+HUGE = "7" * 5071  # digits: past Python's 4300-digit conversion limit
+
+
+@pytest.mark.parametrize(
+    "args,substring",
+    [
+        (["fig3", "--set", "T=5000"], "the grid has 10^5000 entries"),
+        (["fig3", "--set", "T=1000000000"], "the grid has 10^1000000000 entries"),
+        (["theorem8", "--set", "N=1073741824"], "entries, more than"),
+        (["theorem8", "--set", f"M={7**700}"], "an integer of 592 digits"),
+        (["theorem8", "--set", f"M={HUGE}"], "5071 digits is too large"),
+        (["fig3", "--set", "ranks=100000"], "expected at most 64"),
+        (["theorem8", "--samples", "99999999999999999999"], "samples: expected at most"),
+    ],
+)
+def test_experiment_sizes_past_the_limits_are_refused_at_once(tmp_path, args, substring):
+    """Sizes that used to print M^T in full (a traceback past 4300 digits), hang while forming
+    it, or plan 10^20 tasks: one line, exit 2, no folder made (each within the 120 s
+    timeout of cli(); they take well under a second)."""
+    out = tmp_path / "run"
+    assert_clean_failure(cli("experiment", *args, "--out", out), substring)
+    assert not out.exists()
+
+
+def test_l2_over_GFp_suggests_only_float(tmp_path):
+    data = with_(RNN, xi="l2")
+    line = assert_clean_failure(
+        cli("rank", write(tmp_path, data), "--partition", "odd-even", "--field", "GF(7)")
+    )
+    assert "use 'float'" in line and "QQ" not in line.split(";")[-1]
+
+
+def test_certify_rows_with_an_upper_bound_claim_says_what_is_wrong(tmp_path):
+    model = ROOT / "examples" / "pairwise_similarity_M3_R2_T6.json"
+    args = ["--partition", "odd-even", "--claim", "le", "--r", "9", "--rows", "0,1,2"]
+    line = assert_clean_failure(
+        cli("certify", model, *args, "--cols", "0,1,2", "-o", tmp_path / "x.json"),
+        "rows/cols choose the minor of a 'ge' certificate",
+    )
+    assert "729 entries" not in line
+    assert os.listdir(tmp_path) == []
+
+
+def test_dangling_link_names_the_missing_folder_of_its_target(tmp_path):
+    link = tmp_path / "d"
+    link.symlink_to("nonexist/x.json")
+    model = ROOT / "examples" / "pairwise_similarity_M3_R2_T6.json"
+    assert_clean_failure(
+        cli("certify", model, "--partition", "odd-even", "--claim", "ge", "--r", "2", "-o", link),
+        f"the folder {tmp_path / 'nonexist'} does not exist",
+    )
+
+
+@pytest.mark.parametrize("certs", ["file", ""])
+def test_check_certs_must_be_a_folder(tmp_path, certs):
+    target = tmp_path / "f.json" if certs == "file" else ""
+    if certs == "file":
+        target.write_text("keep")
+    assert_clean_failure(
+        cli("check", "lemma_3_1", "--certs", target), "expected a folder to save into"
+    )
+    if certs == "file":
+        assert target.read_text() == "keep"

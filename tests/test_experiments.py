@@ -180,7 +180,7 @@ def test_a_failure_leaves_the_previous_files_untouched(tmp_path, monkeypatch):
         ({"seed": -1}, "seed"),
         ({"params": {"colour": 1}}, "colour"),
         ({"params": {"ranks": []}}, "ranks"),
-        ({"params": {"M": 100}}, "M\\^T"),
+        ({"params": {"M": 100}}, "the grid has 100\\^6 entries"),
         ({"params": {"shared": "yes"}}, "shared"),
         ({"params": {"xi": "l2"}}, "xi"),
     ],

@@ -400,7 +400,7 @@ def test_registered_next_to_the_seed_001_figures():
     "name,params,message",
     [
         ("theorem8", {"N": 6}, "power of 2"),
-        ("theorem8", {"N": 16, "M": 3}, "M\\^N"),
+        ("theorem8", {"N": 16, "M": 3}, "the grid has 3\\^16 entries"),
         ("theorem8", {"r": [3, 3]}, "L = 3"),
         ("theorem8", {"r": 65}, "at most 64"),
         ("theorem8", {"trees": ["oak"]}, "unknown 'oak'"),

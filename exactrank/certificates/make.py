@@ -101,6 +101,11 @@ def _certify(source, partition, field, claim, r, rows, cols, seed, theorem, fact
     if claim == "ge" and lazy:
         r, witness = _lazy_minor(tensor, partition, field, r, rows, cols, rng)
     else:
+        if rows is not None or cols is not None:
+            raise InvalidInputError(
+                f"rows/cols choose the minor of a 'ge' certificate; a '{claim or 'eq'}' "
+                "certificate is made from the whole matrix (leave them out)"
+            )
         if lazy:
             raise InvalidInputError(
                 f"a '{claim or 'eq'}' certificate needs all {shown(math.prod(dims))} entries; only "

@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 
-from ..errors import ExactRankError, InvalidInputError
+from ..errors import ExactRankError, InvalidInputError, shown
 from ..linalg.partitions import matricize
 from ..linalg.rank import rank
 from ..numbers.domains import parse_field
@@ -111,8 +111,10 @@ def widths_param(value, L: int, key: str) -> list[int]:
 
 
 def check_grid_size(M: int, N: int, key: str) -> None:
-    if M**N > MAX_GRID:
+    """Refuse a grid of M^N entries past MAX_GRID, without forming M^N when N alone shows it
+    (any M >= 2 past log2(MAX_GRID) modes) and without writing it out."""
+    if M > 1 and (MAX_GRID.bit_length() < N or M**N > MAX_GRID):
         raise InvalidInputError(
-            f"parameters {key}: the grid has M^N = {M}^{N} = {M**N} entries, more than the "
+            f"parameters {key}: the grid has {shown(M)}^{N} entries, more than the "
             f"{MAX_GRID} experiments build"
         )

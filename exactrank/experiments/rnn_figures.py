@@ -70,11 +70,11 @@ from ..linalg.rank import rank
 from ..models import GeneralizedRNN
 from ..models.grid import grid_tensor
 from .experiment import Experiment
-from .params import int_param
+from .params import check_grid_size, int_param
 from .relu_ranks import PRIME_BITS, relu_rank, width_lower_bound
 from .relu_ranks import exact_rank as exact_rank  # re-exported: callers of rnn_figures use it
 
-MAX_GRID = 10**7
+MAX_R = 64
 PAPER = "seed 001 (Khrulkov, Hrinchuk & Oseledets, ICLR 2019)"
 
 
@@ -196,15 +196,12 @@ def _validate(params: dict) -> dict:
             out[key] = int_param(out[key], key, low)
     if out["bits"] > 24:
         raise InvalidInputError(f"parameter bits: expected at most 24, got {out['bits']}")
-    if out["M"] ** out["T"] > MAX_GRID:
-        raise InvalidInputError(
-            f"parameters M = {out['M']}, T = {out['T']}: the grid has M^T = "
-            f"{out['M'] ** out['T']} entries, more than the {MAX_GRID} experiments build"
-        )
+    check_grid_size(out["M"], out["T"], "M, T")
     ranks = [out["ranks"]] if isinstance(out["ranks"], int) else out["ranks"]
     if not isinstance(ranks, list | tuple) or not ranks:
         raise InvalidInputError(f"parameter ranks: expected a non-empty list, got {ranks!r}")
-    out["ranks"] = [int_param(R, "ranks", 1) for R in ranks]
+    # a core G(t) holds R^3 weights: R <= MAX_R keeps each within 2^18
+    out["ranks"] = [int_param(R, "ranks", 1, MAX_R) for R in ranks]
     if len(set(out["ranks"])) != len(out["ranks"]):
         raise InvalidInputError(f"parameter ranks: values repeat in {out['ranks']}")
     out["G_scale"] = "1" if out["G_scale"] == 1 else out["G_scale"]

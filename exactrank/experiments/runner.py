@@ -41,6 +41,8 @@ from .tasks import error_text, in_shard, parse_shard, plan, task_key
 FORMAT = "exactrank-experiment"
 VERSION = 1
 
+MAX_SAMPLES = 10**6  # samples per group: the task list and the records file grow with it
+
 
 def run_experiment(
     name: str,
@@ -84,6 +86,8 @@ def run_experiment(
         experiment.samples,
         "samples",
     )
+    if samples > MAX_SAMPLES:
+        raise InvalidInputError(f"samples: expected at most {MAX_SAMPLES} per group, got {samples}")
     if client is not None and scheduler is not None:
         raise InvalidInputError("give a Dask client or a scheduler address, not both")
     if (client is not None or scheduler is not None) and jobs is not None:

@@ -203,7 +203,8 @@ def _resolve(name: str) -> tuple[str, bool]:
     if mode is None or stat.S_ISREG(mode):
         target = os.path.realpath(name)
         if not os.path.isdir(os.path.dirname(target)):
-            folder = os.path.dirname(name) or "."
+            link = os.path.islink(name)  # a dangling link: the folder of its target
+            folder = os.path.dirname(target) if link else os.path.dirname(name) or "."
             raise InvalidInputError(f"{name}: the folder {folder} does not exist; create it first")
         return target, False
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

@@ -84,11 +84,12 @@ class Xi:
             raise DomainError(
                 f"ξ = {self.name} is meaningless over {field}: "
                 + (
-                    "max(x, y, 0) needs an order, and GF(p) has none"
+                    "max(x, y, 0) needs an order, and GF(p) has none; use 'QQ' or 'float'"
                     if self.name == "relu"
-                    else "its values are irrational"
+                    else "its values are irrational; use 'float'"
+                    if not self.exact
+                    else "it needs an order, and GF(p) has none; use 'QQ' or 'float'"
                 )
-                + "; use 'QQ' or 'float'"
             )
 
 
