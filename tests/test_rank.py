@@ -656,3 +656,21 @@ def test_object_matrices_of_python_integers_and_of_mixed_entries(values, field, 
     else:
         p = int(field[3:-1])
         assert got.rank == rank_mod_p_ref([[residue(v, p) for v in row] for row in rows], p)
+
+
+def test_monte_carlo_with_entries_too_large_for_its_bound_reports_it():
+    """Entries of 2 million bits make the per-prime bound 1: the route stops after
+    MONTE_CARLO_MAX_PRIMES primes and reports the probability it reached, never divides by
+    log 1 (review, 2026-12-05)."""
+    x = 3**1_300_000
+    A = np.array([[x, 2 * x], [3 * x, 6 * x]], dtype=object)
+    result = er.rank(A, prove="monte-carlo", seed=1)
+    assert result.rank == 1 and not result.exact
+    assert 0 < result.error_probability <= 1
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix itself
+def test_numpy_matrix_input_is_read_as_an_array():
+    for field in ("QQ", "GF(7)", "float"):
+        assert er.rank(np.matrix([[1, 2], [3, 4]]), field).rank == 2
+    assert er.rank(np.matrix([[1, 2], [2, 4]], dtype=object)).rank == 1

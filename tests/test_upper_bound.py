@@ -421,3 +421,10 @@ def test_fraction_free_elimination_gets_the_tall_orientation_and_stays_exact(mon
         assert ub._flint_rank(square, rows + (1,) * (rank - 1), cols + (1,) * (rank - 1)).proven
         shy = rows + (1,) * (rank - 2), cols + (1,) * (rank - 2)
         assert not ub._flint_rank(square, *shy).proven
+
+
+def test_route_3_on_a_singular_minor_gives_up():
+    """Pivots whose minor is singular (never what rank() passes): every prime divides its
+    determinant, and route 3 returns None after _MAX_SKIPPED_PRIMES instead of looping."""
+    A = np.array([[1, 2, 3], [2, 4, 6], [1, 1, 1], [5, 5, 7]])
+    assert _schur_multimodular(A, (0, 1), (0, 1), random.Random(1), 8) is None

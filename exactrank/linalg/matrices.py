@@ -109,6 +109,8 @@ def integer_matrix(A, field: Field) -> np.ndarray:
         A = np.array(residues, dtype=object).reshape(A.nrows(), A.ncols())
     elif isinstance(A, flint.fmpz_mat | flint.fmpq_mat):
         A = np.array(A.tolist(), dtype=object).reshape(A.nrows(), A.ncols())
+    elif isinstance(A, np.matrix):  # a 2-D-only subclass: A @ w would stay 2-D
+        A = np.asarray(A)
     elif not isinstance(A, np.ndarray):
         try:
             A = np.array(A, dtype=object)

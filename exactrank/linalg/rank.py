@@ -28,6 +28,7 @@ from .upper_bound import SCHUR_PRIME_BITS, prove_upper_bound
 
 LOWER_BOUND_PRIME_BITS = SCHUR_PRIME_BITS
 MONTE_CARLO_TARGET = 2.0**-40
+MONTE_CARLO_MAX_PRIMES = 64  # primes tried at most; the error probability reached is reported
 _PROVE_MODES = ("exact", "lower", "monte-carlo")
 _MAX_ATTEMPTS = 20
 
@@ -241,11 +242,15 @@ def _monte_carlo(X, reduced, A, profile, rng, primes) -> RankResult:
     """The largest rank modulo k random primes; wrong only if every prime divides all the
     maximal nonzero minors (see :func:`monte_carlo_error_bound`)."""
     per_prime = monte_carlo_error_bound(A, LOWER_BOUND_PRIME_BITS)
-    k = (
-        1
-        if per_prime <= MONTE_CARLO_TARGET
-        else math.ceil(math.log(MONTE_CARLO_TARGET) / math.log(per_prime))
-    )
+    if per_prime <= MONTE_CARLO_TARGET:
+        k = 1
+    elif per_prime >= 1.0:  # entries so large that the bound says nothing: it is reported
+        k = MONTE_CARLO_MAX_PRIMES
+    else:
+        k = min(
+            MONTE_CARLO_MAX_PRIMES,
+            math.ceil(math.log(MONTE_CARLO_TARGET) / math.log(per_prime)),
+        )
     full = min(A.shape)
     for _ in range(k - 1):
         if profile.rank == full:
@@ -275,13 +280,12 @@ def monte_carlo_error_bound(A: np.ndarray, bits: int) -> float:
     over the whole matrix); at most log2(H)/(bits−1) such primes exist, out of at least
     2^b/ln 2^b − 1.25506·2^(b−1)/ln 2^(b−1) primes of b bits (Rosser–Schoenfeld bounds).
     """
-    norms = np.sqrt(np.sum(A.astype(np.float64) ** 2, axis=1)) if A.dtype != object else None
-    if norms is None:
-        log2_h = sum(
-            max(abs(int(v)) for v in row).bit_length() + 0.5 * math.log2(A.shape[1]) for row in A
-        )
+    r = min(A.shape)  # a maximal minor has r rows: the r largest row norms bound it
+    if A.dtype == object:
+        sizes = sorted((max(abs(int(v)) for v in row).bit_length() for row in A), reverse=True)
+        log2_h = sum(sizes[:r]) + r * 0.5 * math.log2(A.shape[1])
     else:
-        r = min(A.shape)
+        norms = np.sqrt(np.sum(A.astype(np.float64) ** 2, axis=1))
         log2_h = float(np.sum(np.sort(np.log2(np.maximum(norms, 1.0)))[::-1][:r])) + 1
     b = bits
     count = 2**b / (b * math.log(2)) - 1.25506 * 2 ** (b - 1) / ((b - 1) * math.log(2))

@@ -77,6 +77,7 @@ _SAMPLE_COLUMNS = 16
 _MIN_PRIME_BUDGET = 8  # route 3 always gets this many primes before giving up
 _MIN_DIGIT_BUDGET = 64  # route 2 always gets this many digits before giving up
 _DIGIT_BUDGET_FACTOR = 4
+_MAX_SKIPPED_PRIMES = 8  # 62-bit primes dividing det A11 before route 3 calls it singular
 _RECONSTRUCTED_PER_ROUND = 4  # entries of a column whose denominators a round clears
 
 
@@ -256,7 +257,7 @@ def _schur_multimodular(A, rows, cols, rng, budget=None) -> UpperBoundProof | No
     AQ = A[:, cols_l]
     Z11, ZQ = _fmpz_mat(A[np.ix_(rows_l, cols_l)]), _fmpz_mat(AQ)
     columns = _OpenColumns(A, rows_l, complement(A.shape[1], cols), len(cols) * max_abs(AQ))
-    primes, modulus, next_bits = [], 1, 0
+    primes, modulus, next_bits, skipped = [], 1, 0, 0
     while len(columns.open) and modulus.bit_length() <= hadamard_bits:
         if budget is not None and len(primes) >= budget:
             return None
@@ -266,6 +267,9 @@ def _schur_multimodular(A, rows, cols, rng, budget=None) -> UpperBoundProof | No
         try:
             X = flint.nmod_mat(Z11, p).solve(flint.nmod_mat(columns.Z12, p))
         except ZeroDivisionError:  # p | det A11: this prime tells nothing
+            skipped += 1
+            if skipped > _MAX_SKIPPED_PRIMES:  # det A11 = 0: these are no pivots
+                return None
             continue
         if flint.nmod_mat(ZQ, p) * X != flint.nmod_mat(columns.ZN, p):
             return UpperBoundProof(False, f"a bordered minor is nonzero modulo {p}", (p,))
