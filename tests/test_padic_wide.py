@@ -15,6 +15,7 @@ import exactrank
 import exactrank.linalg.padic as padic
 from exactrank.linalg.modular import rank_profile_mod_p
 from exactrank.linalg.padic import plan, schur_padic, wide_plan
+from exactrank.linalg.upper_bound import prove_upper_bound
 from exactrank.numbers.kernels import max_abs
 
 P61 = 2**61 - 1
@@ -392,3 +393,21 @@ def test_public_rank_is_flints_and_exact(make):
         result = exactrank.rank(M, seed=5)
         assert result.exact and result.rank == expected
         assert result.lower == result.upper == expected
+
+
+def test_public_rank_where_route_2_runs():
+    """500 × 500 of rank 8, entries near 2^61: large enough that prove_upper_bound takes
+    route 2 (not FLINT) for the true bound and refuses the old pivots once an entry moved."""
+    rng = np.random.default_rng(0)
+    A = asymmetric(rng, 500, 8)
+    rows, cols = pivots(A)
+    proof = prove_upper_bound(A, rows, cols, random.Random(0))
+    assert proof.proven is True and "p-adic" in proof.method  # route 2 ran
+    B = A.copy()
+    B[7, 9] += 1
+    refused = prove_upper_bound(B, rows, cols, random.Random(0))
+    assert refused.proven is False
+    assert flint_rank(B) == 9
+    for M, expected in ((A, 8), (np.ascontiguousarray(A.T), 8), (B, 9)):
+        result = exactrank.rank(M, seed=3)
+        assert result.exact and result.rank == expected
