@@ -351,6 +351,24 @@ def test_a_budget_of_one_digit_gives_none(seed, budget):
         assert prove(A, rows, cols, seed).proven is True  # without a budget it is proven
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_budgets_are_monotone_and_never_prove_a_false_bound(seed):
+    """None below some number of digits, proven from there on; and whatever the budget, the
+    old pivots of a matrix with a moved entry are never proven."""
+    rng = np.random.default_rng(seed)
+    for A in (low_rank(rng, 12, 12, 4), low_rank(rng, 20, 9, 6)):
+        rows, cols = pivots(A)
+        outcomes = [prove(A, rows, cols, seed, budget) for budget in range(70)]
+        kinds = "".join("N" if p is None else "T" if p.proven else "F" for p in outcomes)
+        assert kinds == "N" * kinds.count("N") + "T" * kinds.count("T") and "T" in kinds
+        B = A.copy()
+        B[0, -1] += 1
+        assert flint_rank(B) == len(cols) + 1
+        for budget in range(70):
+            proof = prove(B, rows, cols, seed, budget)
+            assert proof is None or proof.proven is False
+
+
 @pytest.mark.parametrize("big", [2**62, -(2**62), 2**63 - 1, -(2**63)])
 def test_entries_from_2_62_give_none(big):
     rng = np.random.default_rng(3)
