@@ -95,6 +95,8 @@ def schur_padic(A: np.ndarray, rows, cols, rng, budget: int | None = None):
     lifted tall (fewer columns to lift); a square one both ways round, the guesses of d
     racing digit by digit, and the lifting runs where a guess is found first: its solution is
     the smaller (the size of a solution decides the digits, module docstring)."""
+    if len(cols) == min(A.shape):  # nothing to lift: the bound is min(m, n) itself
+        return None
     if A.shape[0] < A.shape[1]:
         A, rows, cols = A.T, cols, rows
     ways = [(A, rows, cols)] + ([(A.T, cols, rows)] if A.shape[0] == A.shape[1] else [])
@@ -165,9 +167,10 @@ class _Orientation:
         the bound |d|·H, unless that takes more than ``budget`` digits (None)."""
         p, (m, n) = self.lift.p, self.Af.shape
         others_r, others_c = complement(m, self.rows), complement(n, self.cols)
+        d = d or 1  # any nonzero d serves (1); the guess is an lcm, but it is not trusted
         digits = _balanced_digits(d, p)
         total = len(digits)  # then p^total > |d|·2^hadamard_bits > |d|·H, and d_total = d
-        while p**total <= d << self.hadamard_bits:
+        while p**total <= abs(d) << self.hadamard_bits:
             total += 1
         return self.lift.schur(
             self.Af[np.ix_(self.rows, others_c)],

@@ -3,7 +3,7 @@
 
 A value x is the pair (hi, lo) with x = hi·2^32 + lo and 0 <= lo < 2^32; :func:`normalize`
 restores that form, which is unique, so a value is zero exactly when both words are. The
-callers keep |x| below 2^92 (:data:`BOUND`): then |hi| < 2^60, and every sum below of a few
+callers keep |x| below 2^92 (:data:`BOUND`): then |hi| <= 2^60, and every sum below of a few
 words, or of a word and a product of a matrix entry's word (entries below 2^62: words below
 2^32) by a residue below 2^30, stays inside int64.
 
