@@ -4,9 +4,47 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
+
+_FLINT_CHILD = """
+import sys, time, numpy as np, flint
+A = np.load(sys.argv[1], allow_pickle=True)
+Z = flint.fmpz_mat(A.tolist())
+Z = Z.transpose() if sys.argv[2] == "T" else Z
+best = None
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter()
+    r = Z.rank()
+    seconds = time.perf_counter() - t
+    best = seconds if best is None else min(best, seconds)
+print(best, r)
+"""
+
+
+def flint_rank_seconds(A: np.ndarray, timeout: float, transpose=False, repeat=1) -> float | None:
+    """Seconds of python-flint's ``fmpz_mat.rank`` on A (or Aᵀ), best of ``repeat``, in a
+    child process stopped after ``timeout`` seconds (None then): it can take minutes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "A.npy"
+        np.save(path, A, allow_pickle=A.dtype == object)
+        args = [str(path), "T" if transpose else "A", str(repeat)]
+        try:
+            out = subprocess.run(
+                [sys.executable, "-c", _FLINT_CHILD, *args],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=True,
+            ).stdout.split()
+        except subprocess.TimeoutExpired:
+            return None
+    return float(out[0])
 
 
 def timed(fn, *args, repeat: int = 1, **kwargs):

@@ -7,15 +7,18 @@ lines removed as rank() does). For each it times, side by side in this one proce
 proven exact rank (the route it chooses), python-flint's ``fmpz_mat.rank``, and the
 upper-bound routes of :mod:`exactrank.linalg.upper_bound` forced one at a time on the same pivots,
 each with fmpz_mat.rank's time over its own in parentheses
-(small witness; p-adic, which needs entries small enough for float64 lifting, about 2^40,
-so '-' on these 50- to 62-bit grids; multimodular/output-sensitive route 3; '-' where a
-route gives up). It prints the ratios to fmpz_mat.rank and their median over the matrices
-whose rank is below min(shape) (the others need no upper bound), and over those of them
-with 10^4 entries or more (the smaller take milliseconds, mostly overhead).
+(small witness; p-adic, for entries below 2^62, so '-' on grids with larger ones;
+multimodular/output-sensitive route 3; '-' where a route gives up; not run on matrices of
+--large rows or more, where route 3 alone takes many minutes). It prints the ratios to
+fmpz_mat.rank and their median over the matrices whose rank is below min(shape) (the others
+need no upper bound), and over those of them with 10^4 entries or more (the smaller take
+milliseconds, mostly overhead).
 
-It also times ``fmpz_mat.rank`` on the transpose (column ``fmpzT``; rank A = rank Aᵀ). At these
-sizes FLINT's rank is ``fmpz_mat_rref_mul`` (flint ``src/fmpz_mat/rank.c`` → ``rref.c`` →
-``rref_mul.c``): a rank modulo a small prime, the pivot system solved by the multimodular
+``fmpz_mat.rank`` runs in a child process stopped after --flint-timeout seconds ('>T' then,
+and the ratios count T: they are lower bounds there). It also times ``fmpz_mat.rank`` on the
+transpose (column ``fmpzT``; rank A = rank Aᵀ). At these sizes FLINT's rank is
+``fmpz_mat_rref_mul`` (flint ``src/fmpz_mat/rank.c`` → ``rref.c`` → ``rref_mul.c``): a rank
+modulo a small prime, the pivot system solved by the multimodular
 ``fmpz_mat_solve_multi_mod_den``, whose primes stop at the actual solution's size, and an exact
 product check of the other rows: the output-sensitive route 3 of
 :mod:`exactrank.linalg.upper_bound`, in C. Which way it runs only changes the system it solves
@@ -24,7 +27,7 @@ over min(fmpz, fmpzT): what a route that ends in FLINT's rank on the better orie
 most, with no overhead of its own.
 
     python benchmarks/bench_grid_matrices.py [--figures fig4 fig3 fig3-M6] [--ranks 1 2 4 8]
-                                             [--seeds 0] [--repeat 3]
+                                             [--seeds 0] [--repeat 3] [--flint-timeout 120]
 
 fig3 is Figure 3's default (M = 10, T = 6: 1000 × 1000, minutes per matrix for the exact
 routes); fig3-M6 is Figure 3 at M = 6, T = 6; fig4 is Figure 4's default (M = 6, T = 6).
@@ -39,7 +42,7 @@ import statistics
 
 import flint
 import numpy as np
-from _common import blas_note, timed
+from _common import blas_note, flint_rank_seconds, timed
 
 import exactrank as er
 from exactrank.experiments.rnn_figures import EXPERIMENTS, sample_rnn
@@ -86,6 +89,10 @@ def main() -> None:
     parser.add_argument("--ranks", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="samples per R")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--flint-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--large", type=int, default=500, help="rows from which routes are not forced"
+    )
     args = parser.parse_args()
     print(blas_note())
     print(f"flint.ctx.threads = {flint.ctx.threads}")
@@ -105,12 +112,16 @@ def main() -> None:
         t_float, _ = timed(np.linalg.matrix_rank, A.astype(np.float64), repeat=repeat)
         t_lower, _ = timed(er.rank, A, prove="lower", seed=1, repeat=repeat)
         t_exact, exact = timed(er.rank, A, seed=1, repeat=repeat)
-        Z = flint.fmpz_mat(A.tolist())
-        t_fmpz, r_fmpz = timed(Z.rank, repeat=repeat)
-        t_fmpz_t, _ = timed(Z.transpose().rank, repeat=repeat)
-        assert exact.exact and exact.rank == r_fmpz, (exact, r_fmpz)
+        limit = args.flint_timeout
+        t_fmpz, t_fmpz_t = (
+            flint_rank_seconds(A, limit, transpose, repeat) for transpose in (False, True)
+        )
+        shown = [f"{t:7.3f}" if t is not None else f">{limit:6.0f}" for t in (t_fmpz, t_fmpz_t)]
+        t_fmpz, t_fmpz_t = (limit if t is None else t for t in (t_fmpz, t_fmpz_t))
+        assert exact.exact, exact
         needs_upper = exact.rank < min(A.shape)  # else the lower bound settles it
-        routes = route_seconds(A, repeat, t_fmpz) if needs_upper else {}
+        forced = needs_upper and A.shape[0] < args.large
+        routes = route_seconds(A, repeat, t_fmpz) if forced else {}
         if needs_upper:
             ratios.append(t_fmpz / t_exact)
             ceiling.append(t_fmpz / min(t_fmpz, t_fmpz_t))
@@ -119,7 +130,7 @@ def main() -> None:
         chosen = exact.method.split("upper bound: ")[-1]
         print(
             f"{figure + ' R=' + str(R) + ' s' + str(seed):18} {str(A.shape):>10} {exact.rank:5d} "
-            f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {t_fmpz:7.3f} {t_fmpz_t:7.3f} "
+            f"{t_float:7.3f} {t_lower:7.3f} {t_exact:7.3f} {shown[0]} {shown[1]} "
             f"{t_fmpz / t_exact:10.2f} "
             + " ".join(f"{routes.get(name, '-'):>15}" for name in ROUTES)
             + f"  {chosen[:90]}",

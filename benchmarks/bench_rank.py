@@ -30,23 +30,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
-from _common import blas_note, timed
+from _common import blas_note, flint_rank_seconds, timed
 
 import exactrank as er
-
-_FLINT_CHILD = """
-import sys, time, numpy as np, flint
-A = np.load(sys.argv[1])
-t = time.perf_counter()
-r = flint.fmpz_mat(A.tolist()).rank()
-print(time.perf_counter() - t, r)
-"""
 
 
 def make_matrix(kind: str, n: int, factor_range: int, rng) -> np.ndarray:
@@ -85,20 +73,8 @@ def carry_floor(A: np.ndarray, r: int, method: str, repeat: int) -> str:
 
 
 def flint_rank(A: np.ndarray, timeout: float) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "A.npy"
-        np.save(path, A)
-        try:
-            out = subprocess.run(
-                [sys.executable, "-c", _FLINT_CHILD, str(path)],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=True,
-            ).stdout.split()
-        except subprocess.TimeoutExpired:
-            return f">{timeout:.0f}"
-    return f"{float(out[0]):.2f}"
+    seconds = flint_rank_seconds(A, timeout)
+    return f">{timeout:.0f}" if seconds is None else f"{seconds:.2f}"
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    (limbed BLAS products). If it holds, each non-pivot column is an explicit rational
    combination of the pivot columns: rank <= r, proven, and (Q, W, d) is a certificate.
    A generic matrix fails on 16 sampled columns first, cheaply.
-2. **p-adic, ended exactly** (:mod:`exactrank.linalg.padic`; entries small enough for float64).
-   A guess d of the common denominator of A11⁻¹A12 (never trusted), then Dixon lifting of
+2. **p-adic, ended exactly** (:mod:`exactrank.linalg.padic`; entries below 2^62, held in
+   float64 or, past what it carries exactly, in two int64 words). A guess d of the common denominator of A11⁻¹A12 (never trusted), then Dixon lifting of
    A11·W = d·A12 modulo p^k with exact carries of A21·W − d·A22, d fed in digit by digit.
    A column whose remainder and carry are both exactly zero satisfies a_j·d = A[:, Q]·w_j
    as an integer identity: it ends after about log_p max|w_j| digits, the solution's own
@@ -34,8 +34,12 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    A21·adj(A11)·A12 (D = det A11) has the bordered (r+1)-minors det[[A11, a_j], [b_i, c_ij]]
    as entries, bounded by H (Hadamard's inequality on the actual rows or columns), and d·E
    is a multiple of p^k: zero. Each digit costs one BLAS product with the *original*
-   entries of A21, so a digit carries ~20–35 bits; a U·V product of rank r ends at about
-   the bits of an r × r minor of V instead of those of a bordered minor of U·V.
+   entries of A21, so a digit carries ~15–35 bits; a U·V product of rank r ends at about
+   the bits of an r × r minor of V instead of those of a bordered minor of U·V. A square
+   matrix is lifted both ways round (the rows' dependencies or the columns'), the guesses
+   racing digit by digit; a Figure 3 grid matrix's solutions differed 9-fold in size. The
+   route takes at most a budget of digits (:func:`_padic_budget`), then hands over to FLINT
+   (route 3 would be no cheaper: its primes also follow the solution's size).
 3. **Multimodular, output-sensitive** (otherwise). For 62-bit primes p (FLINT nmod_mat),
    X_p = A11⁻¹A12 mod p and the congruence A[:, Q]·X_p ≡ A[:, ~Q] (mod p) is checked on
    every row. Per open column j, C_j ≡ X_p[:, j] (mod N = Π p) by CRT, a nonzero d_j by
