@@ -91,15 +91,15 @@ def schur_padic(A: np.ndarray, rows, cols, rng, budget: int | None = None):
     decides then).
 
     rank A = rank Aᵀ, and A[P, Q] is a pivot minor of A exactly when Aᵀ[Q, P] is one of Aᵀ:
-    the proof may lift either the columns' dependencies or the rows'. A non-square matrix is
-    lifted tall (fewer columns to lift); a square one both ways round, the guesses of d
-    racing digit by digit, and the lifting runs where a guess is found first: its solution is
-    the smaller (the size of a solution decides the digits, module docstring)."""
+    the proof may lift either the columns' dependencies or the rows'. Both ways round, the
+    guesses of d race digit by digit (tall first), and the lifting runs where a guess is found
+    first: its solution is the smaller, and the size of a solution decides the digits (module
+    docstring). On a 990 × 900 Figure 3 grid matrix the columns' d has 21382 bits."""
     if len(cols) == min(A.shape):  # nothing to lift: the bound is min(m, n) itself
         return None
     if A.shape[0] < A.shape[1]:
         A, rows, cols = A.T, cols, rows
-    ways = [(A, rows, cols)] + ([(A.T, cols, rows)] if A.shape[0] == A.shape[1] else [])
+    ways = [(A, rows, cols), (A.T, cols, rows)]
     setups = [s for s in (_Orientation.make(*way, rng) for way in ways) if s is not None]
     if not setups:
         return None

@@ -26,8 +26,9 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    combination of the pivot columns: rank <= r, proven, and (Q, W, d) is a certificate.
    A generic matrix fails on 16 sampled columns first, cheaply.
 2. **p-adic, ended exactly** (:mod:`exactrank.linalg.padic`; entries below 2^62, held in
-   float64 or, past what it carries exactly, in two int64 words). A guess d of the common denominator of A11⁻¹A12 (never trusted), then Dixon lifting of
-   A11·W = d·A12 modulo p^k with exact carries of A21·W − d·A22, d fed in digit by digit.
+   float64 or, past what it carries exactly, in two int64 words). A guess d of the common
+   denominator of A11⁻¹A12 (never trusted), then Dixon lifting of A11·W = d·A12 modulo p^k
+   with exact carries of A21·W − d·A22, d fed in digit by digit.
    A column whose remainder and carry are both exactly zero satisfies a_j·d = A[:, Q]·w_j
    as an integer identity: it ends after about log_p max|w_j| digits, the solution's own
    size. Columns still open when p^k > |d|·H are closed by the bordered minors: E = D·A22 −
@@ -35,9 +36,9 @@ cost (:func:`_flint_is_cheaper`); every route ends in a proof, and ``method`` na
    as entries, bounded by H (Hadamard's inequality on the actual rows or columns), and d·E
    is a multiple of p^k: zero. Each digit costs one BLAS product with the *original*
    entries of A21, so a digit carries ~15–35 bits; a U·V product of rank r ends at about
-   the bits of an r × r minor of V instead of those of a bordered minor of U·V. A square
-   matrix is lifted both ways round (the rows' dependencies or the columns'), the guesses
-   racing digit by digit; a Figure 3 grid matrix's solutions differed 9-fold in size. The
+   the bits of an r × r minor of V instead of those of a bordered minor of U·V. The matrix
+   is lifted either way round (the rows' dependencies or the columns'), the guesses racing
+   digit by digit; a Figure 3 grid matrix's solutions differed 9-fold in size. The
    route takes at most a budget of digits (:func:`_padic_budget`), then hands over to FLINT
    (route 3 would be no cheaper: its primes also follow the solution's size).
 3. **Multimodular, output-sensitive** (otherwise). For 62-bit primes p (FLINT nmod_mat),
