@@ -169,8 +169,13 @@ class _Orientation:
         others_r, others_c = complement(m, self.rows), complement(n, self.cols)
         d = d or 1  # any nonzero d serves (1); the guess is an lcm, but it is not trusted
         digits = _balanced_digits(d, p)
-        total = len(digits)  # then p^total > |d|·2^hadamard_bits > |d|·H, and d_total = d
-        while p**total <= abs(d) << self.hadamard_bits:
+        # total: the least k >= len(digits) with p^k > |d|·2^hadamard_bits > |d|·H (then
+        # d_total = d); p^k < 2^(k·bits(p)) keeps the start k below it, so the loop is short
+        bound = abs(d) << self.hadamard_bits
+        total = max(len(digits), (bound.bit_length() - 1) // p.bit_length())
+        power = p**total
+        while power <= bound:
+            power *= p
             total += 1
         return self.lift.schur(
             self.Af[np.ix_(self.rows, others_c)],
@@ -481,7 +486,9 @@ class _Guess:
             guess = _common_denominator(self.values, self.modulus)
             if guess is not None:
                 self.d, self.found, self.done = guess, True, True
-            self.target = self.target * 5 // 4
+            # the next try at a quarter more bits: a reconstruction costs the square of
+            # the modulus' size, so trying at every digit costs more than the lifting
+            self.target = 1 << (self.modulus.bit_length() * 5 // 4)
 
 
 def _common_denominator(values: list[int], modulus: int) -> int | None:

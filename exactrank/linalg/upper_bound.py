@@ -100,7 +100,9 @@ def prove_upper_bound(A: np.ndarray, rows, cols, rng: random.Random) -> UpperBou
     if digits is not None:  # route 2 applies; past its budget, route 3 would be no cheaper
         proof = _schur_padic(A, rows, cols, rng, digits)
         if proof is None:
-            return _flint_rank(A, rows, cols, f" (route 2 passed its budget of {digits} digits)")
+            note = f" (route 2 gave up: past its budget of {digits} digits, or no prime "
+            note += "of its size avoided det A11)"
+            return _flint_rank(A, rows, cols, note)
     if proof is None:
         budget = max(_MIN_PRIME_BUDGET, math.ceil(flint_seconds / prime_seconds))
         proof = _schur_multimodular(A, rows, cols, rng, budget)
