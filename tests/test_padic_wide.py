@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import exactrank
+import exactrank.linalg.denominator_guess as denominator_guess
 import exactrank.linalg.padic as padic
 from exactrank.linalg.modular import rank_profile_mod_p
 from exactrank.linalg.padic import plan, schur_padic, wide_plan
@@ -296,7 +297,7 @@ def test_the_guess_of_d_is_not_trusted(seed, wrong, monkeypatch):
     B[3, 5] += 1
     tall, rows_t, cols_t = _extra_rank_in_last_row(rng)
 
-    original = padic._common_denominator
+    original = denominator_guess._common_denominator
     replaced = []
 
     def wrong_denominator(values, modulus):
@@ -306,7 +307,7 @@ def test_the_guess_of_d_is_not_trusted(seed, wrong, monkeypatch):
         replaced.append((d, wrong(d)))
         return wrong(d)
 
-    monkeypatch.setattr(padic, "_common_denominator", wrong_denominator)
+    monkeypatch.setattr(denominator_guess, "_common_denominator", wrong_denominator)
     for A in true_cases:
         rows, cols = pivots(A)
         proof = prove(A, rows, cols, seed)

@@ -315,15 +315,15 @@ def test_padic_route_ends_with_the_solution_not_the_bound():
 def test_padic_route_does_not_trust_its_guess_of_d(wrong, monkeypatch):
     """A wrong common denominator only leaves columns open until the bound |d|·H: a true
     bound is still proven, and a false one still refused."""
-    from exactrank.linalg import padic
+    from exactrank.linalg import denominator_guess
 
-    real = padic._common_denominator
+    real = denominator_guess._common_denominator
 
     def wrong_guess(values, modulus):
         guess = real(values, modulus)
         return None if guess is None else wrong(guess)
 
-    monkeypatch.setattr(padic, "_common_denominator", wrong_guess)
+    monkeypatch.setattr(denominator_guess, "_common_denominator", wrong_guess)
     A = _padic_case("generic", 1)
     profile = rank_profile_mod_p(A, 2**61 - 1)
     proof = _schur_padic(A, profile.rows, profile.cols, random.Random(1))

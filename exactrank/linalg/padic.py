@@ -74,14 +74,12 @@ import numpy as np
 
 from ..numbers import words
 from ..numbers.kernels import dgemm, max_abs
-from .bordered import UpperBoundProof, complement, hadamard_log2_bound, reconstruct_denominator
+from .bordered import UpperBoundProof, complement, hadamard_log2_bound
+from .denominator_guess import Guess
 from .modular import random_prime, solve_mod_p
 
 _EXACT = 2**53
 _MIN_BITS = 12  # a plan with smaller primes is not worth running: the other routes decide
-_GUESS_START_BITS = 64  # the first reconstruction of the guess of d at p^k of this size
-_GUESS_MARGIN_BITS = 40
-_GUESS_VECTORS = 8
 
 
 def schur_padic(A: np.ndarray, rows, cols, rng, budget: int | None = None):
@@ -120,7 +118,7 @@ def schur_padic(A: np.ndarray, rows, cols, rng, budget: int | None = None):
 class _Orientation:
     """One way round of :func:`schur_padic`: its lifting and its guess of d."""
 
-    def __init__(self, lift, Af, rows, cols, hadamard_bits: int, guess: _Guess):
+    def __init__(self, lift, Af, rows, cols, hadamard_bits: int, guess: Guess):
         self.lift, self.Af, self.rows, self.cols = lift, Af, rows, cols
         self.hadamard_bits, self.guess = hadamard_bits, guess
 
@@ -159,7 +157,7 @@ class _Orientation:
             lift = _WideLifting(inverse, A11, p, limbs, limb_bits, wide[3])
         A12 = Af[np.ix_(rows_l, complement(n, cols))]
         hadamard_bits = math.ceil(hadamard_log2_bound(A, rows, cols)) + 1
-        guess = _Guess(lift, A12, hadamard_bits, plan_bound(r, a, beta), rng)
+        guess = Guess(lift, A12, hadamard_bits, plan_bound(r, a, beta), rng)
         return cls(lift, Af, rows_l, cols_l, hadamard_bits, guess)
 
     def lift_with(self, d: int, budget: float) -> UpperBoundProof | None:
@@ -444,63 +442,3 @@ def _wide_carry(parts, s: int, Y: np.ndarray, C, p: int) -> bool:
         return False
     hi[...], lo[...] = quotient
     return True
-
-
-class _Guess:
-    """A guess of the common denominator d of A11⁻¹·A12, a digit at a time: the lcm of those
-    of c_v·A11⁻¹·b_v for _GUESS_VECTORS random combinations b_v of columns of A12 with
-    weights in [−2, 2] (|b_v| <= ``bound``, the lifting's bound; ±1 weights would lose a
-    factor 2 whenever an even number of columns hold it) and random c_v (one vector alone
-    loses a factor 2 half the time), each reconstructed as a/q at p^k of 64 bits and more,
-    accepted once every |a|·q is 2^_GUESS_MARGIN_BITS below p^k (wrong fractions that small
-    are unlikely); 1 when that does not happen before twice the Hadamard bound. Only a
-    guess: the caller proves nothing from it. ``found`` once reconstructed, ``done`` once
-    reconstructed or given up."""
-
-    def __init__(self, lift: _Lifting, A12, hadamard_bits: int, bound: int, rng):
-        r, n_r = A12.shape
-        chosen = rng.sample(range(n_r), min(n_r, max(1, bound // max(1, 2 * max_abs(A12)))))
-        weights = [[rng.randint(-2, 2) for _ in range(_GUESS_VECTORS)] for _ in chosen]
-        self.lift, self.R = lift, lift.combination(A12, chosen, weights)
-        self.c = np.array(
-            [[float(rng.randint(-3, 3)) for _ in range(r)] for _ in range(_GUESS_VECTORS)]
-        )
-        self.values, self.modulus, self.target = [0] * _GUESS_VECTORS, 1, 2**_GUESS_START_BITS
-        self.limit = 2 * hadamard_bits + _GUESS_MARGIN_BITS
-        self.d, self.found, self.done = 1, False, False
-
-    def advance(self) -> None:
-        """One more digit of the lifted combinations, and a reconstruction when due."""
-        if self.modulus.bit_length() > self.limit:
-            self.done = True
-            return
-        stepped = self.lift.step(self.R)
-        if stepped is None:
-            self.done = True
-            return
-        Y, self.R = stepped
-        sums = np.sum(self.c.T * Y, axis=0)
-        self.values = [v + int(w) * self.modulus for v, w in zip(self.values, sums, strict=True)]
-        self.modulus *= self.lift.p
-        if self.modulus >= self.target:
-            guess = _common_denominator(self.values, self.modulus)
-            if guess is not None:
-                self.d, self.found, self.done = guess, True, True
-            # the next try at a quarter more bits: a reconstruction costs the square of
-            # the modulus' size, so trying at every digit costs more than the lifting
-            self.target = 1 << (self.modulus.bit_length() * 5 // 4)
-
-
-def _common_denominator(values: list[int], modulus: int) -> int | None:
-    """lcm of the denominators q of fractions a/q ≡ v (mod modulus), each with |a|·q below
-    modulus / 2^_GUESS_MARGIN_BITS, or None if some value has no such fraction."""
-    common = 1
-    for value in values:
-        q = reconstruct_denominator(value % modulus, modulus)
-        if q is None:
-            return None
-        a = q * value % modulus
-        if min(a, modulus - a) * q << _GUESS_MARGIN_BITS >= modulus:
-            return None
-        common = math.lcm(common, q)
-    return common
