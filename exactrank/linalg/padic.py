@@ -319,8 +319,12 @@ class _Lifting:
 
     # the residuals R and C, float64 integer arrays here (two-word ones in _WideLifting)
 
-    def operand(self, M: np.ndarray):
-        """M as this lifting adds it to residuals (δ·M) or multiplies it by digits (M·Y)."""
+    def addend(self, M: np.ndarray):
+        """M as this lifting adds it to residuals (δ·M: A12, A22)."""
+        return M
+
+    def factor(self, M: np.ndarray):
+        """M as this lifting multiplies it by digits (M·Y: A21)."""
         return M
 
     def scaled(self, M, delta: int):
@@ -352,7 +356,7 @@ class _Lifting:
         (tested only once every digit of d is fed in: A12 and A22 are not needed then);
         None if columns are still open after ``limit`` (< ``total``) digits."""
         p = self.p
-        A12, A21, A22 = self.operand(A12), self.operand(A21), self.operand(A22)
+        A12, A21, A22 = self.addend(A12), self.factor(A21), self.addend(A22)
         R, C = self.scaled(A12, digits[0]), self.scaled(A22, -digits[0])
         open_cols = np.arange(len(self.zero_columns(R)))
         k = 0
@@ -405,19 +409,22 @@ class _WideLifting(_Lifting):
         quotient = words.divide_exact(hi, lo, self.p)
         return None if quotient is None else (Y, quotient)
 
-    def operand(self, M: np.ndarray):
-        return {"words": words.split(M), "limbs": words.limbs(M, self.s)}
+    def addend(self, M: np.ndarray):
+        return words.split(M)
+
+    def factor(self, M: np.ndarray):
+        return words.limbs(M, self.s)
 
     def scaled(self, M, delta: int):
-        hi, lo = np.zeros_like(M["words"][0]), np.zeros_like(M["words"][1])
-        words.add_scaled(hi, lo, M["words"], delta)
+        hi, lo = np.zeros_like(M[0]), np.zeros_like(M[1])
+        words.add_scaled(hi, lo, M, delta)
         return hi, lo
 
     def add_scaled(self, R, M, delta: int) -> None:
-        words.add_scaled(*R, M["words"], delta)
+        words.add_scaled(*R, M, delta)
 
     def carry(self, A21, Y: np.ndarray, C) -> bool:
-        return _wide_carry(A21["limbs"], self.s, Y, C, self.p)
+        return _wide_carry(A21, self.s, Y, C, self.p)
 
     @staticmethod
     def zero_columns(R) -> np.ndarray:
